@@ -1,0 +1,119 @@
+package pubsub
+
+import (
+	"log/slog"
+	"sync"
+	"sync/atomic"
+)
+
+// Message is one published message: its type and the publisher's arguments.
+// Args is shared by all subscribers of the message; treat it as read-only.
+type Message struct {
+	Type string
+	Args []any
+}
+
+// Handler receives a message. A non-nil error is passed to the bus's error
+// handler together with the message type; it does not stop delivery to the
+// other subscribers.
+type Handler func(Message) error
+
+// PubSub is a message bus. Create it with New; the zero value is not usable.
+type PubSub struct {
+	// topics points to an immutable map from message type to its topic.
+	// Writers (subscribe/unsubscribe) hold mu and replace the map or a
+	// topic's subscriber slice; Publish only does atomic loads.
+	topics atomic.Pointer[map[string]*topic]
+	mu     sync.Mutex
+
+	onError func(msgType string, err error)
+
+	// async guards closed against PublishAsync: PublishAsync holds the read
+	// lock while it enqueues, Close takes the write lock to set closed.
+	async   sync.RWMutex
+	closed  bool
+	workers sync.WaitGroup
+}
+
+// topic holds the subscribers of one message type as an immutable slice that
+// is replaced (copy-on-write) whenever the set changes.
+type topic struct {
+	subs atomic.Pointer[[]*entry]
+}
+
+// Option configures a PubSub created by New.
+type Option func(*PubSub)
+
+// WithErrorHandler sets the function called when a handler returns an error
+// or panics (the panic is recovered and passed as a *PanicError carrying the
+// stack). It is called in the goroutine that ran the handler. The default logs
+// through slog.Default() at ERROR level with the message type.
+func WithErrorHandler(fn func(msgType string, err error)) Option {
+	return func(p *PubSub) {
+		if fn != nil {
+			p.onError = fn
+		}
+	}
+}
+
+// New returns an empty message bus.
+func New(opts ...Option) *PubSub {
+	p := &PubSub{onError: logError}
+	empty := map[string]*topic{}
+	p.topics.Store(&empty)
+	for _, o := range opts {
+		o(p)
+	}
+	return p
+}
+
+// Publish delivers a message synchronously: every handler subscribed to
+// msgType when Publish starts is called in subscription order in the calling
+// goroutine, and Publish returns after the last one. Errors and panics of a
+// handler go to the error handler and do not stop the others. Handlers
+// unsubscribed while the publish is in progress are not called any more;
+// handlers subscribed meanwhile do not receive this message.
+func (p *PubSub) Publish(msgType string, args ...any) {
+	subs := p.subscribers(msgType)
+	if len(subs) == 0 {
+		return
+	}
+	m := Message{Type: msgType, Args: args}
+	for _, e := range subs {
+		if e.removed.Load() {
+			continue
+		}
+		p.call(e, m)
+	}
+}
+
+// subscribers returns the current snapshot of msgType's subscribers.
+func (p *PubSub) subscribers(msgType string) []*entry {
+	t := (*p.topics.Load())[msgType]
+	if t == nil {
+		return nil
+	}
+	return *t.subs.Load()
+}
+
+// call runs one handler, routing its error or panic to the error handler.
+func (p *PubSub) call(e *entry, m Message) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.onError(m.Type, newPanicError(r))
+		}
+	}()
+	if err := e.h(m); err != nil {
+		p.onError(m.Type, err)
+	}
+}
+
+// logError is the default error handler.
+func logError(msgType string, err error) {
+	if pe, ok := err.(*PanicError); ok {
+		slog.Default().Error("pubsub: subscriber panicked",
+			"type", msgType, "panic", pe.Value, "stack", string(pe.Stack))
+		return
+	}
+	slog.Default().Error("pubsub: subscriber failed", "type", msgType, "error", err)
+}
