@@ -1,0 +1,29 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrNotFound is wrapped by the errors of getters when a section or key does not
+// exist. The ...Or getters return their fallback exactly when the error is
+// ErrNotFound.
+var ErrNotFound = errors.New("not found")
+
+// ErrInterpolation is wrapped by the errors of getters when a ${...} reference
+// cannot be resolved, is malformed, or refers to itself too deeply.
+var ErrInterpolation = errors.New("interpolation failed")
+
+// ErrSyntax is wrapped by load errors for text that is not valid INI.
+var ErrSyntax = errors.New("syntax error")
+
+// ErrValue is wrapped by typed getters when a value cannot be converted.
+var ErrValue = errors.New("bad value")
+
+func notFound(section, key string) error {
+	return fmt.Errorf("config: [%s] %s: %w", section, key, ErrNotFound)
+}
+
+func badValue(section, key, value string, err error) error {
+	return fmt.Errorf("config: [%s] %s = %q: %w", section, key, value, err)
+}
