@@ -85,6 +85,9 @@ func OpenWithOptions(path string, opts Options) (*Dict, error) {
 	unlock()
 	if err != nil {
 		d.closeFiles()
+		if ce := (*CorruptError)(nil); errors.As(err, &ce) {
+			return nil, ce // it already names the file, line and offset
+		}
 		return nil, fmt.Errorf("pdict: open %s: %w", path, err)
 	}
 	return d, nil
