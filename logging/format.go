@@ -1,0 +1,110 @@
+package logging
+
+import (
+	"fmt"
+	"strings"
+)
+
+// lineFormat is how a console or file output renders a record.
+type lineFormat uint8
+
+const (
+	formatText lineFormat = iota // 23-Nov-2026 00:01:12.593478 WARNING my.module [sd k="v"] msg
+	formatJSON                   // {"time":...,"level":...,"logger":...,"message":...,"fields":{...}}
+)
+
+func parseLineFormat(section, s string) (lineFormat, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "text", "default":
+		return formatText, nil
+	case "json":
+		return formatJSON, nil
+	}
+	return 0, fmt.Errorf("logging: [%s] format: unknown value %q (want text or json)", section, s)
+}
+
+var levelColours = [numLevels]string{
+	"\x1b[2m",    // DEBUG: dim
+	"",           // INFO: plain
+	"\x1b[36m",   // NOTICE: cyan
+	"\x1b[33m",   // WARNING: yellow
+	"\x1b[31m",   // ERROR: red
+	"\x1b[1;31m", // CRITICAL: bold red
+}
+
+// appendText appends the console/file line of r with a trailing newline.
+func appendText(dst []byte, r *record, sdID string, colour bool) []byte {
+	dst = appendConsoleTime(dst, r.t)
+	dst = append(dst, ' ')
+	if colour && levelColours[r.level] != "" {
+		dst = append(dst, levelColours[r.level]...)
+		dst = append(dst, levelNames[r.level]...)
+		dst = append(dst, "\x1b[0m"...)
+	} else {
+		dst = append(dst, levelNames[r.level]...)
+	}
+	if r.name != "" {
+		dst = append(dst, ' ')
+		dst = append(dst, r.name...)
+	}
+	if len(r.fields) > 0 {
+		dst = append(dst, ' ')
+		dst = appendSD(dst, sdID, r)
+	}
+	if len(r.msg) > 0 {
+		dst = append(dst, ' ')
+		dst = appendMessage(dst, r)
+	}
+	return append(dst, '\n')
+}
+
+// appendJSONLine appends r as one JSON object and a newline:
+// {"time":"2026-11-23T00:01:12.593478Z","level":"NOTICE","logger":"a.b","message":"m","fields":{"k":"v"}}.
+// "fields" is left out when there are none; field values keep the JSON
+// type zerolog gave them.
+func appendJSONLine(dst []byte, r *record) []byte {
+	dst = append(dst, `{"time":"`...)
+	dst = appendRFC3339Micro(dst, r.t)
+	dst = append(dst, `","level":"`...)
+	dst = append(dst, levelNames[r.level]...)
+	dst = append(dst, `","logger":"`...)
+	dst = appendJSONName(dst, r.name)
+	dst = append(dst, `","message":"`...)
+	if r.msgRaw {
+		dst = appendJSONString(dst, r.msg)
+	} else {
+		dst = append(dst, r.msg...)
+	}
+	dst = append(dst, '"')
+	if len(r.fields) > 0 {
+		dst = append(dst, `,"fields":{`...)
+		for i, f := range r.fields {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, '"')
+			dst = append(dst, f.key...)
+			dst = append(dst, '"', ':')
+			if f.str {
+				dst = append(dst, '"')
+				dst = append(dst, f.val...)
+				dst = append(dst, '"')
+			} else {
+				dst = append(dst, f.val...)
+			}
+		}
+		dst = append(dst, '}')
+	}
+	return append(dst, '}', '\n')
+}
+
+// appendJSONName appends a logger name as JSON string content; names are
+// nearly always plain ASCII, which is copied without conversion.
+func appendJSONName(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+			return appendJSONString(dst, []byte(s))
+		}
+	}
+	return append(dst, s...)
+}

@@ -1,0 +1,82 @@
+package logging
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Level is the severity of a log line. The six levels are ASAB's: NOTICE sits
+// between INFO and WARNING and is shown by default.
+type Level int8
+
+// The levels, from the least to the most severe.
+const (
+	LevelDebug Level = iota
+	LevelInfo
+	LevelNotice
+	LevelWarning
+	LevelError
+	LevelCritical
+
+	numLevels = int(LevelCritical) + 1
+)
+
+var levelNames = [numLevels]string{"DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL"}
+
+// String returns the upper-case name of the level ("NOTICE"), or "LEVEL(n)"
+// for a value outside the six levels.
+func (l Level) String() string {
+	if l >= 0 && int(l) < numLevels {
+		return levelNames[l]
+	}
+	return "LEVEL(" + strconv.Itoa(int(l)) + ")"
+}
+
+// valid reports whether l is one of the six levels.
+func (l Level) valid() bool { return l >= 0 && int(l) < numLevels }
+
+// severity is the syslog severity of the level (RFC 5424 section 6.2.1).
+func (l Level) severity() int {
+	return [numLevels]int{7, 6, 5, 4, 3, 2}[l]
+}
+
+// ParseLevel parses a level name, case-insensitively: DEBUG, INFO, NOTICE,
+// WARNING (or WARN), ERROR (or ERR), CRITICAL (or CRIT). It also accepts
+// Python's numeric levels as ASAB configurations use them: 10 DEBUG, 20 INFO,
+// 25 NOTICE, 30 WARNING, 40 ERROR, 50 CRITICAL; a number in between selects the
+// next level up (15 is INFO), as Python's threshold comparison does.
+func ParseLevel(s string) (Level, error) {
+	t := strings.TrimSpace(s)
+	switch strings.ToUpper(t) {
+	case "DEBUG":
+		return LevelDebug, nil
+	case "INFO":
+		return LevelInfo, nil
+	case "NOTICE":
+		return LevelNotice, nil
+	case "WARNING", "WARN":
+		return LevelWarning, nil
+	case "ERROR", "ERR":
+		return LevelError, nil
+	case "CRITICAL", "CRIT":
+		return LevelCritical, nil
+	}
+	n, err := strconv.Atoi(t)
+	if err != nil || n < 0 || n > 50 {
+		return 0, fmt.Errorf("logging: unknown level %q (want DEBUG, INFO, NOTICE, WARNING, ERROR, CRITICAL or a number 0-50)", s)
+	}
+	switch {
+	case n <= 10:
+		return LevelDebug, nil
+	case n <= 20:
+		return LevelInfo, nil
+	case n <= 25:
+		return LevelNotice, nil
+	case n <= 30:
+		return LevelWarning, nil
+	case n <= 40:
+		return LevelError, nil
+	}
+	return LevelCritical, nil
+}

@@ -1,0 +1,144 @@
+package logging
+
+import (
+	"sync/atomic"
+
+	"github.com/rs/zerolog"
+)
+
+// Logger is a named logger. Its methods return a *zerolog.Event to which
+// fields are added and which is sent with Msg/Msgf/Send; a filtered-out event
+// is nil, on which every zerolog method is a cheap no-op.
+//
+// A Logger holds no output: every line goes to the current pipeline (see
+// Setup), and the threshold is resolved from the current pipeline's rules
+// and cached until the pipeline changes, so a Logger created before Setup
+// follows it. A Logger is safe for concurrent use and must not be copied.
+type Logger struct {
+	name string
+	// cache holds generation<<8 | threshold of the pipeline it was resolved from.
+	cache atomic.Uint64
+	lw    [numLevels]levelWriter
+	zl    [numLevels]zerolog.Logger
+}
+
+// Get returns a logger with the given dotted name ("myapp.mymodule"). It is
+// cheap (one allocation) and needs no Setup; keep the result in a variable of
+// the component that logs rather than calling Get per line.
+func Get(name string) *Logger {
+	l := &Logger{name: name}
+	for i := range l.lw {
+		l.lw[i] = levelWriter{name: name, level: Level(i)}
+		l.zl[i] = zerolog.New(&l.lw[i])
+	}
+	return l
+}
+
+// With returns a child logger with the same name whose lines all carry the
+// context fields that fn adds, e.g.
+//
+//	lg := logging.Get("myapp.conn").With(func(c zerolog.Context) zerolog.Context {
+//		return c.Str("peer", addr)
+//	})
+func (l *Logger) With(fn func(zerolog.Context) zerolog.Context) *Logger {
+	base := fn(l.zl[0].With()).Logger()
+	c := &Logger{name: l.name}
+	for i := range c.lw {
+		c.lw[i] = levelWriter{name: l.name, level: Level(i)}
+		c.zl[i] = base.Output(&c.lw[i])
+	}
+	return c
+}
+
+// Name returns the logger's name.
+func (l *Logger) Name() string { return l.name }
+
+// Enabled reports whether a line at level lv from this logger passes the
+// current pipeline's threshold for the logger's name.
+func (l *Logger) Enabled(lv Level) bool {
+	p := current.Load()
+	c := l.cache.Load()
+	if c>>8 != p.gen {
+		c = p.gen<<8 | uint64(p.threshold(l.name))
+		l.cache.Store(c)
+	}
+	return lv >= Level(c&0xff)
+}
+
+// WithLevel returns an event at level lv, or nil when lv is filtered out or
+// is not one of the six levels.
+func (l *Logger) WithLevel(lv Level) *zerolog.Event {
+	if !lv.valid() || !l.Enabled(lv) {
+		return nil
+	}
+	return l.zl[lv].Log()
+}
+
+// Debug starts a DEBUG line (nil when filtered out).
+func (l *Logger) Debug() *zerolog.Event {
+	if !l.Enabled(LevelDebug) {
+		return nil
+	}
+	return l.zl[LevelDebug].Log()
+}
+
+// Info starts an INFO line (nil when filtered out).
+func (l *Logger) Info() *zerolog.Event {
+	if !l.Enabled(LevelInfo) {
+		return nil
+	}
+	return l.zl[LevelInfo].Log()
+}
+
+// Notice starts a NOTICE line (nil when filtered out).
+func (l *Logger) Notice() *zerolog.Event {
+	if !l.Enabled(LevelNotice) {
+		return nil
+	}
+	return l.zl[LevelNotice].Log()
+}
+
+// Warning starts a WARNING line (nil when filtered out).
+func (l *Logger) Warning() *zerolog.Event {
+	if !l.Enabled(LevelWarning) {
+		return nil
+	}
+	return l.zl[LevelWarning].Log()
+}
+
+// Error starts an ERROR line (nil when filtered out).
+func (l *Logger) Error() *zerolog.Event {
+	if !l.Enabled(LevelError) {
+		return nil
+	}
+	return l.zl[LevelError].Log()
+}
+
+// Critical starts a CRITICAL line (nil when filtered out). Unlike zerolog's
+// Fatal it does not exit.
+func (l *Logger) Critical() *zerolog.Event {
+	if !l.Enabled(LevelCritical) {
+		return nil
+	}
+	return l.zl[LevelCritical].Log()
+}
+
+// levelWriter is the zerolog output of one level of one logger: it hands the
+// encoded event, with the level and name zerolog does not carry, to the
+// current pipeline. Events are created with zerolog's NoLevel, so zerolog
+// writes no level field and none of zerolog's globals needs changing.
+type levelWriter struct {
+	name  string
+	level Level
+}
+
+// Write implements io.Writer.
+func (w *levelWriter) Write(p []byte) (int, error) {
+	current.Load().write(w.level, w.name, p)
+	return len(p), nil
+}
+
+// WriteLevel implements zerolog.LevelWriter.
+func (w *levelWriter) WriteLevel(_ zerolog.Level, p []byte) (int, error) {
+	return w.Write(p)
+}

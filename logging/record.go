@@ -1,0 +1,161 @@
+package logging
+
+import (
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// field is one structured-data item of a record. key is the JSON-escaped
+// key; val is the JSON-escaped string content when str is true and the raw
+// JSON text (number, bool, null, object, array) otherwise.
+type field struct {
+	key, val []byte
+	str      bool
+}
+
+// record is one log line, decoded from zerolog's JSON once and rendered by
+// every output. Its slices point into the event buffer, which is only valid
+// during the write call.
+type record struct {
+	t     time.Time
+	level Level
+	name  string
+	// msg is the message; JSON-escaped unless msgRaw.
+	msg    []byte
+	msgRaw bool
+	fields []field
+}
+
+var recordPool = sync.Pool{New: func() any { return &record{fields: make([]field, 0, 16)} }}
+
+// parseEvent fills r from a zerolog JSON object such as
+// {"k":"v","n":5,"message":"text"}\n. Input that is not such an object
+// becomes the message, unescaped, so nothing is ever lost.
+func parseEvent(p []byte, r *record) {
+	r.msg, r.msgRaw, r.fields = nil, false, r.fields[:0]
+	if !parseObject(p, r) {
+		r.fields = r.fields[:0]
+		r.msg, r.msgRaw = trimNewline(p), true
+	}
+}
+
+func parseObject(p []byte, r *record) bool {
+	i := skipSpace(p, 0)
+	if i >= len(p) || p[i] != '{' {
+		return false
+	}
+	i++
+	msgKey := zerolog.MessageFieldName
+	for {
+		i = skipSpace(p, i)
+		if i >= len(p) {
+			return false
+		}
+		switch p[i] {
+		case '}':
+			return skipSpace(p, i+1) == len(p)
+		case ',':
+			i++
+			continue
+		case '"':
+		default:
+			return false
+		}
+		ke := stringEnd(p, i)
+		if ke < 0 {
+			return false
+		}
+		key := p[i+1 : ke]
+		i = skipSpace(p, ke+1)
+		if i >= len(p) || p[i] != ':' {
+			return false
+		}
+		i = skipSpace(p, i+1)
+		ve := valueEnd(p, i)
+		if ve < 0 {
+			return false
+		}
+		if p[i] == '"' {
+			if string(key) == msgKey {
+				r.msg = p[i+1 : ve-1]
+			} else {
+				r.fields = append(r.fields, field{key: key, val: p[i+1 : ve-1], str: true})
+			}
+		} else {
+			r.fields = append(r.fields, field{key: key, val: p[i:ve]})
+		}
+		i = ve
+	}
+}
+
+func skipSpace(p []byte, i int) int {
+	for i < len(p) && (p[i] == ' ' || p[i] == '\n' || p[i] == '\r' || p[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index of the quote closing the string opening at
+// p[i], or -1.
+func stringEnd(p []byte, i int) int {
+	for j := i + 1; j < len(p); j++ {
+		switch p[j] {
+		case '\\':
+			j++
+		case '"':
+			return j
+		}
+	}
+	return -1
+}
+
+// valueEnd returns the index just past the JSON value starting at p[i], or -1.
+func valueEnd(p []byte, i int) int {
+	if i >= len(p) {
+		return -1
+	}
+	switch p[i] {
+	case '"':
+		e := stringEnd(p, i)
+		if e < 0 {
+			return -1
+		}
+		return e + 1
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(p); j++ {
+			switch p[j] {
+			case '"':
+				j = stringEnd(p, j)
+				if j < 0 {
+					return -1
+				}
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return -1
+	}
+	j := i
+	for j < len(p) && p[j] != ',' && p[j] != '}' && p[j] != ' ' && p[j] != '\n' {
+		j++
+	}
+	if j == i {
+		return -1
+	}
+	return j
+}
+
+func trimNewline(p []byte) []byte {
+	for len(p) > 0 && (p[len(p)-1] == '\n' || p[len(p)-1] == '\r') {
+		p = p[:len(p)-1]
+	}
+	return p
+}

@@ -1,0 +1,275 @@
+package logging
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/asabgo/asab/config"
+)
+
+// Options are the command-line switches that affect logging, plus hooks for
+// tests and embedding.
+type Options struct {
+	Verbose bool   // -v: threshold DEBUG
+	LogFile string // -l FILE: log to this file (overrides [logging:file] path)
+	Syslog  bool   // -s: log to syslog (as [logging:syslog] enabled=true)
+	AppName string // syslog APP-NAME; default [logging] app_name, then the program name
+
+	// Stderr replaces os.Stderr as the console output (tests, embedding).
+	// Colour is used only when it is a terminal.
+	Stderr io.Writer
+	// Clock replaces time.Now for every line's time stamp.
+	Clock func() time.Time
+	// Hostname replaces os.Hostname() in syslog lines.
+	Hostname string
+}
+
+// Setup builds a pipeline from cfg and o, makes it current (every Logger,
+// including ones created earlier, now follows it), and redirects the
+// standard library's log and slog.Default into it. A previous current
+// pipeline is replaced but not closed: that is its owner's job.
+//
+// Configuration (defaults in brackets): [logging] level (NOTICE), verbose
+// (false), levels (per-logger "name LEVEL" lines), sd_id (sd), app_name;
+// [logging:console] enabled (auto: on when stderr is a terminal or nothing
+// else is configured), format (text|json); [logging:file] path, format,
+// backup_count (3), backup_max_bytes (0: off), rotate_every (off);
+// [logging:syslog] enabled (false), address (/dev/log), format (3|5|m),
+// facility (local0), framing (octet-counting for tcp, newline for
+// unix-connect), queue_size (1000). Every bad value is an error naming the
+// section, key and value.
+func Setup(cfg *config.Config, o Options) (*Pipeline, error) {
+	if cfg == nil {
+		cfg = config.New()
+	}
+	s := &setup{cfg: cfg, o: o}
+	p, err := s.build()
+	if err != nil {
+		for _, out := range s.built {
+			_ = out.close(expired())
+		}
+		return nil, err
+	}
+	prev := current.Swap(p)
+	p.std = redirectStd(prev.std)
+	prev.std = nil
+	return p, nil
+}
+
+// setup carries the state of one Setup call.
+type setup struct {
+	cfg   *config.Config
+	o     Options
+	built []output
+}
+
+// str returns a config value, def when the key is missing or empty.
+func (s *setup) str(section, key, def string) (string, error) {
+	v, err := s.cfg.Get(section, key)
+	if errors.Is(err, config.ErrNotFound) {
+		return def, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("logging: %w", err)
+	}
+	if v = strings.TrimSpace(v); v == "" {
+		return def, nil
+	}
+	return v, nil
+}
+
+// boolean returns a config bool; missing or empty gives def.
+func (s *setup) boolean(section, key string, def bool) (bool, error) {
+	v, err := s.str(section, key, "")
+	if err != nil || v == "" {
+		return def, err
+	}
+	b, err := config.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("logging: [%s] %s = %q: not a boolean", section, key, v)
+	}
+	return b, nil
+}
+
+func (s *setup) build() (*Pipeline, error) {
+	lvName, err := s.str("logging", "level", "NOTICE")
+	if err != nil {
+		return nil, err
+	}
+	root, err := ParseLevel(lvName)
+	if err != nil {
+		return nil, fmt.Errorf("logging: [logging] level: %w", err)
+	}
+	verbose, err := s.boolean("logging", "verbose", false)
+	if err != nil {
+		return nil, err
+	}
+	if verbose || s.o.Verbose {
+		root = LevelDebug
+	}
+	levels, err := s.str("logging", "levels", "")
+	if err != nil {
+		return nil, err
+	}
+	rules, err := parseLevelRules(levels)
+	if err != nil {
+		return nil, err
+	}
+	clock := s.o.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	p := newPipeline(root, rules, clock)
+	sdID, err := s.str("logging", "sd_id", "sd")
+	if err != nil {
+		return nil, err
+	}
+	if !validSDName(sdID) {
+		return nil, fmt.Errorf("logging: [logging] sd_id = %q: not a valid RFC 5424 SD-ID (1-32 printable ASCII, no space, =, ] or \")", sdID)
+	}
+	if err := s.addFile(p, sdID); err != nil {
+		return nil, err
+	}
+	if err := s.addSyslog(p, sdID); err != nil {
+		return nil, err
+	}
+	if err := s.addConsole(p, sdID); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// parseLevelRules parses [logging] levels: one "logger.name LEVEL" per line,
+// blank lines and lines starting with # or ; skipped.
+func parseLevelRules(text string) ([]levelRule, error) {
+	var rules []levelRule
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' || line[0] == ';' {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) != 2 {
+			return nil, fmt.Errorf("logging: [logging] levels line %d %q: want \"logger.name LEVEL\"", i+1, line)
+		}
+		lv, err := ParseLevel(f[1])
+		if err != nil {
+			return nil, fmt.Errorf("logging: [logging] levels line %d %q: %w", i+1, line, err)
+		}
+		rules = append(rules, levelRule{name: f[0], level: lv})
+	}
+	return rules, nil
+}
+
+func (s *setup) stderr() io.Writer {
+	if s.o.Stderr != nil {
+		return s.o.Stderr
+	}
+	return os.Stderr
+}
+
+func (s *setup) add(p *Pipeline, o output) {
+	s.built = append(s.built, o)
+	p.outputs = append(p.outputs, o)
+}
+
+func (s *setup) addConsole(p *Pipeline, sdID string) error {
+	const sec = "logging:console"
+	w := s.stderr()
+	tty := isTerminal(w)
+	enabled, err := s.boolean(sec, "enabled", tty || len(p.outputs) == 0)
+	if err != nil || !enabled {
+		return err
+	}
+	fv, err := s.str(sec, "format", "")
+	if err != nil {
+		return err
+	}
+	f, err := parseLineFormat(sec, fv)
+	if err != nil {
+		return err
+	}
+	s.add(p, newStreamOutput(w, f, sdID, tty))
+	return nil
+}
+
+func (s *setup) addFile(p *Pipeline, sdID string) error {
+	const sec = "logging:file"
+	path := s.o.LogFile
+	if path == "" {
+		v, err := s.str(sec, "path", "")
+		if err != nil {
+			return err
+		}
+		path = v
+	}
+	if path == "" {
+		return nil
+	}
+	fo := &fileOutput{path: filepath.Clean(path), sdID: sdID, clock: p.clock, errw: s.stderr()}
+	fv, err := s.str(sec, "format", "")
+	if err != nil {
+		return err
+	}
+	if fo.format, err = parseLineFormat(sec, fv); err != nil {
+		return err
+	}
+	if fo.backups, err = s.cfg.GetIntOr(sec, "backup_count", 3); err != nil {
+		return fmt.Errorf("logging: %w", err)
+	}
+	if fo.backups < 0 {
+		return fmt.Errorf("logging: [%s] backup_count = %d: must not be negative", sec, fo.backups)
+	}
+	mb, err := s.str(sec, "backup_max_bytes", "0")
+	if err != nil {
+		return err
+	}
+	if fo.maxBytes, err = parseBytes(mb); err != nil {
+		return fmt.Errorf("logging: [%s] backup_max_bytes = %q: %w", sec, mb, err)
+	}
+	every, err := s.str(sec, "rotate_every", "")
+	if err != nil {
+		return err
+	}
+	if every != "" {
+		if fo.every, err = config.ParseDuration(every); err != nil || fo.every <= 0 {
+			return fmt.Errorf("logging: [%s] rotate_every = %q: want a positive duration such as 1d or 3600", sec, every)
+		}
+	}
+	if fo.backups == 0 && (fo.maxBytes > 0 || fo.every > 0) {
+		return fmt.Errorf("logging: [%s]: backup_max_bytes/rotate_every need backup_count > 0", sec)
+	}
+	out, err := newFileOutput(fo)
+	if err != nil {
+		return err
+	}
+	s.add(p, out)
+	return nil
+}
+
+// parseBytes parses a size: a number of bytes, optionally with a K, M or G
+// suffix (powers of 1024).
+func parseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	mult := int64(1)
+	if n := len(s); n > 0 {
+		switch s[n-1] {
+		case 'k', 'K':
+			mult, s = 1<<10, s[:n-1]
+		case 'm', 'M':
+			mult, s = 1<<20, s[:n-1]
+		case 'g', 'G':
+			mult, s = 1<<30, s[:n-1]
+		}
+	}
+	var v int64
+	if _, err := fmt.Sscan(s, &v); err != nil || v < 0 || fmt.Sprint(v) != strings.TrimSpace(s) {
+		return 0, errors.New("want a non-negative number of bytes, optionally with K, M or G")
+	}
+	return v * mult, nil
+}

@@ -1,0 +1,123 @@
+package logging
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// slogHandler is a slog.Handler writing through a Logger, so slog output
+// lands in the same pipeline, thresholds and outputs as everything else.
+type slogHandler struct {
+	l      *Logger
+	prefix string // group prefix for keys, "g1.g2." or ""
+	attrs  []slog.Attr
+}
+
+// NewSlogHandler returns a slog.Handler that logs through Get(name). slog
+// levels map onto ours: below INFO (0) is DEBUG, 0-1 INFO, 2-3 NOTICE, 4-7
+// WARNING, 8-11 ERROR, 12 and above CRITICAL. Attributes become fields;
+// groups prefix their keys with "group.". The line's time is taken by the
+// pipeline when it is written, as for every other line.
+func NewSlogHandler(name string) slog.Handler {
+	return &slogHandler{l: Get(name)}
+}
+
+// levelFromSlog maps a slog level onto ours.
+func levelFromSlog(l slog.Level) Level {
+	switch {
+	case l < slog.LevelInfo:
+		return LevelDebug
+	case l < slog.LevelInfo+2:
+		return LevelInfo
+	case l < slog.LevelWarn:
+		return LevelNotice
+	case l < slog.LevelError:
+		return LevelWarning
+	case l < slog.LevelError+4:
+		return LevelError
+	}
+	return LevelCritical
+}
+
+func (h *slogHandler) Enabled(_ context.Context, l slog.Level) bool {
+	return h.l.Enabled(levelFromSlog(l))
+}
+
+func (h *slogHandler) Handle(_ context.Context, r slog.Record) error {
+	e := h.l.WithLevel(levelFromSlog(r.Level))
+	if e == nil {
+		return nil
+	}
+	for _, a := range h.attrs {
+		e = addAttr(e, "", a)
+	}
+	r.Attrs(func(a slog.Attr) bool {
+		e = addAttr(e, h.prefix, a)
+		return true
+	})
+	e.Msg(r.Message)
+	return nil
+}
+
+func (h *slogHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	if len(as) == 0 {
+		return h
+	}
+	c := &slogHandler{l: h.l, prefix: h.prefix, attrs: make([]slog.Attr, 0, len(h.attrs)+len(as))}
+	c.attrs = append(c.attrs, h.attrs...)
+	for _, a := range as {
+		if h.prefix != "" {
+			a.Key = h.prefix + a.Key
+		}
+		c.attrs = append(c.attrs, a)
+	}
+	return c
+}
+
+func (h *slogHandler) WithGroup(name string) slog.Handler {
+	if name == "" {
+		return h
+	}
+	return &slogHandler{l: h.l, prefix: h.prefix + name + ".", attrs: h.attrs}
+}
+
+// addAttr adds one attribute as a field (a group's members as prefix.key).
+func addAttr(e *zerolog.Event, prefix string, a slog.Attr) *zerolog.Event {
+	v := a.Value.Resolve()
+	if a.Key == "" && v.Kind() != slog.KindGroup {
+		return e // slog: an empty attribute is ignored
+	}
+	key := prefix + a.Key
+	switch v.Kind() {
+	case slog.KindString:
+		return e.Str(key, v.String())
+	case slog.KindInt64:
+		return e.Int64(key, v.Int64())
+	case slog.KindUint64:
+		return e.Uint64(key, v.Uint64())
+	case slog.KindFloat64:
+		return e.Float64(key, v.Float64())
+	case slog.KindBool:
+		return e.Bool(key, v.Bool())
+	case slog.KindDuration:
+		return e.Str(key, v.Duration().String())
+	case slog.KindTime:
+		return e.Str(key, v.Time().Format(time.RFC3339Nano))
+	case slog.KindGroup:
+		p := prefix
+		if a.Key != "" {
+			p = key + "."
+		}
+		for _, m := range v.Group() {
+			e = addAttr(e, p, m)
+		}
+		return e
+	}
+	if err, ok := v.Any().(error); ok {
+		return e.Str(key, err.Error())
+	}
+	return e.Interface(key, v.Any())
+}
