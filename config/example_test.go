@@ -1,0 +1,91 @@
+package config_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/asabgo/asab/config"
+)
+
+func Example() {
+	c := config.New()
+	c.AddDefaults(map[string]map[string]any{"web": {"listen": "0.0.0.0 8080"}})
+	err := c.LoadString("app.conf", `
+[web]
+# keys are case-insensitive, sections are not
+Listen = 127.0.0.1 8081
+
+[myapp]
+greeting = Hello
+message = ${greeting} from ${web:listen}
+price = 100% of $$5
+`)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	listen, _ := c.Get("web", "listen")
+	msg, _ := c.Get("myapp", "message")
+	price, _ := c.Get("myapp", "price")
+	fmt.Println(listen)
+	fmt.Println(msg)
+	fmt.Println(price)
+	// Output:
+	// 127.0.0.1 8081
+	// Hello from 127.0.0.1 8081
+	// 100% of $5
+}
+
+func ExampleConfig_LoadFile_includes() {
+	dir, err := os.MkdirTemp("", "config-example")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	files := map[string]string{
+		"main.conf":     "[general]\ninclude = site.conf conf.d/*.conf\n[db]\nhost = localhost\nport = 5432\n",
+		"site.conf":     "[db]\nhost = db.internal\n",
+		"conf.d/a.conf": "[db]\nport = 6432\n",
+	}
+	for name, text := range files {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+		os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644)
+	}
+
+	c := config.New()
+	if err := c.LoadFile(filepath.Join(dir, "main.conf")); err != nil {
+		fmt.Println(err)
+		return
+	}
+	host, _ := c.Get("db", "host")
+	port, _ := c.GetInt("db", "port")
+	fmt.Println(host, port)
+	// Output: db.internal 6432
+}
+
+func ExampleConfig_GetSeconds() {
+	c := config.New()
+	_ = c.LoadString("app.conf", `
+[job]
+period = 2m
+timeout = 500 ms
+enabled = yes
+targets =
+    alpha
+    beta gamma
+`)
+	period, _ := c.GetSeconds("job", "period")
+	timeout, _ := c.GetDuration("job", "timeout")
+	enabled, _ := c.GetBool("job", "enabled")
+	targets, _ := c.GetMultiline("job", "targets")
+	retries, _ := c.GetIntOr("job", "retries", 3)
+	fmt.Println(period, timeout, enabled, targets, retries)
+
+	_, err := c.GetInt("job", "period")
+	fmt.Println(err)
+	// Output:
+	// 120 500ms true [alpha beta gamma] 3
+	// config: [job] period = "2m": not an integer: bad value
+}
