@@ -1,0 +1,26 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+// childEnv names the scenario a re-executed test binary runs instead of the
+// tests: the lifecycle tests drive real child processes (real signals, real
+// exit codes) without building a separate binary.
+const childEnv = "ASAB_APP_TEST_CHILD"
+
+func TestMain(m *testing.M) {
+	if name := os.Getenv(childEnv); name != "" {
+		scenario, ok := scenarios[name]
+		if !ok {
+			fmt.Fprintf(os.Stderr, "unknown scenario %q\n", name)
+			os.Exit(99)
+		}
+		os.Exit(scenario())
+	}
+	goleak.VerifyTestMain(m)
+}

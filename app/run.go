@@ -1,0 +1,322 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/asabgo/asab/logging"
+	"github.com/asabgo/asab/module"
+	"github.com/asabgo/asab/pubsub"
+)
+
+// part is a module or service that passed init-time and is finalized at
+// exit-time.
+type part struct {
+	kind  string // "module" or "service"
+	name  string
+	value any
+}
+
+// Run takes the application through init-time, run-time and exit-time and
+// returns the exit code. It returns at once, with the recorded code, after a
+// start-up error found by New or AddModule, or after --help or --version. Run
+// releases the application as the current one before it returns.
+func (a *Application) Run() int {
+	if a.early {
+		return 0
+	}
+	defer a.Release()
+	if a.initErr != nil {
+		return a.initCode
+	}
+	if !a.phase.CompareAndSwap(int32(PhaseCreated), int32(PhaseInitializing)) {
+		fmt.Fprintf(a.stderr, "%s: Run called twice\n", a.name)
+		return 1
+	}
+	if a.cmd.Kill {
+		return a.killDaemon()
+	}
+	if a.cmd.Daemonize {
+		if code, parent := a.daemonize(); parent {
+			return code
+		}
+	}
+	settings, err := a.readRunSettings()
+	if err != nil {
+		fmt.Fprintf(a.stderr, "%s: %v\n", a.name, err)
+		return 1
+	}
+	pipeline, err := logging.Setup(a.cfg, logging.Options{
+		Verbose: a.cmd.Verbose, LogFile: a.cmd.LogFile, Syslog: a.cmd.Syslog, AppName: a.name,
+	})
+	if err != nil {
+		fmt.Fprintf(a.stderr, "%s: set up logging: %v\n", a.name, err)
+		return 1
+	}
+	a.mu.Lock()
+	a.pipeline = pipeline
+	a.start = time.Now()
+	a.mu.Unlock()
+	for _, w := range a.cfg.Warnings() {
+		a.log.Warning().Msg(w)
+	}
+
+	signalsDone := make(chan struct{})
+	stopSignals := a.handleSignals(signalsDone)
+	a.notifyServiceManager()
+
+	parts, userInitialized := a.initialize()
+	ticks := a.runTime(settings)
+	a.exitTime(settings, parts, userInitialized, ticks)
+
+	close(signalsDone)
+	stopSignals()
+	code, restart := a.ExitCode()
+	a.phase.Store(int32(PhaseStopped))
+	a.closeLogging(settings.shutdown)
+	if restart {
+		return a.reexecute()
+	}
+	return code
+}
+
+// runSettings are the [general] values Run needs, validated up front so that
+// a bad value stops start-up with a message naming it.
+type runSettings struct {
+	tick     time.Duration
+	shutdown time.Duration
+	watchdog time.Duration // 0 = off
+}
+
+func (a *Application) readRunSettings() (runSettings, error) {
+	var s runSettings
+	var err error
+	if s.tick, err = a.tickPeriod(); err != nil {
+		return s, err
+	}
+	if s.shutdown, err = a.cfg.GetDurationOr("general", "shutdown_timeout", 30*time.Second); err != nil {
+		return s, err
+	}
+	if s.shutdown <= 0 {
+		return s, errBadSetting("general", "shutdown_timeout", "must be a positive duration")
+	}
+	if a.cfg.GetOr("general", "watchdog_threshold", "") != "" {
+		if s.watchdog, err = a.cfg.GetDuration("general", "watchdog_threshold"); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+func errBadSetting(section, key, why string) error {
+	return fmt.Errorf("configuration [%s] %s: %s", section, key, why)
+}
+
+// initialize is init-time after logging: init!, the user hook, modules, then
+// services. It returns what must be finalized and whether the user
+// Initialize hook succeeded. A failure logs its cause by name, sets exit code
+// 1 and cancels the application context, so run-time is skipped.
+func (a *Application) initialize() (parts []part, userInitialized bool) {
+	a.ps.Publish(pubsub.Init)
+	fail := func(what string, err error) ([]part, bool) {
+		a.log.Error().Err(err).Msg(what + " failed to initialize; aborting start-up")
+		a.SetExitCode(1, false)
+		a.countStop(-1)
+		return parts, userInitialized
+	}
+	if a.settings.initialize != nil {
+		if err := callHook(a.ctx, func(ctx context.Context) error { return a.settings.initialize(ctx, a) }); err != nil {
+			return fail("The application's Initialize", err)
+		}
+	}
+	userInitialized = true
+	for i, m := range a.Modules() {
+		name := a.moduleNames[i]
+		if in, ok := m.(module.Initializer); ok {
+			if err := callHook(a.ctx, in.Initialize); err != nil {
+				return fail(fmt.Sprintf("Module %s", name), err)
+			}
+		}
+		parts = append(parts, part{"module", name, m})
+	}
+	order, err := a.reg.Order()
+	if err != nil {
+		return fail("The service registry", err)
+	}
+	for _, name := range order {
+		svc, _ := a.reg.Lookup(name)
+		if in, ok := svc.(module.Initializer); ok {
+			if err := callHook(a.ctx, in.Initialize); err != nil {
+				return fail(fmt.Sprintf("Service %q", name), err)
+			}
+		}
+		parts = append(parts, part{"service", name, svc})
+	}
+	if a.ctx.Err() == nil {
+		a.log.Notice().Msg("is ready.")
+	}
+	return parts, userInitialized
+}
+
+// tickState is the tick loop (and watchdog) running during run-time.
+type tickState struct {
+	done     chan struct{}
+	finished chan struct{}
+}
+
+// runTime publishes run!, starts Runners and Main and the tick loop, and
+// waits for the first stop. Nothing starts when init-time failed or a stop
+// came first.
+func (a *Application) runTime(s runSettings) *tickState {
+	t := &tickState{done: make(chan struct{}), finished: make(chan struct{})}
+	if a.ctx.Err() != nil {
+		close(t.finished)
+		return t
+	}
+	a.phase.CompareAndSwap(int32(PhaseInitializing), int32(PhaseRunning))
+	a.ps.Publish(pubsub.Run)
+	for _, p := range a.runners() {
+		r := p.value.(module.Runner)
+		_ = a.Go(p.kind+" "+p.name, r.Run)
+	}
+	if a.settings.main != nil {
+		_ = a.Go("Main", func(ctx context.Context) error { return a.settings.main(ctx, a) })
+	}
+	var lastTick atomic.Int64
+	lastTick.Store(time.Now().UnixNano())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); a.tickLoop(t.done, s.tick, &lastTick) }()
+	if s.watchdog > 0 {
+		wg.Add(1)
+		go func() { defer wg.Done(); a.watchdog(t.done, s.watchdog, &lastTick) }()
+	}
+	go func() { wg.Wait(); close(t.finished) }()
+	<-a.ctx.Done()
+	close(t.done)
+	return t
+}
+
+// runners lists the modules and services that implement module.Runner, in
+// registration order.
+func (a *Application) runners() []part {
+	var out []part
+	for i, m := range a.Modules() {
+		if _, ok := m.(module.Runner); ok {
+			out = append(out, part{"module", a.moduleNames[i], m})
+		}
+	}
+	for _, name := range a.reg.Names() {
+		svc, _ := a.reg.Lookup(name)
+		if _, ok := svc.(module.Runner); ok {
+			out = append(out, part{"service", name, svc})
+		}
+	}
+	return out
+}
+
+// exitTime runs exit-time under one deadline: exit!, the user Finalize,
+// background tasks, the tick loop, then services and modules in reverse.
+func (a *Application) exitTime(s runSettings, parts []part, userInitialized bool, ticks *tickState) {
+	a.phase.Store(int32(PhaseExiting))
+	code, restart := a.ExitCode()
+	ev := a.log.Notice().Int("exit_code", code)
+	if restart {
+		ev = ev.Bool("restart", true)
+	}
+	ev.Msg("is exiting ...")
+	ctx, cancel := context.WithTimeout(context.Background(), s.shutdown)
+	defer cancel()
+
+	a.ps.Publish(pubsub.Exit)
+	if userInitialized && a.settings.finalize != nil {
+		a.step(ctx, "the application's Finalize", func(ctx context.Context) error { return a.settings.finalize(ctx, a) })
+	}
+	a.mu.Lock()
+	a.tasksClosed = true
+	a.mu.Unlock()
+	a.await(ctx, "background tasks", func() { a.tasksWG.Wait() })
+	a.await(ctx, "the tick loop (a tick subscriber is blocked)", func() { <-ticks.finished })
+	for i := len(parts) - 1; i >= 0; i-- {
+		p := parts[i]
+		if f, ok := p.value.(module.Finalizer); ok {
+			a.step(ctx, p.kind+" "+p.name, f.Finalize)
+		}
+	}
+	a.ps.Close()
+}
+
+// step runs one exit-time finalizer, reporting its error, and gives up on it
+// by name when the shutdown deadline passes first.
+func (a *Application) step(ctx context.Context, name string, fn func(ctx context.Context) error) {
+	errc := make(chan error, 1)
+	a.setBusy(name)
+	defer a.setBusy("")
+	go func() { errc <- callHook(ctx, fn) }()
+	select {
+	case err := <-errc:
+		if err != nil {
+			a.log.Error().Err(err).Str("what", name).Msg("Finalize failed")
+		}
+	case <-ctx.Done():
+		a.log.Error().Str("what", name).Msg("Finalize did not finish within [general] shutdown_timeout; abandoned")
+	}
+}
+
+// await waits for wait to return, or reports by name what did not finish
+// by the shutdown deadline.
+func (a *Application) await(ctx context.Context, name string, wait func()) {
+	done := make(chan struct{})
+	a.setBusy(name)
+	defer a.setBusy("")
+	go func() { wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		a.log.Error().Str("still_running", a.stillRunning()).Msg("Did not finish within [general] shutdown_timeout; abandoned")
+	}
+}
+
+func (a *Application) setBusy(name string) {
+	a.mu.Lock()
+	a.busy = name
+	a.mu.Unlock()
+}
+
+// callHook calls fn and turns a panic into an error carrying the stack.
+func callHook(ctx context.Context, fn func(ctx context.Context) error) error {
+	return runTask(ctx, fn)
+}
+
+// closeLogging flushes and closes the logging pipeline within the shutdown
+// timeout, so the last lines of a short-lived application still arrive.
+func (a *Application) closeLogging(timeout time.Duration) {
+	a.mu.Lock()
+	p := a.pipeline
+	a.pipeline = nil
+	a.mu.Unlock()
+	if p == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := p.Close(ctx); err != nil {
+		fmt.Fprintf(a.stderr, "%s: closing logging: %v\n", a.name, err)
+	}
+}
+
+// reexecute replaces the process with a fresh run of the same binary with
+// the same arguments and environment. It returns only when that fails.
+func (a *Application) reexecute() int {
+	exe, err := os.Executable()
+	if err == nil {
+		err = syscall.Exec(exe, os.Args, os.Environ())
+	}
+	fmt.Fprintf(a.stderr, "%s: restart failed: %v\n", a.name, err)
+	return 1
+}

@@ -1,0 +1,169 @@
+package app
+
+import (
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/asabgo/asab/logging"
+	"github.com/asabgo/asab/pubsub"
+)
+
+// ExitSoftware is the exit code of an emergency exit (EX_SOFTWARE), taken at
+// the third stop request.
+const ExitSoftware = 70
+
+// Stop asks the application to stop gracefully. See StopWithCode.
+func (a *Application) Stop() { a.requestStop(-1) }
+
+// StopWithCode sets the exit code (as SetExitCode without force) and asks
+// the application to stop. Each request publishes Application.stop! with the
+// number of requests so far. The first cancels Main's context and ends
+// run-time; the second logs a warning naming what is still running; the third
+// exits the process at once with code 70.
+func (a *Application) StopWithCode(code int) { a.requestStop(code) }
+
+func (a *Application) requestStop(code int) {
+	n := a.countStop(code)
+	if n >= 3 {
+		a.emergencyExit()
+	}
+	a.announceStop(n)
+}
+
+// countStop records a stop request and, at the first, ends run-time.
+func (a *Application) countStop(code int) int {
+	a.mu.Lock()
+	if code >= 0 && !a.restart && code > a.exitCode {
+		a.exitCode = code
+	}
+	a.stopCount++
+	n := a.stopCount
+	a.mu.Unlock()
+	if n == 1 {
+		a.phase.CompareAndSwap(int32(PhaseRunning), int32(PhaseStopping))
+		a.cancel()
+	}
+	return n
+}
+
+// announceStop publishes Application.stop! and, from the second request on,
+// warns about what keeps the application from exiting.
+func (a *Application) announceStop(n int) {
+	if n == 2 {
+		a.log.Warning().Str("still_running", a.stillRunning()).Msg("Stop requested again; waiting for what is still running (a third request exits at once)")
+	}
+	a.ps.Publish(pubsub.Stop, n)
+}
+
+// stillRunning names the background tasks and the exit-time step in progress.
+func (a *Application) stillRunning() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var names []string
+	for name, n := range a.tasks {
+		if n > 0 {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	if a.busy != "" {
+		names = append(names, a.busy)
+	}
+	if len(names) == 0 {
+		return "nothing (exit-time is finishing)"
+	}
+	return strings.Join(names, ", ")
+}
+
+// emergencyExit is the one place Run's process exits by itself.
+func (a *Application) emergencyExit() {
+	a.log.Critical().Str("still_running", a.stillRunning()).Msg("Emergency exit")
+	os.Exit(ExitSoftware)
+}
+
+// SetExitCode sets the code Run returns. Without force the larger of the
+// current and the new code wins; with force the new code is set. A restart
+// request outranks every exit code: once Restart was called, SetExitCode has
+// no effect.
+func (a *Application) SetExitCode(code int, force bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.restart {
+		return
+	}
+	if force || code > a.exitCode {
+		a.exitCode = code
+	}
+}
+
+// ExitCode returns the exit code Run will return, and whether a restart was
+// requested instead.
+func (a *Application) ExitCode() (code int, restart bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.exitCode, a.restart
+}
+
+// Restart stops the application gracefully and then re-executes the same
+// binary with the same arguments and environment.
+func (a *Application) Restart() {
+	a.mu.Lock()
+	a.restart = true
+	a.mu.Unlock()
+	a.Stop()
+}
+
+// handleSignals turns SIGINT and SIGTERM into stop requests and SIGHUP into
+// a log reopen plus Application.hup!, until done is closed.
+func (a *Application) handleSignals(done <-chan struct{}) func() {
+	ch := make(chan os.Signal, 8)
+	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			select {
+			case <-done:
+				return
+			case sig := <-ch:
+				if sig == syscall.SIGHUP {
+					a.hangup()
+					continue
+				}
+				a.log.Notice().Str("signal", sig.String()).Msg("Signal received, stopping")
+				// The count and the emergency exit happen here, so a
+				// subscriber that hangs in stop! cannot swallow later signals.
+				n := a.countStop(-1)
+				if n >= 3 {
+					a.emergencyExit()
+				}
+				go a.announceStop(n)
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		<-finished
+	}
+}
+
+// hangup reopens log files and publishes Application.hup!.
+func (a *Application) hangup() {
+	a.mu.Lock()
+	p := a.pipeline
+	a.mu.Unlock()
+	if p != nil {
+		if err := p.Reopen(); err != nil {
+			a.log.Error().Err(err).Msg("Reopening log files failed")
+		}
+	}
+	a.ps.Publish(pubsub.Hup)
+}
+
+// subscriberFailed logs a PubSub subscriber's error or panic.
+func (a *Application) subscriberFailed(msgType string, err error) {
+	logging.Get("asab.pubsub").Error().Str("message", msgType).Err(err).Msg("Subscriber failed")
+}
