@@ -57,6 +57,9 @@ type Application struct {
 	tasksWG     sync.WaitGroup
 	busy        string // what exit-time is waiting for right now
 	pipeline    *logging.Pipeline
+	// atRunEnd runs, last registered first, when Run is about to return or
+	// re-execute (the daemon's pidfile removal).
+	atRunEnd []func()
 }
 
 // current is the application New made current, until Run returns or Release.

@@ -79,6 +79,7 @@ func (a *Application) Run() int {
 	code, restart := a.ExitCode()
 	a.phase.Store(int32(PhaseStopped))
 	a.closeLogging(settings.shutdown)
+	a.runEndHooks()
 	if restart {
 		return a.reexecute()
 	}
@@ -319,4 +320,21 @@ func (a *Application) reexecute() int {
 	}
 	fmt.Fprintf(a.stderr, "%s: restart failed: %v\n", a.name, err)
 	return 1
+}
+
+// onRunEnd registers fn to run when Run ends, after logging is closed.
+func (a *Application) onRunEnd(fn func()) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.atRunEnd = append(a.atRunEnd, fn)
+}
+
+func (a *Application) runEndHooks() {
+	a.mu.Lock()
+	hooks := a.atRunEnd
+	a.atRunEnd = nil
+	a.mu.Unlock()
+	for i := len(hooks) - 1; i >= 0; i-- {
+		hooks[i]()
+	}
 }
