@@ -1,0 +1,37 @@
+package logging
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// fixedTime is the clock of every golden test.
+var fixedTime = time.Date(2026, 11, 23, 0, 1, 12, 593478000, time.UTC)
+
+func fixedClock() time.Time { return fixedTime }
+
+// captureOutput renders every record with a format function into lines.
+type captureOutput struct {
+	format func(dst []byte, r *record) []byte
+	lines  []string
+}
+
+func (c *captureOutput) write(r *record) { c.lines = append(c.lines, string(c.format(nil, r))) }
+
+func (c *captureOutput) reopen() error { return nil }
+
+func (c *captureOutput) close(context.Context) error { return nil }
+
+// use makes p current for the rest of the test.
+func use(t testing.TB, p *Pipeline) {
+	t.Helper()
+	prev := current.Swap(p)
+	t.Cleanup(func() { current.Store(prev) })
+}
