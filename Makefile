@@ -1,0 +1,41 @@
+# asab for Go: the single entry point for checks, tests, fuzzing and benchmarks.
+GO      ?= go
+PKGS    ?= ./...
+FUZZTIME ?= 10s
+
+.PHONY: all test lint vet unit examples fuzz bench bench-go run-example services
+
+all: test
+
+## test: everything CI runs: lint, race-enabled tests (real RabbitMQ, sockets,
+## child processes), and the examples run end to end.
+test: lint unit
+
+## lint: gofmt and go vet must both be silent.
+lint:
+	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+vet: lint
+
+## unit: go test -race over every package, examples/ included (its test
+## builds and runs every example program).
+unit:
+	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+
+## fuzz: a short smoke run of every fuzz target (FUZZTIME each).
+fuzz:
+	@scripts/fuzz.sh $(FUZZTIME)
+
+## bench: the side-by-side benchmark harness (bench/run.sh) when present,
+## otherwise the Go benchmarks of every package.
+bench:
+	@if [ -x bench/run.sh ]; then bench/run.sh; else $(MAKE) bench-go; fi
+
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+## run-example: the README's main example.
+run-example:
+	$(GO) run ./examples/webserver
