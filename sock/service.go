@@ -1,0 +1,137 @@
+package sock
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/asabgo/asab/app"
+	"github.com/asabgo/asab/logging"
+	"github.com/asabgo/asab/pubsub"
+)
+
+// Service is ASAB's StreamSocketServerService: it runs stream socket
+// servers (TCP and unix) for an application and stops them with it. Create
+// it with NewService (or the Module / ServerModule factories).
+type Service struct {
+	app  *app.Application
+	name string
+	log  *logging.Logger
+	ctx  context.Context // parent of the servers' handler contexts
+	stop context.CancelFunc
+	sub  *pubsub.Subscription
+
+	mu      sync.Mutex
+	servers []*Server
+	closed  bool // Application.exit! was published
+}
+
+// NewService creates a service and registers it in a under name (any name
+// the application picks, e.g. "myapp.EchoServer"). Its servers' handlers get
+// a context that is cancelled at the application's first stop; at
+// Application.exit! the listeners close, and Finalize gives open
+// connections the rest of the shutdown deadline.
+func NewService(a *app.Application, name string) (*Service, error) {
+	s := &Service{app: a, name: name, log: logging.Get("asab.socket")}
+	s.ctx, s.stop = context.WithCancel(a.Context())
+	if err := a.RegisterService(name, s); err != nil {
+		s.stop()
+		return nil, fmt.Errorf("sock: register service %q: %w", name, err)
+	}
+	s.sub = a.PubSub().Subscribe(pubsub.Exit, func(pubsub.Message) error {
+		s.closeListeners()
+		return nil
+	})
+	return s, nil
+}
+
+// Name returns the name the service is registered under.
+func (s *Service) Name() string { return s.name }
+
+// CreateServer starts a server that runs handler for every connection made
+// to any of addrs (see ParseAddr for the forms), with the default limits.
+// The addresses are bound before CreateServer returns (ctx bounds only
+// that); Server.Addrs reports them. Call it at init-time or run-time; after
+// Application.exit! it fails.
+func (s *Service) CreateServer(ctx context.Context, handler Handler, addrs ...string) (*Server, error) {
+	cfg := ServerConfig{}
+	for _, a := range addrs {
+		p, err := ParseAddr(a)
+		if err != nil {
+			return nil, fmt.Errorf("sock: create server: %w", err)
+		}
+		cfg.Addrs = append(cfg.Addrs, p)
+	}
+	return s.CreateServerWith(ctx, handler, cfg)
+}
+
+// CreateServerFromConfig is CreateServer with the addresses and limits read
+// from a configuration section (see ReadServerConfig).
+func (s *Service) CreateServerFromConfig(ctx context.Context, handler Handler, section string) (*Server, error) {
+	cfg, err := ReadServerConfig(s.app.Config(), section)
+	if err != nil {
+		return nil, err
+	}
+	return s.CreateServerWith(ctx, handler, cfg)
+}
+
+// CreateServerWith is CreateServer with explicit settings.
+func (s *Service) CreateServerWith(ctx context.Context, handler Handler, cfg ServerConfig) (*Server, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, errors.New("sock: create server: the application is exiting")
+	}
+	srv, err := newServer(ctx, s.ctx, s.log, handler, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.servers = append(s.servers, srv)
+	for _, a := range srv.Addrs() {
+		s.log.Notice().Str("service", s.name).Str("listen", a.Address).Str("network", a.Network).
+			Int("max_connections", cap(srv.slots)).Msg("Listening")
+	}
+	return srv, nil
+}
+
+// Servers returns the servers created so far.
+func (s *Service) Servers() []*Server {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*Server(nil), s.servers...)
+}
+
+// closeListeners stops every server from accepting and cancels the
+// handlers' context.
+func (s *Service) closeListeners() []*Server {
+	s.mu.Lock()
+	s.closed = true
+	servers := append([]*Server(nil), s.servers...)
+	s.mu.Unlock()
+	s.stop()
+	for _, srv := range servers {
+		srv.CloseListeners()
+	}
+	return servers
+}
+
+// Finalize closes the listeners (if Application.exit! has not already),
+// waits for the connection handlers until shortly before ctx's deadline,
+// closes the connections still open, and returns once every handler
+// returned; an error names the servers whose handlers did not.
+func (s *Service) Finalize(ctx context.Context) error {
+	s.sub.Unsubscribe()
+	servers := s.closeListeners()
+	errs := make([]error, len(servers))
+	var wg sync.WaitGroup
+	for i, srv := range servers {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = srv.Shutdown(ctx) }()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("sock: service %q: %w", s.name, err)
+	}
+	return nil
+}
