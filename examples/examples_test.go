@@ -86,3 +86,12 @@ func TestModule(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }
+
+func TestTimer(t *testing.T) {
+	bin := build(t, "timer")
+	out, errs, code := run(t, 20*time.Second, bin, nil, "-c", "timer/timer.conf")
+	want := "one-shot fired\nrepeating call 1\nrepeating call 2\nrepeating call 3\nrepeating call 4\n"
+	if code != 0 || out != want {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
