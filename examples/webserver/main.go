@@ -1,0 +1,48 @@
+// Command webserver is asab's main example: a web server whose GET /hello
+// answers "Hello!".
+//
+//	go run ./examples/webserver                 # listens on 0.0.0.0:8080
+//	go run ./examples/webserver -c examples/webserver/webserver.conf
+//	curl http://localhost:8080/hello
+//
+// Without a configuration file it runs on the web module's defaults
+// ([web] listen = 0.0.0.0 8080). It stops on SIGINT or SIGTERM, finishing
+// the requests in flight first.
+package main
+
+import (
+	"context"
+	"net/http"
+	"os"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/asabgo/asab/app"
+	"github.com/asabgo/asab/web"
+)
+
+func main() {
+	a := app.New(
+		app.WithName("webserver"),
+		app.WithVersion("1.0.0"),
+		app.WithDescription("Answers GET /hello with Hello!"),
+		app.WithInitialize(initialize),
+	)
+	// A failure (a bad [web] value) is recorded: Run prints it and returns 1.
+	_ = a.AddModule(web.Module)
+	os.Exit(a.Run())
+}
+
+// initialize adds the route to the web service's echo instance.
+func initialize(_ context.Context, a *app.Application) error {
+	svc, err := app.GetService[*web.Service](a, web.ServiceName)
+	if err != nil {
+		return err
+	}
+	svc.Echo().GET("/hello", hello)
+	return nil
+}
+
+func hello(c echo.Context) error {
+	return c.String(http.StatusOK, "Hello!")
+}

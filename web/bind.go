@@ -1,0 +1,78 @@
+package web
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"time"
+)
+
+// bind opens the listener of one listen line, with TLS when the line asks.
+func (c *Container) bind(ctx context.Context, l listenLine) (net.Listener, error) {
+	var tlsConf *tls.Config
+	if l.TLS != "" {
+		var err error
+		if tlsConf, err = c.loadTLS(l.TLS); err != nil {
+			return nil, err
+		}
+	}
+	if l.Network == "unix" {
+		if err := removeStaleSocket(ctx, l.Address); err != nil {
+			return nil, err
+		}
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, l.Network, l.Address)
+	if err != nil {
+		return nil, err
+	}
+	if tlsConf != nil {
+		ln = tls.NewListener(ln, tlsConf)
+	}
+	return ln, nil
+}
+
+// loadTLS reads cert and key (PEM files) from the named section.
+func (c *Container) loadTLS(section string) (*tls.Config, error) {
+	cfg := c.app.Config()
+	cert, err := cfg.Get(section, "cert")
+	if err != nil {
+		return nil, fmt.Errorf("TLS: %w", err)
+	}
+	key, err := cfg.Get(section, "key")
+	if err != nil {
+		return nil, fmt.Errorf("TLS: %w", err)
+	}
+	pair, err := tls.LoadX509KeyPair(cert, key)
+	if err != nil {
+		return nil, fmt.Errorf("TLS: [%s] cert %q, key %q: %w", section, cert, key, err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}, nil
+}
+
+// removeStaleSocket removes a socket file nobody listens on any more (left
+// by a process that crashed), and refuses a live socket or another file.
+func removeStaleSocket(ctx context.Context, path string) error {
+	fi, err := os.Lstat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if fi.Mode()&os.ModeSocket == 0 {
+		return fmt.Errorf("%s exists and is not a socket", path)
+	}
+	d := net.Dialer{Timeout: time.Second}
+	if conn, err := d.DialContext(ctx, "unix", path); err == nil {
+		_ = conn.Close()
+		return fmt.Errorf("%s: another process is listening on this socket", path)
+	}
+	if err := os.Remove(path); err != nil {
+		return fmt.Errorf("remove stale socket: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,254 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/asabgo/asab/app"
+	"github.com/asabgo/asab/logging"
+)
+
+// Messages a container publishes, with the *Container as the one argument.
+const (
+	// StartedMessage is published when a container starts serving.
+	StartedMessage = "WebContainer.started!"
+	// StoppedMessage is published when a container has stopped serving and
+	// closed its connections.
+	StoppedMessage = "WebContainer.stopped!"
+)
+
+// Container is one web server: an echo instance served on the listeners of
+// one configuration section. It binds its listeners at init-time, serves at
+// run-time and drains at the first stop (it implements module.Initializer,
+// module.Runner and module.Finalizer).
+type Container struct {
+	app     *app.Application
+	set     *settings
+	e       *echo.Echo
+	log     *logging.Logger
+	al      *logging.Logger
+	server  []string // the Server header value, shared; nil for none
+	handler http.Handler
+
+	mu  sync.Mutex
+	lns []net.Listener // bound at Initialize, handed to Run
+}
+
+// NewContainer creates an independent web container configured from
+// section (ASAB's create_web_server), e.g. "web:admin", with its own echo
+// instance and listeners. Keys missing from the section take the defaults
+// of [Defaults]. The container is registered as the service
+// "asab.WebContainer:<section>" and so takes part in the application's
+// lifecycle; create it before run-time (in a module factory or an
+// Initialize hook). The default container of section "web" is made by
+// [Module].
+func NewContainer(a *app.Application, section string) (*Container, error) {
+	if section == "web" {
+		return nil, errors.New("web container: section \"web\" belongs to web.Module's asab.WebService; use another section")
+	}
+	if p := a.Phase(); p > app.PhaseInitializing {
+		return nil, fmt.Errorf("web container [%s]: created in phase %s; create containers before run-time", section, p)
+	}
+	c, err := newContainer(a, section)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.RegisterService("asab.WebContainer:"+section, c); err != nil {
+		return nil, fmt.Errorf("web container [%s]: %w", section, err)
+	}
+	return c, nil
+}
+
+// newContainer reads the section and builds the echo instance with the
+// container's middleware and health route.
+func newContainer(a *app.Application, section string) (*Container, error) {
+	a.Config().AddDefaults(map[string]map[string]any{section: Defaults()})
+	set, err := readSettings(a.Config(), section)
+	if err != nil {
+		return nil, fmt.Errorf("web container: %w", err)
+	}
+	c := &Container{
+		app: a,
+		set: set,
+		e:   echo.New(),
+		log: logging.Get("asab.web"),
+		al:  logging.Get("asab.web.al"),
+	}
+	c.e.HideBanner, c.e.HidePort = true, true
+	c.server = serverHeader(set.serverTokens, a)
+	c.e.IPExtractor = ipExtractor(set.trusted)
+	c.e.Use(c.core)
+	if len(set.cors) > 0 {
+		c.e.Use(corsMiddleware(set.cors))
+	}
+	if set.healthPath != "" {
+		c.e.GET(set.healthPath, c.health)
+	}
+	c.handler = c.e
+	return c, nil
+}
+
+// Echo returns the container's echo instance: add routes, groups,
+// middleware, Pre middleware or an error handler to it.
+func (c *Container) Echo() *echo.Echo { return c.e }
+
+// Section returns the configuration section the container was made from.
+func (c *Container) Section() string { return c.set.section }
+
+// Addrs returns the addresses the container's listeners are bound to, in
+// the order of the listen lines; after Initialize a port 0 shows the port
+// the system chose. It is empty before Initialize and after Run returns.
+func (c *Container) Addrs() []net.Addr {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]net.Addr, 0, len(c.lns))
+	for _, ln := range c.lns {
+		out = append(out, ln.Addr())
+	}
+	return out
+}
+
+// URL returns "http://host:port" (or https) for the i-th listener, for
+// tests and examples; it is empty for a unix socket or an unbound index.
+func (c *Container) URL(i int) string {
+	addrs := c.Addrs()
+	if i < 0 || i >= len(addrs) || c.set.listen[i].Network == "unix" {
+		return ""
+	}
+	scheme := "http"
+	if c.set.listen[i].TLS != "" {
+		scheme = "https"
+	}
+	return scheme + "://" + addrs[i].String()
+}
+
+// Initialize binds every listen line, so that a bad address or a port in
+// use stops start-up with an error naming the section and the line.
+func (c *Container) Initialize(ctx context.Context) error {
+	var lns []net.Listener
+	for _, l := range c.set.listen {
+		ln, err := c.bind(ctx, l)
+		if err != nil {
+			for _, done := range lns {
+				_ = done.Close()
+			}
+			return fmt.Errorf("web container [%s] listen line %d %q: %w", c.set.section, l.n, l.text, err)
+		}
+		lns = append(lns, ln)
+	}
+	c.mu.Lock()
+	c.lns = lns
+	c.mu.Unlock()
+	for _, ln := range lns {
+		c.log.Notice().Str("section", c.set.section).Str("listen", ln.Addr().Network()+":"+ln.Addr().String()).Msg("Web container listening")
+	}
+	return nil
+}
+
+// Run serves on the listeners bound at Initialize until ctx is cancelled,
+// then drains (see drain). It publishes StartedMessage and StoppedMessage.
+func (c *Container) Run(ctx context.Context) error {
+	c.mu.Lock()
+	lns := c.lns
+	c.mu.Unlock()
+	if len(lns) == 0 {
+		return fmt.Errorf("web container [%s]: Run without Initialize", c.set.section)
+	}
+	base, cut := context.WithCancel(context.Background())
+	defer cut()
+	srv := c.newServer(base)
+	errc := make(chan error, len(lns))
+	var wg sync.WaitGroup
+	for _, ln := range lns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("web container [%s] serving %s: %w", c.set.section, ln.Addr(), err)
+			}
+		}()
+	}
+	c.app.PubSub().Publish(StartedMessage, c)
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-errc:
+	}
+	c.drain(srv, cut)
+	wg.Wait()
+	c.mu.Lock()
+	c.lns = nil
+	c.mu.Unlock()
+	c.app.PubSub().Publish(StoppedMessage, c)
+	return err
+}
+
+// newServer builds the http.Server with the configured timeouts; base is
+// every request's parent context, cancelled when the grace period runs out.
+func (c *Container) newServer(base context.Context) *http.Server {
+	return &http.Server{
+		Handler:           c.handler,
+		ReadHeaderTimeout: c.set.readHeader,
+		ReadTimeout:       c.set.read,
+		WriteTimeout:      c.set.write,
+		IdleTimeout:       c.set.idle,
+		MaxHeaderBytes:    c.set.maxHeaderBytes,
+		ErrorLog:          log.New(serverErrorLog{c.log}, "", 0),
+		BaseContext:       func(net.Listener) context.Context { return base },
+	}
+}
+
+// drain stops accepting, lets in-flight requests finish within the grace
+// period, then cancels the requests still running and closes their
+// connections.
+func (c *Container) drain(srv *http.Server, cut context.CancelFunc) {
+	grace := c.graceLimit()
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		c.log.Warning().Str("section", c.set.section).Dur("grace", grace).
+			Msg("Requests still running after the shutdown grace period; closing their connections")
+		cut()
+		_ = srv.Close()
+	}
+}
+
+// graceLimit is [section] shutdown_timeout, kept within nine tenths of the
+// application's shutdown deadline so that the application exits on time.
+func (c *Container) graceLimit() time.Duration {
+	limit := c.app.ShutdownTimeout() * 9 / 10
+	if c.set.grace < limit {
+		return c.set.grace
+	}
+	return limit
+}
+
+// Finalize closes listeners that were bound but never served (start-up
+// failed elsewhere); a unix socket file is removed with its listener.
+func (c *Container) Finalize(context.Context) error {
+	c.mu.Lock()
+	lns := c.lns
+	c.lns = nil
+	c.mu.Unlock()
+	for _, ln := range lns {
+		_ = ln.Close()
+	}
+	return nil
+}
+
+// serverErrorLog turns net/http's error log lines into WARNING lines.
+type serverErrorLog struct{ l *logging.Logger }
+
+func (w serverErrorLog) Write(p []byte) (int, error) {
+	w.l.Warning().Msg(strings.TrimSpace(string(p)))
+	return len(p), nil
+}

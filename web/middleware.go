@@ -1,0 +1,111 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// core is the container's first middleware. In one step, to keep the chain
+// cheap, it sets the Server header, refuses bodies over body_max_size with
+// 413, turns a handler panic into 500 (logged with its stack), lets echo's
+// error handler write the response for a handler error so that the status
+// logged is the status sent, and writes the access-log line.
+func (c *Container) core(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(ec echo.Context) error {
+		start := time.Now()
+		if c.server != nil {
+			ec.Response().Header()[echo.HeaderServer] = c.server
+		}
+		req := ec.Request()
+		var err error
+		if req.ContentLength > c.set.bodyMax {
+			err = echo.ErrStatusRequestEntityTooLarge
+		} else {
+			if req.ContentLength != 0 && req.Body != nil && req.Body != http.NoBody {
+				req.Body = &limitedBody{rc: req.Body, left: c.set.bodyMax}
+			}
+			err = c.callRecovering(next, ec)
+		}
+		if err != nil {
+			ec.Error(err)
+		}
+		c.logRequest(ec, start, err)
+		return nil
+	}
+}
+
+// callRecovering calls next and turns a panic into a 500 error, logging the
+// panic value and the stack. http.ErrAbortHandler is passed on: it is
+// net/http's way to abort a response on purpose.
+func (c *Container) callRecovering(next echo.HandlerFunc, ec echo.Context) (err error) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		if r == http.ErrAbortHandler {
+			panic(r)
+		}
+		req := ec.Request()
+		c.log.Error().Str("method", req.Method).Str("path", req.URL.Path).
+			Str("panic", fmt.Sprint(r)).Str("stack", string(debug.Stack())).
+			Msg("Handler panicked; answered 500")
+		err = echo.NewHTTPError(http.StatusInternalServerError).SetInternal(fmt.Errorf("panic: %v", r))
+	}()
+	return next(ec)
+}
+
+// logRequest writes the access-log line (logger asab.web.al, NOTICE) and,
+// for a server error, an ERROR line with the handler's error.
+func (c *Container) logRequest(ec echo.Context, start time.Time, err error) {
+	res := ec.Response()
+	if err != nil && res.Status >= 500 {
+		req := ec.Request()
+		c.log.Error().Err(err).Int("status", res.Status).Str("method", req.Method).
+			Str("path", req.URL.Path).Msg("Request failed")
+	}
+	if !c.set.accessLog {
+		return
+	}
+	ev := c.al.Notice()
+	if ev == nil {
+		return
+	}
+	req := ec.Request()
+	ev = ev.Str("method", req.Method).Str("path", req.URL.Path).Int("status", res.Status).
+		Int64("bytes", res.Size).Float64("duration", time.Since(start).Seconds()).
+		Str("ip", ec.RealIP())
+	if err != nil {
+		ev = ev.Str("error", err.Error())
+	}
+	ev.Send()
+}
+
+// limitedBody reads at most left bytes and then fails with 413, for
+// bodies without (or with a lying) Content-Length.
+type limitedBody struct {
+	rc   io.ReadCloser
+	left int64
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left < 0 {
+		return 0, echo.ErrStatusRequestEntityTooLarge
+	}
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	if b.left < 0 {
+		return n, echo.ErrStatusRequestEntityTooLarge
+	}
+	return n, err
+}
+
+func (b *limitedBody) Close() error { return b.rc.Close() }
