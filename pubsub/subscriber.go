@@ -27,8 +27,9 @@ const (
 	// publisher of its message types, including the application's tick and
 	// lifecycle messages; and publishing synchronously from the consumer's own
 	// goroutine into its full queue deadlocks. Prefer PublishAsync for such
-	// types (the wait then happens on the subscriber's delivery goroutine) or
-	// a Drop policy.
+	// types (the wait then happens on the subscriber's delivery goroutine,
+	// though PubSub.Close still waits for it until the Subscriber is read or
+	// closed) or a Drop policy.
 	Block
 )
 
