@@ -83,3 +83,37 @@ func BenchmarkLoad1000Keys10Includes(b *testing.B) {
 		b.Fatalf("loaded %d keys, want 1000", n)
 	}
 }
+
+// BenchmarkBaselineNestedMap is the floor for BenchmarkGetPlain: the same two
+// map lookups with no locking, lowercasing or error handling, for comparing
+// figures taken on a busy machine.
+func BenchmarkBaselineNestedMap(b *testing.B) {
+	m := map[string]map[string]string{}
+	for s, keys := range Defaults() {
+		m[s] = map[string]string{}
+		for k, v := range keys {
+			m[s][k] = Stringify(v)
+		}
+	}
+	section, key := "web", "listen"
+	b.ReportAllocs()
+	for b.Loop() {
+		if m[section][key] == "" {
+			b.Fatal("missing")
+		}
+	}
+}
+
+func BenchmarkGetPlainParallel(b *testing.B) {
+	c := New()
+	c.AddDefaults(Defaults())
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := c.Get("web", "listen"); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

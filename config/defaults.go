@@ -76,17 +76,19 @@ func (c *Config) AddDefaults(d map[string]map[string]any) {
 	sort.Strings(secs)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, s := range secs {
-		c.ensureSection(s)
-		keys := make([]string, 0, len(d[s]))
-		for k := range d[s] {
-			keys = append(keys, k)
+	c.write(func(e *edit) {
+		for _, s := range secs {
+			e.section(s)
+			keys := make([]string, 0, len(d[s]))
+			for k := range d[s] {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				e.set(s, strings.ToLower(k), expandEnv(Stringify(d[s][k]), dir), true)
+			}
 		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			c.set(s, strings.ToLower(k), expandEnv(Stringify(d[s][k]), dir), true)
-		}
-	}
+	})
 }
 
 // Stringify turns a default value into its configuration text: strings as they

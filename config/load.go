@@ -73,13 +73,18 @@ func (c *Config) load(name string, r io.Reader) error {
 	if err := ld.read(name, filepath.Dir(abs), r); err != nil {
 		return err
 	}
-	for _, f := range ld.files {
-		for _, s := range f.sections {
-			c.ensureSection(s.name)
-			for _, k := range s.keys {
-				c.set(s.name, k.name, expandEnv(k.value(), f.dir), false)
+	c.write(func(e *edit) {
+		for _, f := range ld.files {
+			for _, s := range f.sections {
+				e.section(s.name)
+				for _, k := range s.keys {
+					e.set(s.name, k.name, expandEnv(k.value(), f.dir), false)
+				}
 			}
 		}
+	})
+	if c.included == nil {
+		c.included = map[string]string{}
 	}
 	for p, by := range ld.seen {
 		c.included[p] = by

@@ -183,3 +183,36 @@ func TestLoadFileMissing(t *testing.T) {
 		t.Fatalf("error = %v, want one naming the file", err)
 	}
 }
+
+func TestZeroValueConfig(t *testing.T) {
+	var c Config
+	if _, err := c.Get("s", "k"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Get on zero Config: %v", err)
+	}
+	if c.Sections() != nil || c.Keys("s") != nil || c.HasSection("s") || c.Has("s", "k") {
+		t.Fatal("zero Config should be empty")
+	}
+	c.Set("s", "k", "v")
+	if err := c.LoadString("z.conf", "[t]\nk = w\n"); err != nil {
+		t.Fatal(err)
+	}
+	if mustGet(t, &c, "s", "k") != "v" || mustGet(t, &c, "t", "k") != "w" {
+		t.Fatal("zero Config did not store values")
+	}
+}
+
+func TestSnapshotsAreNotShared(t *testing.T) {
+	c := load(t, "[s]\na = 1\n")
+	before := c.snap.Load()
+	c.Set("s", "a", "2")
+	c.Set("s", "b", "3")
+	if v, _ := before.lookup("s", "a"); v.raw != "1" {
+		t.Fatalf("a published snapshot changed: a = %q", v.raw)
+	}
+	if _, ok := before.lookup("s", "b"); ok {
+		t.Fatal("a published snapshot gained a key")
+	}
+	if mustGet(t, c, "s", "a") != "2" || mustGet(t, c, "s", "b") != "3" {
+		t.Fatal("Set lost")
+	}
+}
