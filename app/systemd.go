@@ -1,0 +1,84 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/asabgo/asab/logging"
+	"github.com/asabgo/asab/pubsub"
+	sd "github.com/coreos/go-systemd/v22/daemon"
+)
+
+// notifyStatus sends one sd_notify message when NOTIFY_SOCKET is set.
+func notifyStatus(state string) (bool, error) { return sd.SdNotify(false, state) }
+
+// notifier reports the application's phases over NOTIFY_SOCKET: to systemd
+// (Type=notify), or to the process that started this daemon with -d.
+type notifier struct {
+	a *Application
+	// handover: the socket is the starting process's; it is told READY=1
+	// once and then forgotten (and unset, so subprocesses do not see it).
+	handover bool
+	mu       sync.Mutex
+	done     bool
+}
+
+func (n *notifier) send(state string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.done {
+		return
+	}
+	last := n.handover && strings.Contains(state, sd.SdNotifyReady)
+	if _, err := sd.SdNotify(last, state); err != nil {
+		logging.Get("asab.daemon").Debug().Err(err).Str("state", state).Msg("sd_notify failed")
+	}
+	n.done = last
+}
+
+// startNotifier subscribes to the phase messages when NOTIFY_SOCKET is set:
+// STATUS= at each phase, READY=1 after Application.run!, STOPPING=1 at the
+// first stop, WATCHDOG=1 every tick when systemd's watchdog is on, and
+// RELOADING=1 before a restart re-executes (the new process sends READY=1).
+func (a *Application) startNotifier(handover bool) {
+	if os.Getenv("NOTIFY_SOCKET") == "" {
+		return
+	}
+	n := &notifier{a: a, handover: handover}
+	log := logging.Get("asab.daemon")
+	n.send("STATUS=Initializing")
+	a.ps.Subscribe(pubsub.Run, func(pubsub.Message) error {
+		n.send(sd.SdNotifyReady + "\nSTATUS=Running")
+		return nil
+	})
+	a.ps.Subscribe(pubsub.Stop, func(m pubsub.Message) error {
+		if len(m.Args) > 0 && m.Args[0] == 1 {
+			n.send(sd.SdNotifyStopping + "\nSTATUS=Stopping")
+		}
+		return nil
+	})
+	a.ps.Subscribe(pubsub.Exit, func(pubsub.Message) error {
+		code, restart := a.ExitCode()
+		n.send(fmt.Sprintf("STATUS=Exiting (exit code %d, restart %v)", code, restart))
+		return nil
+	})
+	if interval, err := sd.SdWatchdogEnabled(false); err != nil {
+		log.Warning().Err(err).Msg("Ignoring the systemd watchdog settings")
+	} else if interval > 0 {
+		if tick, err := a.tickPeriod(); err == nil && tick*2 > interval {
+			log.Warning().Dur("tick_period", tick).Dur("watchdog", interval).
+				Msg("[general] tick_period is more than half the systemd watchdog interval; the service may be killed")
+		}
+		a.ps.Subscribe(pubsub.Tick, func(pubsub.Message) error {
+			n.send(sd.SdNotifyWatchdog)
+			return nil
+		})
+	}
+	a.onRunEnd(func() {
+		if _, restart := a.ExitCode(); restart {
+			n.send(sd.SdNotifyReloading + "\n" + sd.SdNotifyMonotonicUsec() + "\nSTATUS=Restarting")
+		}
+	})
+}
