@@ -29,6 +29,8 @@
 // value is bad. Each has an ...Or form whose fallback is used only when the key is
 // missing, never to hide a bad value.
 //
-// A Config is safe for concurrent use. Reading a plain value (one without "$")
-// takes a read lock and two map lookups and does not allocate.
+// A Config is safe for concurrent use. Readers see an immutable snapshot and take
+// no lock; reading a plain value (one without "$") is an atomic load and two map
+// lookups and does not allocate. Writers copy the sections they change and publish
+// a new snapshot, so a load becomes visible all at once.
 package config

@@ -225,3 +225,18 @@ func TestSplitIncludes(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadStringNameIsBaseForIncludes(t *testing.T) {
+	dir := writeFiles(t, t.TempDir(), map[string]string{"inc.conf": "[s]\nk = inc\n"})
+	c := New()
+	// The name need not exist; its directory is where relative includes are found.
+	if err := c.LoadString(filepath.Join(dir, "virtual.conf"), "[general]\ninclude = inc.conf\n[s]\nk = main\nd = ${THIS_DIR}\n"); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustGet(t, c, "s", "k"); got != "inc" {
+		t.Errorf("[s] k = %q, want inc", got)
+	}
+	if got := mustGet(t, c, "s", "d"); got != dir {
+		t.Errorf("${THIS_DIR} = %q, want %q", got, dir)
+	}
+}

@@ -69,7 +69,9 @@ func (c *Config) load(name string, r io.Reader) error {
 	for p, by := range c.included {
 		ld.seen[p] = by
 	}
-	ld.seen[abs] = "the caller"
+	if fi, err := os.Stat(abs); err == nil && fi.Mode().IsRegular() {
+		ld.seen[abs] = "the caller" // so that an include cycle back to it ends
+	}
 	if err := ld.read(name, filepath.Dir(abs), r); err != nil {
 		return err
 	}
