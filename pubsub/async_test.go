@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 )
 
 // Many goroutines publish asynchronously; each subscriber must see every
@@ -160,6 +162,7 @@ func TestAsyncPanicIsolated(t *testing.T) {
 // One delivery goroutine per subscription with pending messages, never one
 // per message; it exits once its queue is empty.
 func TestPublishAsyncUsesOneGoroutinePerSubscriber(t *testing.T) {
+	goleak.VerifyNone(t) // waits for earlier tests' workers to exit
 	p := New()
 	release := make(chan struct{})
 	p.Subscribe("x!", func(Message) error { <-release; return nil })
