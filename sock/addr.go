@@ -16,9 +16,14 @@ type Addr struct {
 	Address string
 }
 
-// String returns the address in the form ParseAddr reads back: "host:port"
-// for TCP and the path for unix sockets.
-func (a Addr) String() string { return a.Address }
+// String returns the address in a form ParseAddr reads back: "host:port"
+// for TCP, the path for unix sockets ("unix:path" when the path has no "/").
+func (a Addr) String() string {
+	if a.Network == "unix" && !strings.ContainsRune(a.Address, '/') {
+		return "unix:" + a.Address
+	}
+	return a.Address
+}
 
 // ErrAddr is wrapped by every error ParseAddr and ParseListen return.
 var ErrAddr = errors.New("bad listen address")
