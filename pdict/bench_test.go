@@ -66,6 +66,7 @@ func BenchmarkUpdateBatch(b *testing.B) {
 	batch := make(map[string]any, 100)
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
+		clear(batch)
 		for j := range 100 {
 			batch[fmt.Sprintf("key-%06d", (i*100+j)%1_000)] = benchValue{i, "updated"}
 		}

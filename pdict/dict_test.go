@@ -80,6 +80,9 @@ func TestBadValue(t *testing.T) {
 	if d.Len() != 0 || d.Stats().Writes != 0 {
 		t.Error("a failed Set must write nothing")
 	}
+	if err := d.Set("bad\xff", 1); err == nil || !strings.Contains(err.Error(), "UTF-8") {
+		t.Errorf("Set with an invalid UTF-8 key: %v", err)
+	}
 	boom := errors.New("boom")
 	if err := d.Modify("k", func(json.RawMessage) (any, error) { return nil, boom }); !errors.Is(err, boom) {
 		t.Errorf("Modify error = %v, want boom", err)

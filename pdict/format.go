@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"maps"
+	"slices"
 	"sort"
 )
 
@@ -54,16 +56,49 @@ type record struct {
 	Set map[string]json.RawMessage `json:"set,omitempty"`
 }
 
-// encodeRecord returns the complete line for r, newline included.
+// encodeRecord returns the complete line for r, newline included. The
+// values are already compact, valid JSON (they come from json.Marshal or from
+// a checked file), so they are copied as they are: no re-validation.
 func encodeRecord(r record) ([]byte, error) {
-	payload, err := json.Marshal(r)
-	if err != nil {
-		return nil, err
+	payload := []byte{'{'}
+	if len(r.Del) > 0 {
+		payload = append(payload, `"del":[`...)
+		for i, k := range r.Del {
+			if i > 0 {
+				payload = append(payload, ',')
+			}
+			payload = appendString(payload, k)
+		}
+		payload = append(payload, ']')
 	}
+	if len(r.Set) > 0 {
+		if len(r.Del) > 0 {
+			payload = append(payload, ',')
+		}
+		payload = append(payload, `"set":{`...)
+		keys := slices.Sorted(maps.Keys(r.Set))
+		for i, k := range keys {
+			if i > 0 {
+				payload = append(payload, ',')
+			}
+			payload = appendString(payload, k)
+			payload = append(payload, ':')
+			payload = append(payload, r.Set[k]...)
+		}
+		payload = append(payload, '}')
+	}
+	payload = append(payload, '}')
 	line := make([]byte, 0, len(payload)+10)
 	line = fmt.Appendf(line, "%08x ", crc32.Checksum(payload, crcTable))
 	line = append(line, payload...)
 	return append(line, '\n'), nil
+}
+
+// appendString appends s as a JSON string. Keys are checked to be valid
+// UTF-8 before they get here, so json.Marshal cannot alter them.
+func appendString(b []byte, s string) []byte {
+	q, _ := json.Marshal(s)
+	return append(b, q...)
 }
 
 // encodeSnapshot returns a complete file (header included) holding state.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"unicode/utf8"
 )
 
 // Get decodes the value stored under key into out (as json.Unmarshal does)
@@ -224,8 +225,11 @@ func (d *Dict) tryRefresh() {
 	d.mu.Lock()
 }
 
-// marshal JSON-encodes the value for key.
+// marshal checks key and JSON-encodes the value for it.
 func marshal(key string, v any) (json.RawMessage, error) {
+	if !utf8.ValidString(key) {
+		return nil, fmt.Errorf("key %q is not valid UTF-8", key)
+	}
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return nil, fmt.Errorf("value for key %q is not JSON-serializable: %w", key, err)
