@@ -67,15 +67,17 @@ func readSettings(cfg *config.Config, section string) (*settings, error) {
 	}
 	// config's GetMultiline splits on any white space; a listen line has
 	// spaces in it, so the value is split on new lines here.
-	for i, line := range strings.Split(text, "\n") {
+	n := 0 // lines are numbered without the blank ones
+	for _, line := range strings.Split(text, "\n") {
 		if line = strings.TrimSpace(line); line == "" || line[0] == '#' || line[0] == ';' {
 			continue
 		}
+		n++
 		l, err := ParseListen(line, "ssl:"+section)
 		if err != nil {
-			return nil, fmt.Errorf("[%s] listen line %d: %w", section, i+1, err)
+			return nil, fmt.Errorf("[%s] listen line %d: %w", section, n, err)
 		}
-		s.listen = append(s.listen, listenLine{Listen: l, text: line, n: i + 1})
+		s.listen = append(s.listen, listenLine{Listen: l, text: line, n: n})
 	}
 	if len(s.listen) == 0 {
 		return nil, fmt.Errorf("[%s] listen: no listen line", section)
@@ -95,11 +97,11 @@ func readSettings(cfg *config.Config, section string) (*settings, error) {
 	if s.maxHeaderBytes, err = positiveInt(cfg, section, "max_header_bytes"); err != nil {
 		return nil, err
 	}
-	n, err := positiveInt(cfg, section, "body_max_size")
+	bodyMax, err := positiveInt(cfg, section, "body_max_size")
 	if err != nil {
 		return nil, err
 	}
-	s.bodyMax = int64(n)
+	s.bodyMax = int64(bodyMax)
 	if s.serverTokens, err = readServerTokens(cfg, section); err != nil {
 		return nil, err
 	}
