@@ -1,0 +1,265 @@
+package amqp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/asabgo/asab/logging"
+	"github.com/asabgo/asab/mom"
+	amqp091 "github.com/rabbitmq/amqp091-go"
+	"github.com/rs/zerolog"
+)
+
+// Broker is the AMQP 0-9-1 implementation of mom.Broker.
+type Broker struct {
+	cfg    Config
+	where  string // the redacted URL, for logs
+	log    *logging.Logger
+	router mom.Router
+	corr   *mom.Correlator
+
+	// life ends the connection loop; hctx is the handlers' context,
+	// cancelled when Close's deadline passes.
+	life     context.Context
+	stopLife context.CancelFunc
+	hctx     context.Context
+	hcancel  context.CancelFunc
+	loopDone chan struct{}
+	workers  sync.WaitGroup // consumer workers (handlers)
+	readers  sync.WaitGroup // reply-queue readers, ended by the connection's close
+
+	mu        sync.Mutex
+	started   bool
+	closing   bool
+	sess      *session
+	ready     chan struct{} // closed while sess != nil
+	subs      []*subscription
+	exchanges map[string]bool // declared by this broker; restored on reconnect
+	tags      int
+}
+
+type subscription struct {
+	queue string
+	opts  mom.SubscribeOptions
+	tag   string
+}
+
+var (
+	_ mom.Broker  = (*Broker)(nil)
+	_ mom.Starter = (*Broker)(nil)
+)
+
+// New returns a broker for cfg. It does not connect until Start.
+func New(cfg Config) (*Broker, error) {
+	if err := checkURL(cfg.URL); err != nil {
+		return nil, err
+	}
+	cfg.setDefaults()
+	where := RedactURL(cfg.URL)
+	life, stopLife := context.WithCancel(context.Background())
+	hctx, hcancel := context.WithCancel(context.Background())
+	return &Broker{cfg: cfg, where: where, corr: mom.NewCorrelator(),
+		log: logging.Get("asab.mom.amqp").With(func(c zerolog.Context) zerolog.Context { return c.Str("url", where) }),
+		life: life, stopLife: stopLife, hctx: hctx, hcancel: hcancel, loopDone: make(chan struct{}),
+		ready: make(chan struct{}), exchanges: make(map[string]bool)}, nil
+}
+
+// Start launches the connection loop, which connects, restores the
+// topology, and reconnects with backoff until Close. It does not wait for
+// the first connection: an application starts while its broker is down.
+func (b *Broker) Start(context.Context) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closing {
+		return mom.ErrClosed
+	}
+	if !b.started {
+		b.started = true
+		go b.loop()
+	}
+	return nil
+}
+
+// WaitConnected waits until the broker has a connection (or ctx ends).
+func (b *Broker) WaitConnected(ctx context.Context) error {
+	_, err := b.session(ctx)
+	return err
+}
+
+// session returns the live session, waiting for one bounded by ctx.
+func (b *Broker) session(ctx context.Context) (*session, error) {
+	for {
+		b.mu.Lock()
+		s, ready, closing, started := b.sess, b.ready, b.closing, b.started
+		b.mu.Unlock()
+		switch {
+		case closing && s == nil:
+			return nil, mom.ErrClosed
+		case !started:
+			return nil, errors.New("broker not started")
+		case s != nil:
+			return s, nil
+		}
+		select {
+		case <-ready:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for a connection to %s: %w", b.where, ctx.Err())
+		case <-b.life.Done():
+			return nil, mom.ErrClosed
+		}
+	}
+}
+
+// Publish sends the message and, with confirms on (the default), returns
+// only once the server confirmed it. A publish that meets a lost
+// connection waits for the next one (bounded by ctx) and is sent again, so
+// a message may arrive twice but a confirmed one is never lost.
+func (b *Broker) Publish(ctx context.Context, body []byte, target string, opts mom.PublishOptions) error {
+	exchange := opts.Exchange
+	if exchange == "" {
+		exchange = b.cfg.Exchange
+	}
+	return b.publish(ctx, body, target, exchange, opts)
+}
+
+// publish is Publish to an explicit exchange ("" = the default exchange).
+func (b *Broker) publish(ctx context.Context, body []byte, target, exchange string, opts mom.PublishOptions) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("mom/amqp: publish to %q: %w", target, err)
+	}
+	msg := amqp091.Publishing{Body: body, ContentType: opts.ContentType, ContentEncoding: opts.ContentEncoding,
+		CorrelationId: opts.CorrelationID, ReplyTo: opts.ReplyTo, Headers: amqp091.Table(opts.Headers)}
+	if opts.Persistent {
+		msg.DeliveryMode = amqp091.Persistent
+	}
+	for {
+		s, err := b.session(ctx)
+		if err != nil {
+			return fmt.Errorf("mom/amqp: publish to %q: %w", target, err)
+		}
+		if err := s.ensureExchange(b, exchange); err != nil {
+			if !s.lost() {
+				return fmt.Errorf("mom/amqp: publish to %q: %w", target, err)
+			}
+			continue
+		}
+		dc, err := s.pub.PublishWithDeferredConfirmWithContext(ctx, exchange, target, false, false, msg)
+		if err == nil && dc == nil {
+			return nil // confirms off
+		}
+		if err == nil {
+			var ok bool
+			if ok, err = dc.WaitContext(ctx); ok {
+				return nil
+			}
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("mom/amqp: publish to %q: %w", target, ctx.Err())
+		}
+		// Nacked or the channel went away: wait for the session to be
+		// replaced (or, for a real nack on a live channel, a moment).
+		if err := s.awaitLoss(ctx, 50*time.Millisecond); err != nil {
+			return fmt.Errorf("mom/amqp: publish to %q: %w", target, err)
+		}
+	}
+}
+
+// Subscribe records the subscription (restored after every reconnect) and,
+// once the broker is started, waits for a connection (bounded by ctx) and
+// starts consuming, returning the server's answer.
+func (b *Broker) Subscribe(ctx context.Context, queue string, opts mom.SubscribeOptions) error {
+	if queue == "" && opts.Exchange == "" {
+		return errors.New("mom/amqp: subscribe: a queue name or an exchange is required")
+	}
+	b.mu.Lock()
+	b.tags++
+	sub := &subscription{queue: queue, opts: opts, tag: b.cfg.AppName + "-" + strconv.Itoa(b.tags)}
+	started := b.started
+	// Recorded first, so that a reconnect racing with us restores it.
+	b.subs = append(b.subs, sub)
+	b.mu.Unlock()
+	if !started {
+		return nil
+	}
+	for {
+		s, err := b.session(ctx)
+		if err == nil {
+			if err = s.consume(b, sub); err == nil || s.lost() {
+				if err == nil {
+					return nil
+				}
+				continue
+			}
+		}
+		b.mu.Lock()
+		b.subs = slices.DeleteFunc(b.subs, func(x *subscription) bool { return x == sub })
+		b.mu.Unlock()
+		return fmt.Errorf("mom/amqp: subscribe %q: %w", queue, err)
+	}
+}
+
+// Add sets the handler for target.
+func (b *Broker) Add(target string, h mom.Handler) error { return b.router.Add(target, h) }
+
+// Request publishes a request with a reply queue of this connection and
+// waits for the reply. A reply queue is exclusive to its connection, so a
+// request whose connection is lost before the reply arrives times out.
+func (b *Broker) Request(ctx context.Context, body []byte, target string, opts mom.PublishOptions) (*mom.Message, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, b.cfg.RequestTimeout)
+		defer cancel()
+	}
+	s, err := b.session(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("mom/amqp: request to %q: %w", target, err)
+	}
+	q, err := s.replyQueue(b)
+	if err != nil {
+		return nil, fmt.Errorf("mom/amqp: request to %q: reply queue: %w", target, err)
+	}
+	return b.corr.Do(ctx, target, q, opts, 0, func(ctx context.Context, o mom.PublishOptions) error {
+		return b.Publish(ctx, body, target, o)
+	})
+}
+
+// Close stops consuming, waits for the handlers in flight until ctx ends,
+// then cancels their context (a handler cut off has its message requeued),
+// and closes the connection, which returns every unacknowledged message to
+// its queue.
+func (b *Broker) Close(ctx context.Context) error {
+	b.mu.Lock()
+	if b.closing {
+		b.mu.Unlock()
+		return nil
+	}
+	b.closing = true
+	s, started := b.sess, b.started
+	b.mu.Unlock()
+	if s != nil {
+		s.cancelConsumers()
+	}
+	done := make(chan struct{})
+	go func() { b.workers.Wait(); close(done) }()
+	var err error
+	select {
+	case <-done:
+	case <-ctx.Done():
+		b.hcancel()
+		err = fmt.Errorf("mom/amqp: close: handlers unfinished at the deadline, their messages requeued: %w", ctx.Err())
+		b.log.Warning().Msg("Shutdown deadline passed with handlers in flight; their messages are requeued")
+		<-done
+	}
+	b.hcancel()
+	b.stopLife()
+	if started {
+		<-b.loopDone
+	}
+	b.readers.Wait()
+	return err
+}

@@ -1,0 +1,134 @@
+package amqp
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/asabgo/asab/app"
+	"github.com/asabgo/asab/config"
+	"github.com/asabgo/asab/mom"
+	amqp091 "github.com/rabbitmq/amqp091-go"
+)
+
+// Section is the configuration section of the AMQP broker named "amqp";
+// [asab:mom:amqp:NAME] sections make more AMQP brokers named NAME.
+const Section = "asab:mom:amqp"
+
+// Config configures a Broker. The zero values of the optional fields take
+// the defaults named below (the same as the configuration keys').
+type Config struct {
+	// URL of the server, amqp:// or amqps://. Required. It carries the
+	// credentials and is never logged (see RedactURL).
+	URL string
+	// AppName is announced to the server as the connection name. Default "asab".
+	AppName string
+	// ReconnectDelay is the first delay after a failed connection attempt;
+	// it doubles on each further failure up to MaxReconnectDelay.
+	// Defaults 1 s and 5 s.
+	ReconnectDelay    time.Duration
+	MaxReconnectDelay time.Duration
+	// PrefetchCount is how many unacknowledged messages a subscription
+	// holds, and so how many handlers run at once for it. Default 10.
+	PrefetchCount int
+	// Exchange is where Publish sends when PublishOptions.Exchange is ""
+	// ("" = the default exchange, which delivers to the queue named target).
+	Exchange string
+	// ReplyExchange is where replies are published ("" = default exchange).
+	ReplyExchange string
+	// RequestTimeout bounds Request when its ctx has no deadline. Default 10 s.
+	RequestTimeout time.Duration
+	// NoConfirms turns publisher confirms off (key publisher_confirms=no):
+	// Publish then returns once the message is written to the socket.
+	NoConfirms bool
+}
+
+func (c *Config) setDefaults() {
+	if c.AppName == "" {
+		c.AppName = "asab"
+	}
+	if c.ReconnectDelay <= 0 {
+		c.ReconnectDelay = time.Second
+	}
+	if c.MaxReconnectDelay < c.ReconnectDelay {
+		c.MaxReconnectDelay = max(5*time.Second, c.ReconnectDelay)
+	}
+	if c.PrefetchCount <= 0 {
+		c.PrefetchCount = 10
+	}
+	if c.RequestTimeout <= 0 {
+		c.RequestTimeout = 10 * time.Second
+	}
+}
+
+// Module is the application module of MOM with AMQP: it registers
+// "asab.MOMService" (like mom.Module, which it replaces) and makes an AMQP
+// broker for every [asab:mom:amqp] section that has a url. Without a url
+// the in-process broker stays the default.
+func Module(a *app.Application) (any, error) {
+	return mom.NewModule(map[string]mom.BrokerFactory{"amqp": FromConfig})(a)
+}
+
+// FromConfig makes a broker from a configuration section (keys: url,
+// appname, reconnect_delay, max_reconnect_delay, prefetch_count, exchange,
+// reply_exchange, request_timeout, publisher_confirms). A section without a
+// url yields no broker (nil, nil).
+func FromConfig(cfg *config.Config, sec string) (mom.Broker, error) {
+	raw := cfg.GetOr(sec, "url", "")
+	if raw == "" {
+		return nil, nil
+	}
+	c := Config{URL: raw, AppName: cfg.GetOr(sec, "appname", "asab"),
+		Exchange: cfg.GetOr(sec, "exchange", ""), ReplyExchange: cfg.GetOr(sec, "reply_exchange", "")}
+	var err error
+	if c.ReconnectDelay, err = cfg.GetDurationOr(sec, "reconnect_delay", time.Second); err != nil {
+		return nil, err
+	}
+	if c.MaxReconnectDelay, err = cfg.GetDurationOr(sec, "max_reconnect_delay", 5*time.Second); err != nil {
+		return nil, err
+	}
+	if c.RequestTimeout, err = cfg.GetDurationOr(sec, "request_timeout", 10*time.Second); err != nil {
+		return nil, err
+	}
+	if c.PrefetchCount, err = cfg.GetIntOr(sec, "prefetch_count", 10); err != nil {
+		return nil, err
+	}
+	if c.PrefetchCount < 1 || c.PrefetchCount > 65535 {
+		return nil, fmt.Errorf("[%s] prefetch_count: %d is not in 1..65535", sec, c.PrefetchCount)
+	}
+	confirms, err := cfg.GetBoolOr(sec, "publisher_confirms", true)
+	if err != nil {
+		return nil, err
+	}
+	c.NoConfirms = !confirms
+	b, err := New(c)
+	if err != nil {
+		return nil, fmt.Errorf("[%s] url: %w", sec, err)
+	}
+	return b, nil
+}
+
+// RedactURL returns the URL without its user name and password, for logs
+// and errors; a URL that does not parse is replaced by a placeholder.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "<unparsable url>"
+	}
+	u.User = nil
+	return u.String()
+}
+
+// checkURL validates raw without ever quoting it back (url.Parse errors
+// include the whole URL, password and all).
+func checkURL(raw string) error {
+	if _, err := amqp091.ParseURI(raw); err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("invalid AMQP URL %s: %v", RedactURL(raw), err)
+	}
+	return nil
+}

@@ -1,0 +1,140 @@
+package amqp
+
+import (
+	"context"
+
+	"github.com/asabgo/asab/mom"
+	amqp091 "github.com/rabbitmq/amqp091-go"
+)
+
+// consume declares the subscription's queue (and exchange and bindings) on
+// a channel of its own and starts PrefetchCount workers on it. A
+// subscription already consuming on this session is left alone.
+func (s *session) consume(b *Broker, sub *subscription) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.consumers[sub.tag]; ok {
+		return nil
+	}
+	ch, err := s.conn.Channel()
+	if err != nil {
+		return err
+	}
+	deliveries, err := declareAndConsume(ch, b, sub)
+	if err != nil {
+		_ = ch.Close()
+		return err
+	}
+	s.consumers[sub.tag] = ch
+	for range b.cfg.PrefetchCount {
+		b.workers.Add(1)
+		go func() {
+			defer b.workers.Done()
+			for d := range deliveries {
+				b.handle(d)
+			}
+		}()
+	}
+	return nil
+}
+
+func declareAndConsume(ch *amqp091.Channel, b *Broker, sub *subscription) (<-chan amqp091.Delivery, error) {
+	if err := ch.Qos(b.cfg.PrefetchCount, 0, false); err != nil {
+		return nil, err
+	}
+	var args amqp091.Table
+	if sub.opts.DeadLetterExchange != "" {
+		args = amqp091.Table{"x-dead-letter-exchange": sub.opts.DeadLetterExchange}
+	}
+	exclusive := sub.opts.Exchange != ""
+	q, err := ch.QueueDeclare(sub.queue, !exclusive, exclusive, exclusive, false, args)
+	if err != nil {
+		return nil, err
+	}
+	if exclusive {
+		if err := ch.ExchangeDeclare(sub.opts.Exchange, "topic", true, false, false, false, nil); err != nil {
+			return nil, err
+		}
+		for _, key := range sub.opts.RoutingKeys {
+			if err := ch.QueueBind(q.Name, key, sub.opts.Exchange, false, nil); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return ch.Consume(q.Name, sub.tag, false, exclusive, false, false, nil)
+}
+
+// handle runs the handler for one delivery and settles it. A handler cut
+// off by the shutdown deadline has its message requeued whatever it
+// returned, unless it succeeded.
+func (b *Broker) handle(d amqp091.Delivery) {
+	msg := &mom.Message{Body: d.Body, Target: d.RoutingKey, Exchange: d.Exchange, ContentType: d.ContentType,
+		ContentEncoding: d.ContentEncoding, CorrelationID: d.CorrelationId, ReplyTo: d.ReplyTo,
+		Headers: map[string]any(d.Headers), Persistent: d.DeliveryMode == amqp091.Persistent, Redelivered: d.Redelivered}
+	out := b.router.Dispatch(b.hctx, msg, b.log)
+	if b.hctx.Err() != nil && out.Action != mom.Ack {
+		out.Action, out.Reply = mom.Requeue, nil
+	}
+	if out.Reply != nil {
+		ctx, cancel := context.WithTimeout(b.life, b.cfg.RequestTimeout)
+		err := b.publish(ctx, out.Reply.Body, out.Reply.Target, b.cfg.ReplyExchange, mom.PublishOptions{
+			CorrelationID: out.Reply.CorrelationID, ContentType: out.Reply.ContentType, Headers: out.Reply.Headers})
+		cancel()
+		if err != nil {
+			b.log.Error().Err(err).Str("reply_to", out.Reply.Target).Msg("Cannot send a reply")
+		}
+	}
+	var err error
+	switch out.Action {
+	case mom.Ack:
+		err = d.Ack(false)
+	case mom.Reject:
+		err = d.Reject(false)
+	case mom.Requeue:
+		err = d.Nack(false, true)
+	}
+	if err != nil { // the channel is gone: the server redelivers it
+		b.log.Debug().Err(err).Str("target", msg.Target).Msg("Cannot settle a delivery; it will be redelivered")
+	}
+}
+
+// replyQueue returns the session's exclusive reply queue, creating it and
+// its auto-acknowledging consumer on first use.
+func (s *session) replyQueue(b *Broker) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.replyQ != "" {
+		return s.replyQ, nil
+	}
+	ch, err := s.conn.Channel()
+	if err != nil {
+		return "", err
+	}
+	q, err := ch.QueueDeclare("", false, true, true, false, nil)
+	if err == nil && b.cfg.ReplyExchange != "" {
+		if err = ch.ExchangeDeclare(b.cfg.ReplyExchange, "topic", true, false, false, false, nil); err == nil {
+			err = ch.QueueBind(q.Name, q.Name, b.cfg.ReplyExchange, false, nil)
+		}
+	}
+	var replies <-chan amqp091.Delivery
+	if err == nil {
+		replies, err = ch.Consume(q.Name, "", true, true, false, false, nil)
+	}
+	if err != nil {
+		_ = ch.Close()
+		return "", err
+	}
+	b.readers.Add(1)
+	go func() {
+		defer b.readers.Done()
+		for d := range replies {
+			m := &mom.Message{Body: d.Body, Target: d.RoutingKey, ContentType: d.ContentType,
+				ContentEncoding: d.ContentEncoding, CorrelationID: d.CorrelationId, Headers: map[string]any(d.Headers)}
+			if !b.corr.Deliver(m) {
+				b.log.Debug().Str("correlation_id", d.CorrelationId).Msg("Reply for no pending request; dropped")
+			}
+		}
+	}()
+	s.replyQ = q.Name
+	return q.Name, nil
+}

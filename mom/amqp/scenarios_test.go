@@ -1,0 +1,3 @@
+package amqp_test
+
+var scenarios = map[string]func() int{}

@@ -1,0 +1,278 @@
+package mom
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/asabgo/asab/logging"
+)
+
+// LocalOptions configure a LocalBroker.
+type LocalOptions struct {
+	// Hub is the in-memory server to connect to; nil makes a private one.
+	Hub *Hub
+	// Prefetch is how many messages of one subscription are handled at
+	// once (AMQP's prefetch_count). Default 10.
+	Prefetch int
+	// RequestTimeout bounds Request when its ctx has no deadline. Default 10 s.
+	RequestTimeout time.Duration
+	// ReplyExchange is where replies are published ("" = default exchange).
+	ReplyExchange string
+	// Exchange is where Publish sends when PublishOptions.Exchange is "".
+	Exchange string
+	// Logger to use; default "asab.mom".
+	Logger *logging.Logger
+}
+
+// LocalBroker is the in-process Broker: the same contract and the same
+// acknowledgement semantics as the AMQP broker, with no server. It is the
+// default broker of MOMService, and what examples and unit tests run on.
+type LocalBroker struct {
+	hub      *Hub
+	log      *logging.Logger
+	router   Router
+	corr     *Correlator
+	prefetch int
+	timeout  time.Duration
+	replyEx  string
+	pubEx    string
+
+	// hctx is the handlers' context, cancelled when Close's deadline passes.
+	hctx    context.Context
+	hcancel context.CancelFunc
+	workers sync.WaitGroup
+
+	mu         sync.Mutex
+	closed     bool
+	subs       []*localSub
+	replyQueue *localQueue
+	inflight   map[*Message]*localQueue
+}
+
+type localSub struct {
+	queue   *localQueue
+	stopped bool // guarded by the hub's mutex
+}
+
+var _ Broker = (*LocalBroker)(nil)
+
+// NewLocalBroker returns an in-process broker.
+func NewLocalBroker(opts LocalOptions) *LocalBroker {
+	if opts.Hub == nil {
+		opts.Hub = NewHub()
+	}
+	if opts.Prefetch <= 0 {
+		opts.Prefetch = 10
+	}
+	if opts.RequestTimeout <= 0 {
+		opts.RequestTimeout = 10 * time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = logging.Get("asab.mom")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &LocalBroker{hub: opts.Hub, log: opts.Logger, corr: NewCorrelator(), prefetch: opts.Prefetch,
+		timeout: opts.RequestTimeout, replyEx: opts.ReplyExchange, pubEx: opts.Exchange, hctx: ctx, hcancel: cancel,
+		inflight: make(map[*Message]*localQueue)}
+}
+
+// Hub returns the hub the broker is connected to.
+func (b *LocalBroker) Hub() *Hub { return b.hub }
+
+// Publish routes a copy of body to the queues the exchange routes target to.
+// A message that no queue takes is dropped, as on an AMQP server.
+func (b *LocalBroker) Publish(ctx context.Context, body []byte, target string, opts PublishOptions) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("mom: publish to %q: %w", target, err)
+	}
+	if b.isClosed() {
+		return fmt.Errorf("mom: publish to %q: %w", target, ErrClosed)
+	}
+	if opts.Exchange == "" {
+		opts.Exchange = b.pubEx
+	}
+	m := &Message{Body: append([]byte(nil), body...), Target: target, Exchange: opts.Exchange,
+		ContentType: opts.ContentType, ContentEncoding: opts.ContentEncoding, CorrelationID: opts.CorrelationID,
+		ReplyTo: opts.ReplyTo, Headers: opts.Headers, Persistent: opts.Persistent}
+	if b.hub.route(opts.Exchange, target, m) == 0 {
+		b.log.Debug().Str("exchange", opts.Exchange).Str("target", target).Msg("Message routed to no queue; dropped")
+	}
+	return nil
+}
+
+// Subscribe starts Prefetch workers consuming the queue.
+func (b *LocalBroker) Subscribe(ctx context.Context, queue string, opts SubscribeOptions) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("mom: subscribe %q: %w", queue, err)
+	}
+	if opts.Exchange == "" && queue == "" {
+		return errors.New("mom: subscribe: a queue name or an exchange is required")
+	}
+	name := queue
+	if opts.Exchange != "" {
+		name = "" // an exclusive, auto-delete queue per subscriber
+		if queue != "" {
+			name = queue
+		}
+	}
+	q, err := b.hub.declareQueue(name, opts.DeadLetterExchange)
+	if err != nil {
+		return err
+	}
+	if opts.Exchange != "" {
+		q.exclusive = true
+		for _, k := range opts.RoutingKeys {
+			b.hub.bind(opts.Exchange, k, q)
+		}
+	}
+	return b.consume(q, b.prefetch, b.handle)
+}
+
+// consume starts n workers on q that call fn for each message.
+func (b *LocalBroker) consume(q *localQueue, n int, fn func(*localQueue, *Message)) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return ErrClosed
+	}
+	s := &localSub{queue: q}
+	b.subs = append(b.subs, s)
+	for range n {
+		b.workers.Add(1)
+		go func() {
+			defer b.workers.Done()
+			for {
+				m := b.hub.take(q, &s.stopped)
+				if m == nil {
+					return
+				}
+				fn(q, m)
+			}
+		}()
+	}
+	return nil
+}
+
+// handle dispatches one message and settles it, unless Close already
+// requeued it.
+func (b *LocalBroker) handle(q *localQueue, m *Message) {
+	b.mu.Lock()
+	b.inflight[m] = q
+	b.mu.Unlock()
+	out := b.router.Dispatch(b.hctx, m, b.log)
+	b.mu.Lock()
+	_, mine := b.inflight[m]
+	delete(b.inflight, m)
+	b.mu.Unlock()
+	if !mine {
+		return // requeued by Close: the handler was cut off
+	}
+	if out.Reply != nil {
+		b.hub.route(b.replyEx, out.Reply.Target, out.Reply)
+	}
+	switch out.Action {
+	case Requeue:
+		b.hub.requeue(q, m)
+	case Reject:
+		if q.dlx != "" {
+			b.hub.route(q.dlx, m.Target, m)
+		}
+	}
+}
+
+// Add sets the handler for target.
+func (b *LocalBroker) Add(target string, h Handler) error { return b.router.Add(target, h) }
+
+// Request publishes a request and waits for its reply.
+func (b *LocalBroker) Request(ctx context.Context, body []byte, target string, opts PublishOptions) (*Message, error) {
+	q, err := b.replies()
+	if err != nil {
+		return nil, fmt.Errorf("mom: request to %q: %w", target, err)
+	}
+	return b.corr.Do(ctx, target, q.name, opts, b.timeout, func(ctx context.Context, o PublishOptions) error {
+		return b.Publish(ctx, body, target, o)
+	})
+}
+
+// replies returns the broker's reply queue, creating it and its consumer
+// on first use.
+func (b *LocalBroker) replies() (*localQueue, error) {
+	b.mu.Lock()
+	q := b.replyQueue
+	b.mu.Unlock()
+	if q != nil {
+		return q, nil
+	}
+	q, err := b.hub.declareQueue("", "")
+	if err != nil {
+		return nil, err
+	}
+	if b.replyEx != "" {
+		b.hub.bind(b.replyEx, q.name, q)
+	}
+	b.mu.Lock()
+	if b.replyQueue != nil { // another request won the race
+		b.mu.Unlock()
+		b.hub.deleteQueue(q)
+		return b.replies()
+	}
+	b.replyQueue = q
+	b.mu.Unlock()
+	err = b.consume(q, 1, func(_ *localQueue, m *Message) {
+		if !b.corr.Deliver(m) {
+			b.log.Debug().Str("correlation_id", m.CorrelationID).Msg("Reply for no pending request; dropped")
+		}
+	})
+	return q, err
+}
+
+func (b *LocalBroker) isClosed() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.closed
+}
+
+// Close stops the workers, waits for handlers in flight until ctx ends,
+// then cancels the handlers' context and requeues what they did not finish.
+// Exclusive queues (reply queue, exchange subscriptions) are deleted.
+func (b *LocalBroker) Close(ctx context.Context) error {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return nil
+	}
+	b.closed = true
+	subs := b.subs
+	b.mu.Unlock()
+	for _, s := range subs {
+		b.hub.stop(s.queue, &s.stopped)
+	}
+	done := make(chan struct{})
+	go func() { b.workers.Wait(); close(done) }()
+	var err error
+	select {
+	case <-done:
+	case <-ctx.Done():
+		b.mu.Lock()
+		n := len(b.inflight)
+		for m, q := range b.inflight {
+			b.hub.requeue(q, m)
+		}
+		clear(b.inflight)
+		b.mu.Unlock()
+		b.hcancel()
+		b.log.Warning().Int("requeued", n).Msg("Shutdown deadline passed with handlers in flight; their messages were requeued")
+		err = fmt.Errorf("mom: close: %d handler(s) unfinished, messages requeued: %w", n, ctx.Err())
+		<-done // handlers were told to stop through their context
+	}
+	b.hcancel()
+	for _, s := range subs {
+		if s.queue.exclusive {
+			b.hub.deleteQueue(s.queue)
+		}
+	}
+	return err
+}

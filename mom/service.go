@@ -1,0 +1,209 @@
+package mom
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/asabgo/asab/app"
+	"github.com/asabgo/asab/config"
+	"github.com/asabgo/asab/logging"
+)
+
+// ServiceName is the name under which Module registers the Service.
+const ServiceName = "asab.MOMService"
+
+// SectionPrefix starts the configuration sections that define brokers:
+// [asab:mom:KIND] makes a broker named KIND, [asab:mom:KIND:NAME] one named
+// NAME. The built-in kind is "local"; mom/amqp adds "amqp".
+const SectionPrefix = "asab:mom:"
+
+// LocalSection configures the in-process broker named "local".
+const LocalSection = "asab:mom:local"
+
+// BrokerFactory makes a broker of one kind from its configuration section.
+// It must not connect yet: a broker that implements Starter is started at
+// the service's Initialize.
+type BrokerFactory func(cfg *config.Config, section string) (Broker, error)
+
+// Starter is implemented by brokers that start background work (a
+// connection loop) when the application initializes; ctx is cancelled if
+// the application stops during start-up.
+type Starter interface {
+	Start(ctx context.Context) error
+}
+
+// Service is "asab.MOMService": it owns the application's brokers and
+// closes them at exit-time, after their in-flight handlers finished or the
+// shutdown deadline passed.
+type Service struct {
+	log *logging.Logger
+
+	mu       sync.Mutex
+	brokers  map[string]Broker
+	order    []string
+	fallback string
+}
+
+// Module is the application module of the in-process broker: it registers
+// the Service with the brokers configured in [asab:mom:local]. Use
+// mom/amqp.Module instead to also have AMQP brokers.
+func Module(a *app.Application) (any, error) { return NewModule(nil)(a) }
+
+// NewModule returns a module factory that knows the given broker kinds
+// besides "local". Package mom/amqp uses it to add "amqp".
+func NewModule(kinds map[string]BrokerFactory) app.ModuleFactory {
+	return func(a *app.Application) (any, error) {
+		svc, err := NewService(a.Config(), kinds)
+		if err != nil {
+			return nil, err
+		}
+		if err := a.RegisterService(ServiceName, svc); err != nil {
+			return nil, err
+		}
+		return svc, nil
+	}
+}
+
+// NewService makes the brokers that cfg defines. The default broker is the
+// first configured non-local broker (sections in name order), or the
+// in-process "local" broker, which always exists.
+func NewService(cfg *config.Config, kinds map[string]BrokerFactory) (*Service, error) {
+	s := &Service{log: logging.Get("asab.mom"), brokers: make(map[string]Broker)}
+	local, err := newLocalFromConfig(cfg, LocalSection)
+	if err != nil {
+		return nil, err
+	}
+	s.brokers["local"], s.order, s.fallback = local, []string{"local"}, "local"
+	for _, sec := range cfg.Sections() {
+		kind, name, ok := parseSection(sec)
+		if !ok || sec == LocalSection {
+			continue
+		}
+		var f BrokerFactory
+		if kind == "local" {
+			f = func(cfg *config.Config, sec string) (Broker, error) { return newLocalFromConfig(cfg, sec) }
+		} else if f = kinds[kind]; f == nil {
+			return nil, fmt.Errorf("mom: section [%s]: no broker of kind %q is linked in (for amqp add amqp.Module instead of mom.Module)", sec, kind)
+		}
+		b, err := f(cfg, sec)
+		if err != nil {
+			return nil, fmt.Errorf("mom: section [%s]: %w", sec, err)
+		}
+		if b == nil { // the section leaves this broker off (e.g. no url)
+			continue
+		}
+		if err := s.AddBroker(name, b); err != nil {
+			return nil, err
+		}
+		if s.fallback == "local" && kind != "local" {
+			s.fallback = name
+		}
+	}
+	return s, nil
+}
+
+func parseSection(sec string) (kind, name string, ok bool) {
+	rest, ok := strings.CutPrefix(sec, SectionPrefix)
+	if !ok || rest == "" {
+		return "", "", false
+	}
+	kind, name, found := strings.Cut(rest, ":")
+	if !found || name == "" {
+		name = kind
+	}
+	return kind, name, true
+}
+
+func newLocalFromConfig(cfg *config.Config, sec string) (*LocalBroker, error) {
+	prefetch, err := cfg.GetIntOr(sec, "prefetch_count", 10)
+	if err != nil {
+		return nil, err
+	}
+	if prefetch < 1 {
+		return nil, fmt.Errorf("mom: [%s] prefetch_count: %d is not a positive number", sec, prefetch)
+	}
+	timeout, err := cfg.GetDurationOr(sec, "request_timeout", 10*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	return NewLocalBroker(LocalOptions{Prefetch: prefetch, RequestTimeout: timeout,
+		ReplyExchange: cfg.GetOr(sec, "reply_exchange", ""), Exchange: cfg.GetOr(sec, "exchange", "")}), nil
+}
+
+// AddBroker adds a broker made by the application under a unique name; the
+// service closes it at exit-time like the configured ones.
+func (s *Service) AddBroker(name string, b Broker) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, dup := s.brokers[name]; dup {
+		return fmt.Errorf("mom: a broker named %q already exists", name)
+	}
+	s.brokers[name] = b
+	s.order = append(s.order, name)
+	return nil
+}
+
+// Broker returns the broker with the given name; "" is the default broker
+// (the configured AMQP one, else the in-process one).
+func (s *Service) Broker(name string) (Broker, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if name == "" {
+		name = s.fallback
+	}
+	b, ok := s.brokers[name]
+	if !ok {
+		return nil, fmt.Errorf("mom: no broker named %q (have %s)", name, strings.Join(s.order, ", "))
+	}
+	return b, nil
+}
+
+// Default returns the default broker (see Broker).
+func (s *Service) Default() Broker {
+	b, _ := s.Broker("")
+	return b
+}
+
+// Names returns the broker names in the order they were made.
+func (s *Service) Names() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.order)
+}
+
+// Initialize starts the brokers that implement Starter.
+func (s *Service) Initialize(ctx context.Context) error {
+	for _, name := range s.Names() {
+		b, _ := s.Broker(name)
+		if st, ok := b.(Starter); ok {
+			if err := st.Start(ctx); err != nil {
+				return fmt.Errorf("mom: start broker %q: %w", name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Finalize closes every broker, in reverse order, concurrently bounded by
+// ctx (the application's shutdown deadline): each stops consuming, lets its
+// in-flight handlers finish, and requeues what did not.
+func (s *Service) Finalize(ctx context.Context) error {
+	names := s.Names()
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, name := range slices.Backward(names) {
+		b, _ := s.Broker(name)
+		wg.Go(func() {
+			if err := b.Close(ctx); err != nil {
+				errs[i] = fmt.Errorf("broker %q: %w", name, err)
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
