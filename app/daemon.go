@@ -110,6 +110,13 @@ func (a *Application) daemonize() (code int, parent bool) {
 		return fail("start the daemon: %v", err)
 	}
 	if err := ready.Wait(context.Background(), child.Pid, s.startTimeout); err != nil {
+		if s.pidfile != "" {
+			// A daemon that died before it was ready leaves the file
+			// go-daemon created; a daemon still starting keeps it locked.
+			if st, perr := daemon.Probe(s.pidfile); perr == nil && (st.State == daemon.Empty || st.State == daemon.Stale) {
+				_ = daemon.RemoveStale(s.pidfile)
+			}
+		}
 		return fail("%v", err)
 	}
 	where := "no pidfile"

@@ -25,9 +25,12 @@ const daemonPidfileEnv = "ASAB_DAEMON_PIDFILE"
 func (a *Application) adoptDaemon() bool {
 	log := logging.Get("asab.daemon")
 	if godaemon.WasReborn() {
-		_ = os.Unsetenv(godaemon.MARK_NAME) // our own children are no daemons
+		// Reborn takes its child branch only while the mark is set: unset
+		// it afterwards (our own children are no daemons), never before.
 		dctx := &godaemon.Context{}
-		if _, err := dctx.Reborn(); err != nil {
+		_, err := dctx.Reborn()
+		_ = os.Unsetenv(godaemon.MARK_NAME)
+		if err != nil {
 			a.abortStart(fmt.Errorf("daemon hand-over (pidfile %q): %w", dctx.PidFileName, err))
 			return true
 		}
