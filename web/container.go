@@ -181,6 +181,7 @@ func (c *Container) Run(ctx context.Context) error {
 	var err error
 	select {
 	case <-ctx.Done():
+		err = c.lameDuck(errc)
 	case err = <-errc:
 	}
 	c.drain(srv, cut)
@@ -207,11 +208,30 @@ func (c *Container) newServer(base context.Context) *http.Server {
 	}
 }
 
+// lameDuck keeps serving for stop_delay after the stop (the health
+// endpoint answers 503 meanwhile), so load balancers notice before the
+// listeners close.
+func (c *Container) lameDuck(errc <-chan error) error {
+	delay, _ := c.budget()
+	if delay <= 0 {
+		return nil
+	}
+	c.log.Notice().Str("section", c.set.section).Dur("stop_delay", delay).Msg("Stopping; still serving during stop_delay")
+	t := time.NewTimer(delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case err := <-errc:
+		return err
+	}
+}
+
 // drain stops accepting, lets in-flight requests finish within the grace
 // period, then cancels the requests still running and closes their
 // connections.
 func (c *Container) drain(srv *http.Server, cut context.CancelFunc) {
-	grace := c.graceLimit()
+	_, grace := c.budget()
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	if err := srv.Shutdown(ctx); err != nil {
@@ -222,14 +242,14 @@ func (c *Container) drain(srv *http.Server, cut context.CancelFunc) {
 	}
 }
 
-// graceLimit is [section] shutdown_timeout, kept within nine tenths of the
-// application's shutdown deadline so that the application exits on time.
-func (c *Container) graceLimit() time.Duration {
+// budget splits nine tenths of the application's shutdown deadline between
+// stop_delay (at most half of it) and the shutdown_timeout grace period, so
+// that the application exits on time whatever the section says.
+func (c *Container) budget() (delay, grace time.Duration) {
 	limit := c.app.ShutdownTimeout() * 9 / 10
-	if c.set.grace < limit {
-		return c.set.grace
-	}
-	return limit
+	delay = min(c.set.stopDelay, limit/2)
+	grace = min(c.set.grace, limit-delay)
+	return delay, grace
 }
 
 // Finalize closes listeners that were bound but never served (start-up

@@ -29,7 +29,8 @@ type server struct {
 	svc     *web.Service
 	code    chan int
 	logPath string
-	stopped bool
+	exited  bool
+	exit    int
 }
 
 // startServer runs an application with conf (a [web] section at least) and
@@ -77,14 +78,22 @@ func startServer(t *testing.T, conf string, setup func(a *app.Application, svc *
 // stop stops the application and returns its exit code.
 func (s *server) stop() int {
 	s.t.Helper()
-	if s.stopped {
-		return 0
+	if !s.exited {
+		s.a.Stop()
 	}
-	s.stopped = true
-	s.a.Stop()
+	return s.wait()
+}
+
+// wait waits for the application's Run to return and gives its code.
+func (s *server) wait() int {
+	s.t.Helper()
+	if s.exited {
+		return s.exit
+	}
 	select {
-	case code := <-s.code:
-		return code
+	case s.exit = <-s.code:
+		s.exited = true
+		return s.exit
 	case <-time.After(15 * time.Second):
 		s.t.Fatal("the application did not exit within 15 s")
 		return -1

@@ -17,6 +17,7 @@ func Defaults() map[string]any {
 	return map[string]any{
 		"listen":              "0.0.0.0 8080",
 		"shutdown_timeout":    "10s",
+		"stop_delay":          "0",
 		"read_header_timeout": "10s",
 		"read_timeout":        "60s",
 		"write_timeout":       "0",
@@ -44,6 +45,7 @@ type settings struct {
 	section        string
 	listen         []listenLine
 	grace          time.Duration // shutdown_timeout
+	stopDelay      time.Duration
 	readHeader     time.Duration
 	read           time.Duration
 	write          time.Duration
@@ -86,7 +88,8 @@ func readSettings(cfg *config.Config, section string) (*settings, error) {
 		key string
 		dst *time.Duration
 	}{
-		{"shutdown_timeout", &s.grace}, {"read_header_timeout", &s.readHeader},
+		{"shutdown_timeout", &s.grace}, {"stop_delay", &s.stopDelay},
+		{"read_header_timeout", &s.readHeader},
 		{"read_timeout", &s.read}, {"write_timeout", &s.write}, {"idle_timeout", &s.idle},
 	}
 	for _, d := range durations {
