@@ -1,0 +1,78 @@
+package daemon
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The service-manager files live in contrib/; these tests check them with
+// the managers' own tools where the machine has them.
+
+func TestSystemdUnitVerifies(t *testing.T) {
+	unit, err := os.ReadFile("../../contrib/systemd/asab-app.service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(unit)
+	for _, want := range []string{"\nType=notify\n", "\nRestart=on-failure\n", "\n#WatchdogSec=", "\nNoNewPrivileges=yes\n", "\nProtectSystem=strict\n", "\nPrivateTmp=yes\n"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("unit lacks %q", strings.TrimSpace(want))
+		}
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "ExecStart=") && (strings.Contains(line, " -d") || strings.Contains(line, "--daemonize")) {
+			t.Errorf("Type=notify runs the application in the foreground; ExecStart must not daemonize: %s", line)
+		}
+	}
+	analyze, err := exec.LookPath("systemd-analyze")
+	if err != nil {
+		t.Skip("systemd-analyze is not installed (Debian package: systemd)")
+	}
+	// verify insists that the binary exists: point ExecStart at one that does.
+	dir := t.TempDir()
+	path := filepath.Join(dir, "asab-app.service")
+	text = strings.ReplaceAll(text, "/usr/local/bin/asab-app", "/bin/true")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd := exec.Command(analyze, "verify", path)
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	if _, ok := err.(*exec.ExitError); !ok && err != nil {
+		t.Skipf("systemd-analyze verify cannot run here: %v", err)
+	}
+	// Unknown keys are only warnings (exit 0), so any output is a failure.
+	if err != nil || stderr.Len() > 0 {
+		t.Fatalf("systemd-analyze verify: %v\n%s", err, stderr.String())
+	}
+}
+
+func TestOpenRCScriptParses(t *testing.T) {
+	const script = "../../contrib/openrc/asab-app"
+	text, err := os.ReadFile(script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(text, []byte("#!/sbin/openrc-run\n")) || !bytes.Contains(text, []byte("need net")) {
+		t.Fatal("script must be an openrc-run script whose depend() needs net")
+	}
+	if out, err := exec.Command("sh", "-n", script).CombinedOutput(); err != nil {
+		t.Fatalf("sh -n: %v\n%s", err, out)
+	}
+	if fi, err := os.Stat(script); err != nil || fi.Mode().Perm()&0o111 == 0 {
+		t.Fatalf("script is not executable: %v", err)
+	}
+	if _, err := exec.LookPath("openrc-run"); err != nil {
+		t.Log("openrc-run is not installed: only sh -n checked the script")
+		return
+	}
+	abs, _ := filepath.Abs(script)
+	if out, err := exec.Command("openrc-run", abs, "describe").CombinedOutput(); err != nil {
+		t.Fatalf("openrc-run describe: %v\n%s", err, out)
+	}
+}
