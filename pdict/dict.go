@@ -299,7 +299,20 @@ func (d *Dict) compact() error {
 	}
 	d.stats.BytesWritten += uint64(len(data))
 	d.stats.Compactions++
-	return d.reload()
+	// The new file holds exactly d.state: switch to it without decoding it.
+	f, err := os.OpenFile(d.path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		_ = f.Close()
+		return err
+	}
+	_ = d.f.Close()
+	d.f, d.id, d.off, d.torn = f, identityOf(fi), int64(len(data)), false
+	d.line = 1 + (len(d.state)+snapshotChunk-1)/snapshotChunk
+	return nil
 }
 
 // entrySize approximates the encoded size of one key and value.
