@@ -79,11 +79,8 @@ func (p *PubSub) Publish(msgType string, args ...any) {
 		return
 	}
 	m := Message{Type: msgType, Args: args}
-	for _, e := range subs {
-		if e.removed.Load() {
-			continue
-		}
-		p.call(e, m)
+	for i := 0; i < len(subs); {
+		i = p.callFrom(subs, i, m)
 	}
 }
 
@@ -94,6 +91,29 @@ func (p *PubSub) subscribers(msgType string) []*entry {
 		return nil
 	}
 	return *t.subs.Load()
+}
+
+// callFrom calls the handlers subs[i:] in order, skipping unsubscribed ones,
+// and returns len(subs); if one panics it reports the panic and returns the
+// index after it, so Publish resumes there. One deferred recover covers the
+// whole run, keeping the no-panic path cheap.
+func (p *PubSub) callFrom(subs []*entry, i int, m Message) (next int) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.onError(m.Type, newPanicError(r))
+			next = i + 1
+		}
+	}()
+	for ; i < len(subs); i++ {
+		e := subs[i]
+		if e.removed.Load() {
+			continue
+		}
+		if err := e.h(m); err != nil {
+			p.onError(m.Type, err)
+		}
+	}
+	return len(subs)
 }
 
 // call runs one handler, routing its error or panic to the error handler.
