@@ -21,7 +21,7 @@ type running struct {
 
 // startApp runs an application with a sock Service named "test.Sock" and
 // the given configuration, and returns once it is in run-time.
-func startApp(t *testing.T, conf string) *running {
+func startApp(t testing.TB, conf string) *running {
 	t.Helper()
 	a := app.New(app.WithName("socktest"), app.WithArgs(), app.WithConfigString(conf))
 	if err := a.AddModule(Module("test.Sock")); err != nil {
@@ -51,7 +51,7 @@ func startApp(t *testing.T, conf string) *running {
 
 // stop stops the application and returns its exit code and how long it
 // took; it fails the test if it takes longer than limit.
-func (r *running) stop(t *testing.T, limit time.Duration) (int, time.Duration) {
+func (r *running) stop(t testing.TB, limit time.Duration) (int, time.Duration) {
 	t.Helper()
 	if r.code == nil {
 		return 0, 0
