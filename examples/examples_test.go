@@ -6,9 +6,11 @@ package examples_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -93,5 +95,40 @@ func TestTimer(t *testing.T) {
 	want := "one-shot fired\nrepeating call 1\nrepeating call 2\nrepeating call 3\nrepeating call 4\n"
 	if code != 0 || out != want {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
+// TestPdict runs the counter three times on one state file, then twice at
+// once: every run is counted exactly once.
+func TestPdict(t *testing.T) {
+	bin := build(t, "pdict")
+	conf := filepath.Join(t.TempDir(), "pdict.conf")
+	src, err := os.ReadFile("pdict/pdict.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(conf, src, 0o600); err != nil { // ${THIS_DIR} is now the temp dir
+		t.Fatal(err)
+	}
+	for want := 1; want <= 3; want++ {
+		out, errs, code := run(t, 20*time.Second, bin, nil, "-c", conf)
+		if code != 0 || !strings.HasPrefix(out, fmt.Sprintf("run #%d (state in %s/state/counter.pdict)", want, filepath.Dir(conf))) {
+			t.Fatalf("run %d: exit %d, stdout %q, stderr %q", want, code, out, errs)
+		}
+	}
+	outs := make(chan string, 2)
+	for range 2 {
+		go func() {
+			out, _ := exec.Command(bin, "-c", conf).Output()
+			outs <- string(out)
+		}()
+	}
+	var runs []string
+	for range 2 {
+		runs = append(runs, strings.Fields(<-outs + " ? ?")[1])
+	}
+	sort.Strings(runs)
+	if runs[0] != "#4" || runs[1] != "#5" {
+		t.Fatalf("two runs at once counted %v, want #4 and #5", runs)
 	}
 }

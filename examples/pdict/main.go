@@ -1,40 +1,40 @@
 // Command pdict is a counter that survives restarts: every run adds one to
-// the "runs" key of a persistent dictionary and prints the new value. Kill
-// it, run it from two shells at once: no run is ever lost or counted twice.
+// the "runs" key of a persistent dictionary, prints the new value and stops.
+// Kill it, run it from two shells at once: no run is ever lost or counted
+// twice.
 //
 //	go run ./examples/pdict -c examples/pdict/pdict.conf
+//
+// [pdict] path names the file; a relative path is taken from the directory
+// of the configuration file (${THIS_DIR} in pdict.conf).
 package main
 
 import (
-	"flag"
+	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 
+	"github.com/asabgo/asab/app"
 	"github.com/asabgo/asab/pdict"
-	"gopkg.in/ini.v1"
 )
 
 func main() {
-	conf := flag.String("c", "examples/pdict/pdict.conf", "configuration `file`")
-	flag.Parse()
-	if err := run(*conf); err != nil {
-		fmt.Fprintln(os.Stderr, "pdict example:", err)
-		os.Exit(1)
-	}
-}
-
-func run(conf string) error {
-	path, err := statePath(conf)
-	if err != nil {
-		return err
-	}
-	n, err := countRun(path)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("run #%d (state in %s)\n", n, path)
-	return nil
+	a := app.New(app.WithName("pdict-example"),
+		app.WithDefaults(map[string]map[string]any{"pdict": {"path": "/tmp/asab-example/counter.pdict"}}),
+		app.WithMain(func(ctx context.Context, a *app.Application) error {
+			path, err := a.Config().Get("pdict", "path")
+			if err != nil {
+				return err
+			}
+			n, err := countRun(path)
+			if err != nil {
+				return err
+			}
+			fmt.Printf("run #%d (state in %s)\n", n, path)
+			a.Stop()
+			return nil
+		}))
+	os.Exit(a.Run())
 }
 
 // countRun adds one to the run counter stored at path and returns it.
@@ -45,20 +45,4 @@ func countRun(path string) (int, error) {
 	}
 	defer d.Close()
 	return pdict.ModifyAs(d, "runs", func(n int, _ bool) (int, error) { return n + 1, nil })
-}
-
-// statePath reads [pdict] path from the configuration file.
-func statePath(conf string) (string, error) {
-	f, err := ini.Load(conf)
-	if err != nil {
-		return "", fmt.Errorf("read %s: %w", conf, err)
-	}
-	path := f.Section("pdict").Key("path").String()
-	if path == "" {
-		return "", fmt.Errorf("%s: [pdict] path is missing", conf)
-	}
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(filepath.Dir(conf), path)
-	}
-	return path, nil
 }
