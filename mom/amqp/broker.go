@@ -64,7 +64,7 @@ func New(cfg Config) (*Broker, error) {
 	life, stopLife := context.WithCancel(context.Background())
 	hctx, hcancel := context.WithCancel(context.Background())
 	return &Broker{cfg: cfg, where: where, corr: mom.NewCorrelator(),
-		log: logging.Get("asab.mom.amqp").With(func(c zerolog.Context) zerolog.Context { return c.Str("url", where) }),
+		log:  logging.Get("asab.mom.amqp").With(func(c zerolog.Context) zerolog.Context { return c.Str("url", where) }),
 		life: life, stopLife: stopLife, hctx: hctx, hcancel: hcancel, loopDone: make(chan struct{}),
 		ready: make(chan struct{}), exchanges: make(map[string]bool)}, nil
 }

@@ -129,7 +129,9 @@ func testExchangeRouting(t *testing.T, env Env) {
 	must(t, b.Add("orders.created", hA))
 	must(t, b.Add("orders.eu.deleted", hB))
 	must(t, b.Subscribe(ctx(t), "", mom.SubscribeOptions{Exchange: ex, RoutingKeys: []string{"orders.created", "orders.*.deleted"}}))
-	pub := func(key, body string) { must(t, b.Publish(ctx(t), []byte(body), key, mom.PublishOptions{Exchange: ex})) }
+	pub := func(key, body string) {
+		must(t, b.Publish(ctx(t), []byte(body), key, mom.PublishOptions{Exchange: ex}))
+	}
 	pub("orders.created", "1")
 	pub("orders.eu.deleted", "2")
 	pub("orders.updated", "unbound") // no binding: never arrives
