@@ -106,9 +106,11 @@ func (a *Application) daemonize() (code int, parent bool) {
 		st, _ := daemon.Probe(s.pidfile)
 		return fail("already running as pid %d (pidfile %s is locked)", st.Pid, s.pidfile)
 	}
-	if err != nil {
+	if err != nil && child == nil {
 		return fail("start the daemon: %v", err)
 	}
+	// With a child, an error is the hand-over pipe breaking because the
+	// daemon already died: Wait reports how it ended.
 	if err := ready.Wait(context.Background(), child.Pid, s.startTimeout); err != nil {
 		if s.pidfile != "" {
 			// A daemon that died before it was ready leaves the file

@@ -69,6 +69,13 @@ func testDaemonNotify(t *testing.T, b *daemonBox) {
 	fake.waitFor("READY=1")
 	fake.waitFor("WATCHDOG=1")
 	fake.waitFor("WATCHDOG=1")
+	// A restart re-executes in place: RELOADING=1 from the old image,
+	// READY=1 from the new one.
+	if err := cmd.Process.Signal(syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	fake.waitFor("RELOADING=1")
+	fake.waitFor("READY=1")
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

@@ -133,6 +133,7 @@ func TestDaemon(t *testing.T) {
 		{"DropsToNobody", testDaemonDropsToNobody},
 		{"ReportsStartFailure", testDaemonReportsStartFailure},
 		{"Notify", testDaemonNotify},
+		{"Restart", testDaemonRestart},
 	} {
 		fn := tc.fn
 		t.Run(tc.name, func(t *testing.T) {
@@ -295,5 +296,43 @@ func testDaemonReportsStartFailure(t *testing.T, b *daemonBox) {
 	mustContain(t, out, "exited with code 1 before it was ready")
 	if _, err := os.Stat(b.pidfile()); !os.IsNotExist(err) {
 		t.Fatalf("a failed daemon left its pidfile: %v", err)
+	}
+}
+
+// testDaemonRestart: a daemon that restarts keeps its pid, pidfile and lock
+// (the re-executed process adopts them), and -k still stops it.
+func testDaemonRestart(t *testing.T, b *daemonBox) {
+	conf := b.config("restart", "")
+	starts := filepath.Join(b.run, "starts")
+	if code, out := b.cmd("-d", "-c", conf, "-starts", starts); code != 0 {
+		t.Fatalf("-d exited %d:\n%s", code, out)
+	}
+	pid := b.readPid()
+	waitStarts := func(n int) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for time.Now().Before(deadline) {
+			text, _ := os.ReadFile(starts)
+			if strings.Count(string(text), fmt.Sprintf("start %d\n", pid)) >= n {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Fatalf("the daemon did not start %d times", n)
+	}
+	waitStarts(1)
+	if err := syscall.Kill(pid, syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	waitStarts(2)
+	st, err := daemon.Probe(b.pidfile())
+	if err != nil || st.State != daemon.Running || st.Pid != pid {
+		t.Fatalf("after restart: %+v, %v; want running pid %d", st, err, pid)
+	}
+	if code, out := b.cmd("-k", "-c", conf); code != 0 {
+		t.Fatalf("-k exited %d:\n%s", code, out)
+	}
+	if _, err := os.Stat(b.pidfile()); !os.IsNotExist(err) {
+		t.Fatalf("pidfile left after -k of a restarted daemon: %v", err)
 	}
 }

@@ -1,13 +1,42 @@
 // Command daemonapp is the program the daemon tests of package app build
-// and start with -d, -k and under a fake NOTIFY_SOCKET.
+// and start with -d, -k and under a fake NOTIFY_SOCKET. SIGUSR1 asks it to
+// restart (Application.Restart), and each start appends a line "start <pid>"
+// to the file named by -starts, if given.
 package main
 
 import (
+	"context"
+	"flag"
+	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/asabgo/asab/app"
 )
 
 func main() {
-	os.Exit(app.New(app.WithName("daemonapp"), app.WithVersion("test")).Run())
+	var starts string
+	a := app.New(app.WithName("daemonapp"), app.WithVersion("test"),
+		app.WithFlags(func(fs *flag.FlagSet) { fs.StringVar(&starts, "starts", "", "record starts in `FILE`") }),
+		app.WithMain(func(ctx context.Context, a *app.Application) error {
+			if starts != "" {
+				f, err := os.OpenFile(starts, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o666)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(f, "start %d\n", os.Getpid())
+				f.Close()
+			}
+			usr1 := make(chan os.Signal, 1)
+			signal.Notify(usr1, syscall.SIGUSR1)
+			defer signal.Stop(usr1)
+			select {
+			case <-usr1:
+				a.Restart()
+			case <-ctx.Done():
+			}
+			return nil
+		}))
+	os.Exit(a.Run())
 }
