@@ -1,0 +1,250 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// build compiles a package of the module into the work directory.
+func build(o *options, pkg, name string) (string, error) {
+	bin := filepath.Join(o.work, name)
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	cmd.Dir = o.root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build %s: %v\n%s", pkg, err, out)
+	}
+	return bin, nil
+}
+
+// helloStep: process start to exit, wall time and peak RSS, of
+// examples/hello against a plain Go program that prints and exits.
+func helloStep(o *options) ([]row, error) {
+	fw, err := build(o, "./examples/hello", "hello")
+	if err != nil {
+		return nil, err
+	}
+	base, err := build(o, "./bench/baselines/hello", "hello-bare")
+	if err != nil {
+		return nil, err
+	}
+	runs := 41
+	if o.quick {
+		runs = 5
+	}
+	var fwMs, baseMs, fwRSS, baseRSS []float64
+	for range runs { // alternate, so both see the same machine
+		for _, c := range []struct {
+			bin     string
+			ms, rss *[]float64
+		}{{fw, &fwMs, &fwRSS}, {base, &baseMs, &baseRSS}} {
+			cmd := exec.Command(c.bin)
+			start := time.Now()
+			if err := cmd.Run(); err != nil {
+				return nil, fmt.Errorf("%s: %w", c.bin, err)
+			}
+			*c.ms = append(*c.ms, float64(time.Since(start).Microseconds())/1000)
+			ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+			*c.rss = append(*c.rss, float64(ru.Maxrss)/1024) // KiB -> MiB
+		}
+	}
+	return []row{
+		{name: "hello app: start to exit", unit: "ms", framework: median(fwMs), baseline: median(baseMs), better: "lower", target: "framework < 10 ms", note: fmt.Sprintf("median of %d runs", runs)},
+		{name: "hello app: peak RSS", unit: "MiB", framework: median(fwRSS), baseline: median(baseRSS), better: "lower", target: "framework < 15 MB"},
+	}, nil
+}
+
+// pubsubStep: synchronous Publish to 1 and 10 subscribers against a plain
+// slice of funcs called in a loop.
+func pubsubStep(o *options) ([]row, error) {
+	res, err := goBench(o, "./pubsub", "^(BenchmarkPublish|BenchmarkBaselineFuncSlice)$")
+	if err != nil {
+		return nil, err
+	}
+	var rows []row
+	for _, n := range []string{"1subs", "10subs"} {
+		fw, err := need(res, "BenchmarkPublish/"+n)
+		if err != nil {
+			return nil, err
+		}
+		base, err := need(res, "BenchmarkBaselineFuncSlice/"+n)
+		if err != nil {
+			return nil, err
+		}
+		target := ""
+		if n == "1subs" {
+			target = "framework < 50 ns, 0 allocs"
+		}
+		rows = append(rows, row{name: "PubSub sync publish, " + n[:len(n)-4] + " subscriber(s)", unit: "ns/op",
+			framework: fw.nsPerOp, baseline: base.nsPerOp, better: "lower", target: target,
+			note: fmt.Sprintf("%.0f allocs/op", fw.allocsPerOp)})
+	}
+	return rows, nil
+}
+
+// pdictStep: Set on a 1,000-key dict against a plain atomic-rename JSON
+// rewrite of the same map.
+func pdictStep(o *options) ([]row, error) {
+	res, err := goBench(o, "./pdict", "^(BenchmarkSet/keys=1000|BenchmarkBaselineAtomicRenameJSON1000)$", "-benchtime", "200x")
+	if err != nil {
+		return nil, err
+	}
+	fw, err := need(res, "BenchmarkSet/keys=1000")
+	if err != nil {
+		return nil, err
+	}
+	base, err := need(res, "BenchmarkBaselineAtomicRenameJSON1000")
+	if err != nil {
+		return nil, err
+	}
+	return []row{{name: "pdict Set, 1,000 keys (fsync per write)", unit: "µs/op", framework: fw.nsPerOp / 1000,
+		baseline: base.nsPerOp / 1000, better: "lower",
+		note: fmt.Sprintf("bytes written per Set: %.0f vs %.0f", firstOf(fw.extra, "bytes/write", "B_written/op"), firstOf(base.extra, "bytes/write", "B_written/op"))}}, nil
+}
+
+func firstOf(m map[string]float64, keys ...string) float64 {
+	for _, k := range keys {
+		if v, ok := m[k]; ok {
+			return v
+		}
+	}
+	return 0
+}
+
+// medianLine finds the last line matching re in out and returns its
+// submatches as numbers.
+func medianLine(out []byte, re *regexp.Regexp) ([]float64, error) {
+	all := re.FindAllSubmatch(out, -1)
+	if len(all) == 0 {
+		return nil, fmt.Errorf("no line matching %s in:\n%s", re, out)
+	}
+	m := all[len(all)-1]
+	var vs []float64
+	for _, s := range m[1:] {
+		v, err := strconv.ParseFloat(string(s), 64)
+		if err != nil {
+			return nil, err
+		}
+		vs = append(vs, v)
+	}
+	return vs, nil
+}
+
+// sockStep: line echo round trips/s for 64 clients, sock.Service against a
+// bare net.Listener (bench/sock).
+func sockStep(o *options) ([]row, error) {
+	runs, dur := "9", "2s"
+	if o.quick {
+		runs, dur = "3", "500ms"
+	}
+	cmd := exec.Command("go", "run", "./bench/sock", "-clients", "64", "-duration", dur, "-runs", runs)
+	cmd.Dir = o.root
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("bench/sock: %v\n%s", err, out)
+	}
+	v, err := medianLine(out, regexp.MustCompile(`median: bare net.Listener ([\d.]+) round-trips/s, sock.Service ([\d.]+) round-trips/s`))
+	if err != nil {
+		return nil, err
+	}
+	return []row{{name: "socket echo, 64 clients", unit: "round-trips/s", framework: v[1], baseline: v[0], better: "higher", target: ">= 0.95", note: "median of " + runs + " alternating runs"}}, nil
+}
+
+// webStep: requests/s with wrk, examples/webserver with the access log to a
+// file against bare echo (bench/web.sh).
+func webStep(o *options) ([]row, error) {
+	cmd := exec.Command("bash", "bench/web.sh")
+	cmd.Dir = o.root
+	cmd.Env = append(os.Environ(), "ROUNDS=5", "DURATION=8s")
+	if o.quick {
+		cmd.Env = append(os.Environ(), "ROUNDS=1", "DURATION=2s")
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("bench/web.sh: %v\n%s", err, out)
+	}
+	v, err := medianLine(out, regexp.MustCompile(`median: bare echo ([\d.]+) req/s, asab web ([\d.]+) req/s`))
+	if err != nil {
+		return nil, err
+	}
+	return []row{{name: "web GET /hello (wrk -t2 -c64), access log on", unit: "req/s", framework: v[1], baseline: v[0], better: "higher", target: ">= 0.95", note: "median of alternating rounds"}}, nil
+}
+
+// stopStep: SIGTERM to exit of an idle web app, examples/webserver against
+// bare echo with http.Server.Shutdown.
+func stopStep(o *options) ([]row, error) {
+	fw, err := build(o, "./examples/webserver", "webserver")
+	if err != nil {
+		return nil, err
+	}
+	base, err := build(o, "./bench/baselines/webstop", "webstop")
+	if err != nil {
+		return nil, err
+	}
+	conf := filepath.Join(o.work, "stop.conf")
+	runs := 15
+	if o.quick {
+		runs = 3
+	}
+	var fwMs, baseMs []float64
+	for i := range runs {
+		port := 18500 + i
+		addr := fmt.Sprintf("127.0.0.1:%d", port)
+		if err := os.WriteFile(conf, fmt.Appendf(nil, "[web]\nlisten = 127.0.0.1 %d\n[logging]\nlevel = WARNING\n", port), 0o600); err != nil {
+			return nil, err
+		}
+		ms, err := timeStop(exec.Command(fw, "-c", conf), addr)
+		if err != nil {
+			return nil, fmt.Errorf("webserver: %w", err)
+		}
+		fwMs = append(fwMs, ms)
+		ms, err = timeStop(exec.Command(base, "-listen", fmt.Sprintf("127.0.0.1:%d", port+100)), fmt.Sprintf("127.0.0.1:%d", port+100))
+		if err != nil {
+			return nil, fmt.Errorf("webstop: %w", err)
+		}
+		baseMs = append(baseMs, ms)
+	}
+	return []row{{name: "graceful stop of an idle web app (SIGTERM to exit)", unit: "ms", framework: median(fwMs), baseline: median(baseMs), better: "lower", note: fmt.Sprintf("median of %d runs", runs)}}, nil
+}
+
+// timeStop starts cmd, waits until addr accepts connections, sends SIGTERM
+// and returns the milliseconds until the process exited.
+func timeStop(cmd *exec.Cmd, addr string) (float64, error) {
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	defer func() { _ = cmd.Process.Kill() }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			return 0, fmt.Errorf("%s did not listen on %s", cmd.Path, addr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	start := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		return 0, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return 0, fmt.Errorf("exit: %w", err)
+		}
+		return float64(time.Since(start).Microseconds()) / 1000, nil
+	case <-time.After(30 * time.Second):
+		return 0, fmt.Errorf("did not exit within 30 s of SIGTERM")
+	}
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# bench/web.sh: requests/s of examples/webserver (asab web container, access
+# log to a file) against bare echo serving the same GET /hello, measured
+# with wrk on 127.0.0.1, one server at a time, several rounds alternating.
+#
+#   bench/web.sh                     # 3 rounds of 10 s each, -t2 -c64
+#   ROUNDS=5 DURATION=5s bench/web.sh
+#
+# Prints each round, the median requests/s of both, their ratio
+# (framework / bare; the target is 0.95 or more) and the load average.
+# Exits non-zero only when something fails to build or run, never on a
+# missed target.
+set -euo pipefail
+
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10s}
+THREADS=${THREADS:-2}
+CONNS=${CONNS:-64}
+PORT_BARE=${PORT_BARE:-18081}
+PORT_ASAB=${PORT_ASAB:-18082}
+ACCESS_LOG=${ACCESS_LOG:-true} # false: measure the chain without the access log
+
+cd "$(dirname "$0")/.."
+if ! command -v wrk >/dev/null 2>&1; then
+	echo "wrk not found; installing it from Debian packages" >&2
+	apt-get update -qq >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+
+work=$(mktemp -d)
+pid=""
+cleanup() {
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+go build -o "$work/webbare" ./bench/webbare
+go build -o "$work/webserver" ./examples/webserver
+cat >"$work/webserver.conf" <<CONF
+[web]
+listen=127.0.0.1 $PORT_ASAB
+access_log=$ACCESS_LOG
+[logging:console]
+enabled=false
+[logging:file]
+path=$work/access.log
+CONF
+
+# wait_port waits until something answers GET /hello on the port.
+wait_port() {
+	for _ in $(seq 1 100); do
+		if curl -fsS -o /dev/null "http://127.0.0.1:$1/hello" 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "server on port $1 did not come up" >&2
+	return 1
+}
+
+# run_one NAME PORT CMD...: starts the server, runs wrk, stops the server,
+# prints requests/s.
+run_one() {
+	local port=$2
+	shift 2
+	"$@" >"$work/server.out" 2>&1 &
+	pid=$!
+	wait_port "$port"
+	wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --timeout 5s "http://127.0.0.1:$port/hello" >"$work/wrk.out"
+	kill "$pid"
+	wait "$pid" 2>/dev/null || true
+	pid=""
+	if grep -q "Non-2xx\|Socket errors" "$work/wrk.out"; then
+		echo "wrk reported errors:" >&2
+		cat "$work/wrk.out" >&2
+	fi
+	awk '/^Requests\/sec:/ {print $2}' "$work/wrk.out"
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+echo "wrk -t$THREADS -c$CONNS -d$DURATION, $ROUNDS rounds; $(nproc) CPUs; asab access_log=$ACCESS_LOG"
+: >"$work/bare.txt"
+: >"$work/asab.txt"
+for r in $(seq 1 "$ROUNDS"); do
+	bare=$(run_one bare "$PORT_BARE" "$work/webbare" -listen "127.0.0.1:$PORT_BARE")
+	asab=$(run_one asab "$PORT_ASAB" "$work/webserver" -c "$work/webserver.conf")
+	echo "$bare" >>"$work/bare.txt"
+	echo "$asab" >>"$work/asab.txt"
+	printf 'round %d: bare echo %10.0f req/s   asab web %10.0f req/s   load %s\n' "$r" "$bare" "$asab" "$(cut -d' ' -f1-3 /proc/loadavg)"
+done
+lines=$(grep -c 'asab.web.al' "$work/access.log" || true)
+bare=$(median <"$work/bare.txt")
+asab=$(median <"$work/asab.txt")
+ratio=$(awk -v a="$asab" -v b="$bare" 'BEGIN {printf "%.3f", a / b}')
+printf 'median: bare echo %.0f req/s, asab web %.0f req/s, ratio %s (target 0.95), access-log lines %d\n' "$bare" "$asab" "$ratio" "$lines"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
