@@ -141,6 +141,9 @@ func (a *Application) preparePidfile(s daemonSettings) error {
 	}
 	switch st.State {
 	case daemon.Running:
+		if st.Pid == 0 {
+			return fmt.Errorf("already running: pidfile %s is locked by a daemon that is still starting", s.pidfile)
+		}
 		return fmt.Errorf("already running as pid %d (pidfile %s is locked by it)", st.Pid, s.pidfile)
 	case daemon.Stale:
 		fmt.Fprintf(a.stderr, "%s: warning: stale pidfile %s (pid %d no longer holds it); replacing it\n", a.name, s.pidfile, st.Pid)
