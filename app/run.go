@@ -48,15 +48,13 @@ func (a *Application) Run() int {
 	}
 	settings, err := a.readRunSettings()
 	if err != nil {
-		fmt.Fprintf(a.stderr, "%s: %v\n", a.name, err)
-		return 1
+		return a.abortRun(err)
 	}
 	pipeline, err := logging.Setup(a.cfg, logging.Options{
 		Verbose: a.cmd.Verbose, LogFile: a.cmd.LogFile, Syslog: a.cmd.Syslog, AppName: a.name,
 	})
 	if err != nil {
-		fmt.Fprintf(a.stderr, "%s: set up logging: %v\n", a.name, err)
-		return 1
+		return a.abortRun(fmt.Errorf("set up logging: %w", err))
 	}
 	a.mu.Lock()
 	a.pipeline = pipeline
@@ -84,6 +82,15 @@ func (a *Application) Run() int {
 		return a.reexecute()
 	}
 	return code
+}
+
+// abortRun ends a Run that failed before logging was set up: the error goes
+// to stderr, the run-end hooks still run (a daemon's pidfile is removed) and
+// the exit code is 1.
+func (a *Application) abortRun(err error) int {
+	fmt.Fprintf(a.stderr, "%s: %v\n", a.name, err)
+	a.runEndHooks()
+	return 1
 }
 
 // runSettings are the [general] values Run needs, validated up front so that
