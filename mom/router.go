@@ -76,6 +76,9 @@ func (r *Router) Dispatch(ctx context.Context, msg *Message, log *logging.Logger
 			out.Reply = &Message{Body: body, Target: msg.ReplyTo, CorrelationID: msg.CorrelationID, ContentType: msg.ContentType}
 		}
 		return out
+	case ctx.Err() != nil:
+		log.Warning().Str("target", msg.Target).Err(err).Msg("Handler cut off by the shutdown; message requeued")
+		return Outcome{Action: Requeue}
 	case IsRetry(err):
 		log.Info().Str("target", msg.Target).Err(err).Msg("Handler asked to retry; message requeued")
 		return Outcome{Action: Requeue}

@@ -49,6 +49,9 @@ type Service struct {
 	fallback string
 }
 
+// momModule is the module value; the lifecycle belongs to the service.
+type momModule struct{ svc *Service }
+
 // Module is the application module of the in-process broker: it registers
 // the Service with the brokers configured in [asab:mom:local]. Use
 // mom/amqp.Module instead to also have AMQP brokers.
@@ -65,7 +68,7 @@ func NewModule(kinds map[string]BrokerFactory) app.ModuleFactory {
 		if err := a.RegisterService(ServiceName, svc); err != nil {
 			return nil, err
 		}
-		return svc, nil
+		return &momModule{svc: svc}, nil
 	}
 }
 
@@ -193,6 +196,14 @@ func (s *Service) Initialize(ctx context.Context) error {
 // ctx (the application's shutdown deadline): each stops consuming, lets its
 // in-flight handlers finish, and requeues what did not.
 func (s *Service) Finalize(ctx context.Context) error {
+	// Cut handlers off a little before the application's deadline, so that
+	// their messages are requeued before the application gives up on us.
+	if d, ok := ctx.Deadline(); ok {
+		margin := min(time.Until(d)/10, 500*time.Millisecond)
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, d.Add(-margin))
+		defer cancel()
+	}
 	names := s.Names()
 	errs := make([]error, len(names))
 	var wg sync.WaitGroup

@@ -1,3 +1,61 @@
 package amqp_test
 
-var scenarios = map[string]func() int{}
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/asabgo/asab/app"
+	"github.com/asabgo/asab/mom"
+	"github.com/asabgo/asab/mom/amqp"
+)
+
+// scenarios are the programs a re-executed test binary can run.
+var scenarios = map[string]func() int{
+	"consumer": consumerScenario,
+}
+
+// consumerScenario is a whole application with amqp.Module that consumes
+// the queue named by ASAB_TEST_QUEUE and prints "got BODY" per message,
+// until SIGTERM.
+func consumerScenario() int {
+	queue := os.Getenv("ASAB_TEST_QUEUE")
+	var out sync.Mutex
+	say := func(format string, args ...any) {
+		out.Lock()
+		defer out.Unlock()
+		fmt.Printf(format+"\n", args...)
+	}
+	a := app.New(app.WithName("consumer"), app.WithArgs(),
+		app.WithConfigString("[general]\nshutdown_timeout = 10\n[logging]\nlevel = WARNING\n"+
+			"[asab:mom:amqp]\nurl = "+testURL+"\nprefetch_count = 5\nmax_reconnect_delay = 1s\n"),
+		app.WithMain(func(ctx context.Context, a *app.Application) error {
+			svc, err := app.GetService[*mom.Service](a, mom.ServiceName)
+			if err != nil {
+				return err
+			}
+			b := svc.Default()
+			if _, ok := b.(*amqp.Broker); !ok {
+				return fmt.Errorf("default broker is %T, want the AMQP one", b)
+			}
+			if err := b.Add(queue, func(_ context.Context, m *mom.Message) ([]byte, error) {
+				time.Sleep(time.Millisecond) // some work, so that the queue is shared
+				say("got %s", m.Body)
+				return nil, nil
+			}); err != nil {
+				return err
+			}
+			if err := b.Subscribe(ctx, queue, mom.SubscribeOptions{}); err != nil {
+				return err
+			}
+			say("ready")
+			return nil
+		}))
+	if err := a.AddModule(amqp.Module); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return a.Run()
+}
