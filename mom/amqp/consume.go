@@ -26,6 +26,7 @@ func (s *session) consume(b *Broker, sub *subscription) error {
 		return err
 	}
 	s.consumers[sub.tag] = ch
+	s.watch(b, ch, sub)
 	for range b.cfg.PrefetchCount {
 		b.workers.Add(1)
 		go func() {
@@ -36,6 +37,38 @@ func (s *session) consume(b *Broker, sub *subscription) error {
 		}()
 	}
 	return nil
+}
+
+// watch replaces the whole connection when the server closes a consumer's
+// channel or cancels its consumer (its queue was deleted), so that the
+// restore declares and consumes it again. Cancels of our own (Close) are
+// not failures.
+func (s *session) watch(b *Broker, ch *amqp091.Channel, sub *subscription) {
+	closed := ch.NotifyClose(make(chan *amqp091.Error, 1))
+	cancelled := ch.NotifyCancel(make(chan string, 1))
+	b.readers.Add(1)
+	go func() {
+		defer b.readers.Done()
+		var why string
+		select {
+		case e := <-closed:
+			if e == nil {
+				return
+			}
+			why = e.Error()
+		case <-cancelled:
+			why = "consumer cancelled by the server"
+		case <-s.done:
+			return
+		}
+		b.mu.Lock()
+		closing := b.closing
+		b.mu.Unlock()
+		if !closing && !s.lost() {
+			b.log.Warning().Str("queue", sub.queue).Str("reason", why).Msg("A subscription failed; reconnecting to restore it")
+			_ = s.conn.Close()
+		}
+	}()
 }
 
 func declareAndConsume(ch *amqp091.Channel, b *Broker, sub *subscription) (<-chan amqp091.Delivery, error) {
