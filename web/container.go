@@ -38,6 +38,7 @@ type Container struct {
 	al      *logging.Logger
 	server  []string // the Server header value, shared; nil for none
 	handler http.Handler
+	alq     alQueue
 
 	mu  sync.Mutex
 	lns []net.Listener // bound at Initialize, handed to Run
@@ -166,6 +167,8 @@ func (c *Container) Run(ctx context.Context) error {
 	base, cut := context.WithCancel(context.Background())
 	defer cut()
 	srv := c.newServer(base)
+	c.alq.start(c.writeAccess)
+	defer c.alq.stop() // after the drain: every served request is logged
 	errc := make(chan error, len(lns))
 	var wg sync.WaitGroup
 	for _, ln := range lns {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/asabgo/asab/logging"
 )
 
 // core is the container's first middleware. In one step, to keep the chain
@@ -64,24 +66,34 @@ func (c *Container) callRecovering(next echo.HandlerFunc, ec echo.Context) (err 
 // for a server error, an ERROR line with the handler's error.
 func (c *Container) logRequest(ec echo.Context, start time.Time, err error) {
 	res := ec.Response()
+	req := ec.Request()
 	if err != nil && res.Status >= 500 {
-		req := ec.Request()
 		c.log.Error().Err(err).Int("status", res.Status).Str("method", req.Method).
 			Str("path", req.URL.Path).Msg("Request failed")
 	}
-	if !c.set.accessLog {
+	if !c.set.accessLog || !c.al.Enabled(logging.LevelNotice) {
 		return
 	}
+	e := alEntry{method: req.Method, path: req.URL.Path, ip: ec.RealIP(), status: res.Status,
+		bytes: res.Size, dur: time.Since(start)}
+	if err != nil {
+		e.err = err.Error()
+	}
+	if !c.alq.put(e) {
+		c.writeAccess(e)
+	}
+}
+
+// writeAccess writes one access-log line.
+func (c *Container) writeAccess(e alEntry) {
 	ev := c.al.Notice()
 	if ev == nil {
 		return
 	}
-	req := ec.Request()
-	ev = ev.Str("method", req.Method).Str("path", req.URL.Path).Int("status", res.Status).
-		Int64("bytes", res.Size).Float64("duration", time.Since(start).Seconds()).
-		Str("ip", ec.RealIP())
-	if err != nil {
-		ev = ev.Str("error", err.Error())
+	ev = ev.Str("method", e.method).Str("path", e.path).Int("status", e.status).
+		Int64("bytes", e.bytes).Float64("duration", e.dur.Seconds()).Str("ip", e.ip)
+	if e.err != "" {
+		ev = ev.Str("error", e.err)
 	}
 	ev.Send()
 }

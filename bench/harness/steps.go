@@ -105,16 +105,7 @@ func pdictStep(o *options) ([]row, error) {
 	}
 	return []row{{name: "pdict Set, 1,000 keys (fsync per write)", unit: "µs/op", framework: fw.nsPerOp / 1000,
 		baseline: base.nsPerOp / 1000, better: "lower",
-		note: fmt.Sprintf("bytes written per Set: %.0f vs %.0f", firstOf(fw.extra, "bytes/write", "B_written/op"), firstOf(base.extra, "bytes/write", "B_written/op"))}}, nil
-}
-
-func firstOf(m map[string]float64, keys ...string) float64 {
-	for _, k := range keys {
-		if v, ok := m[k]; ok {
-			return v
-		}
-	}
-	return 0
+		note: fmt.Sprintf("bytes written per Set: %.0f vs %.0f", fw.extra["diskB/op"], base.extra["diskB/op"])}}, nil
 }
 
 // medianLine finds the last line matching re in out and returns its
