@@ -260,6 +260,13 @@ func roundTrips(ctx context.Context, s settings, side string, body []byte) ([]ti
 	q := "asab.bench.rpc." + hex.EncodeToString(b[:])
 	lat := make([]time.Duration, 0, s.requests)
 	if side == "asab" {
+		// The queue is durable: delete it after the brokers closed.
+		defer func() {
+			if conn, err := amqp091.Dial(s.url); err == nil {
+				_ = dropQueue(conn, q)
+				conn.Close()
+			}
+		}()
 		var brokers []*amqp.Broker
 		for range 2 {
 			br, err := amqp.New(amqp.Config{URL: s.url, PrefetchCount: s.prefetch})
@@ -275,13 +282,6 @@ func roundTrips(ctx context.Context, s settings, side string, body []byte) ([]ti
 		}
 		server, client := brokers[0], brokers[1]
 		_ = server.Add(q, func(_ context.Context, m *mom.Message) ([]byte, error) { return m.Body, nil })
-		// The queue is durable: delete it afterwards.
-		defer func() {
-			if conn, err := amqp091.Dial(s.url); err == nil {
-				_ = dropQueue(conn, q)
-				conn.Close()
-			}
-		}()
 		if err := server.Subscribe(ctx, q, mom.SubscribeOptions{}); err != nil {
 			return nil, err
 		}
