@@ -240,8 +240,8 @@ func (c *Container) drain(srv *http.Server, cut context.CancelFunc) {
 	if err := srv.Shutdown(ctx); err != nil {
 		c.log.Warning().Str("section", c.set.section).Dur("grace", grace).
 			Msg("Requests still running after the shutdown grace period; closing their connections")
+		_ = srv.Close() // first, so a handler that gives up cannot still answer
 		cut()
-		_ = srv.Close()
 	}
 }
 

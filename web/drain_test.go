@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -90,16 +91,14 @@ func TestGracePeriodCutsLongRequest(t *testing.T) {
 	clientErr := make(chan error, 1)
 	go func() {
 		res, err := http.Get(s.url(0) + "/forever")
-		if err == nil {
-			_, err = io.ReadAll(res.Body)
-			res.Body.Close()
-			if err == nil {
-				err = nil
-				if res.StatusCode == 200 {
-					clientErr <- nil
-					return
-				}
-			}
+		if err != nil {
+			clientErr <- err
+			return
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		if err == nil && (res.StatusCode != 200 || string(b) != "too late") {
+			err = fmt.Errorf("answer %d %q", res.StatusCode, b)
 		}
 		clientErr <- err
 	}()
