@@ -8,7 +8,12 @@ package pubsub
 // panics go to the error handler as with Publish. After Close, PublishAsync
 // does nothing.
 func (p *PubSub) PublishAsync(msgType string, args ...any) {
-	subs := p.subscribers(msgType)
+	t := (*p.topics.Load())[msgType]
+	p.countPublished(msgType, t)
+	if t == nil {
+		return
+	}
+	subs := *t.subs.Load()
 	if len(subs) == 0 {
 		return
 	}

@@ -26,6 +26,11 @@ type PubSub struct {
 	topics atomic.Pointer[map[string]*topic]
 	mu     sync.Mutex
 
+	// counts points to an immutable map from message type to the number of
+	// messages of that type published (see published.go); it only grows,
+	// under mu.
+	counts atomic.Pointer[map[string]*atomic.Uint64]
+
 	onError func(msgType string, err error)
 
 	// async guards closed against PublishAsync: PublishAsync holds the read
@@ -39,6 +44,9 @@ type PubSub struct {
 // is replaced (copy-on-write) whenever the set changes.
 type topic struct {
 	subs atomic.Pointer[[]*entry]
+	// published links to the type's entry in PubSub.counts once the type
+	// has been published, so Publish counts without a second lookup.
+	published atomic.Pointer[atomic.Uint64]
 }
 
 // Option configures a PubSub created by New.
@@ -61,6 +69,8 @@ func New(opts ...Option) *PubSub {
 	p := &PubSub{onError: logError}
 	empty := map[string]*topic{}
 	p.topics.Store(&empty)
+	noCounts := map[string]*atomic.Uint64{}
+	p.counts.Store(&noCounts)
 	for _, o := range opts {
 		o(p)
 	}
@@ -74,7 +84,12 @@ func New(opts ...Option) *PubSub {
 // unsubscribed while the publish is in progress are not called any more;
 // handlers subscribed meanwhile do not receive this message.
 func (p *PubSub) Publish(msgType string, args ...any) {
-	subs := p.subscribers(msgType)
+	t := (*p.topics.Load())[msgType]
+	p.countPublished(msgType, t)
+	if t == nil {
+		return
+	}
+	subs := *t.subs.Load()
 	if len(subs) == 0 {
 		return
 	}

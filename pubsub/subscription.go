@@ -84,6 +84,7 @@ func (p *PubSub) add(e *entry) {
 	if t == nil {
 		t = &topic{}
 		t.subs.Store(&[]*entry{e})
+		p.linkCounter(e.msgType, t)
 		next := make(map[string]*topic, len(topics)+1)
 		for k, v := range topics {
 			next[k] = v
