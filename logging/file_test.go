@@ -107,7 +107,7 @@ func TestFileSizeAndTimeRotation(t *testing.T) {
 	if got := readLines(t, path); len(got) != 1 || !strings.HasSuffix(got[0], "after an hour") {
 		t.Errorf("time rotation: %q", got)
 	}
-	if got := readLines(t, path + ".1"); len(got) != 1 || !strings.Contains(got[0], `i="4"`) {
+	if got := readLines(t, path+".1"); len(got) != 1 || !strings.Contains(got[0], `i="4"`) {
 		t.Errorf("time rotation backup: %q", got)
 	}
 }
@@ -118,7 +118,7 @@ func TestFileSizeAndTimeRotation(t *testing.T) {
 func TestFileRotationConcurrent(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.log")
 	p := setupFile(t, "[logging:file]\nbackup_count=100\n[logging:console]\nenabled=false\n", Options{LogFile: path})
-	const writers, per = 8, 1000
+	const writers, per = 8, 3000
 	var wg sync.WaitGroup
 	done := make(chan struct{})
 	rotated := make(chan int)
@@ -138,7 +138,7 @@ func TestFileRotationConcurrent(t *testing.T) {
 			if n++; n == 90 {
 				return
 			}
-			time.Sleep(300 * time.Microsecond)
+			time.Sleep(100 * time.Microsecond)
 		}
 	}()
 	for w := 0; w < writers; w++ {

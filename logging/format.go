@@ -33,8 +33,8 @@ var levelColours = [numLevels]string{
 }
 
 // appendText appends the console/file line of r with a trailing newline.
-func appendText(dst []byte, r *record, sdID string, colour bool) []byte {
-	dst = appendConsoleTime(dst, r.t)
+func appendText(dst []byte, r *record, sdID string, colour bool, tc *timeCache) []byte {
+	dst = tc.appendTime(dst, r.t, false)
 	dst = append(dst, ' ')
 	if colour && levelColours[r.level] != "" {
 		dst = append(dst, levelColours[r.level]...)
@@ -62,9 +62,9 @@ func appendText(dst []byte, r *record, sdID string, colour bool) []byte {
 // {"time":"2026-11-23T00:01:12.593478Z","level":"NOTICE","logger":"a.b","message":"m","fields":{"k":"v"}}.
 // "fields" is left out when there are none; field values keep the JSON
 // type zerolog gave them.
-func appendJSONLine(dst []byte, r *record) []byte {
+func appendJSONLine(dst []byte, r *record, tc *timeCache) []byte {
 	dst = append(dst, `{"time":"`...)
-	dst = appendRFC3339Micro(dst, r.t)
+	dst = tc.appendTime(dst, r.t, true)
 	dst = append(dst, `","level":"`...)
 	dst = append(dst, levelNames[r.level]...)
 	dst = append(dst, `","logger":"`...)

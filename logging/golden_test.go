@@ -30,9 +30,9 @@ func TestGolden(t *testing.T) {
 	hdr3, _ := newSyslogHeader("3", 16, "host.example", "myapp", 1234, "sd")
 	hdrm, _ := newSyslogHeader("m", 3, "host.example", "my app", 1234, "sd")
 	formats := map[string]func(dst []byte, r *record) []byte{
-		"console": func(d []byte, r *record) []byte { return appendText(d, r, "sd", false) },
-		"colour":  func(d []byte, r *record) []byte { return appendText(d, r, "sd", true) },
-		"json":    appendJSONLine,
+		"console": func(d []byte, r *record) []byte { return appendText(d, r, "sd", false, nil) },
+		"colour":  func(d []byte, r *record) []byte { return appendText(d, r, "sd", true, &timeCache{}) },
+		"json":    func(d []byte, r *record) []byte { return appendJSONLine(d, r, &timeCache{}) },
 		"rfc5424": func(d []byte, r *record) []byte { return append(hdr5.appendLine(d, r), '\n') },
 		"rfc3164": func(d []byte, r *record) []byte { return append(hdr3.appendLine(d, r), '\n') },
 		"macos":   func(d []byte, r *record) []byte { return append(hdrm.appendLine(d, r), '\n') },

@@ -59,10 +59,17 @@ func (l *Logger) Enabled(lv Level) bool {
 	p := current.Load()
 	c := l.cache.Load()
 	if c>>8 != p.gen {
-		c = p.gen<<8 | uint64(p.threshold(l.name))
-		l.cache.Store(c)
+		c = l.resolve(p)
 	}
 	return lv >= Level(c&0xff)
+}
+
+// resolve caches the threshold of p for this logger (kept out of Enabled so
+// that Enabled inlines).
+func (l *Logger) resolve(p *Pipeline) uint64 {
+	c := p.gen<<8 | uint64(p.threshold(l.name))
+	l.cache.Store(c)
+	return c
 }
 
 // WithLevel returns an event at level lv, or nil when lv is filtered out or

@@ -30,6 +30,7 @@ type fileOutput struct {
 	size    int64
 	opened  time.Time
 	buf     []byte
+	tc      timeCache
 	failing bool
 }
 
@@ -68,9 +69,9 @@ func (o *fileOutput) write(r *record) {
 		return // closed
 	}
 	if o.format == formatJSON {
-		o.buf = appendJSONLine(o.buf[:0], r)
+		o.buf = appendJSONLine(o.buf[:0], r, &o.tc)
 	} else {
-		o.buf = appendText(o.buf[:0], r, o.sdID, false)
+		o.buf = appendText(o.buf[:0], r, o.sdID, false, &o.tc)
 	}
 	if o.backups > 0 && o.size > 0 &&
 		((o.maxBytes > 0 && o.size+int64(len(o.buf)) > o.maxBytes) ||

@@ -18,6 +18,7 @@ type streamOutput struct {
 	sdID   string
 	colour bool
 	buf    []byte
+	tc     timeCache
 }
 
 func newStreamOutput(w io.Writer, f lineFormat, sdID string, colour bool) *streamOutput {
@@ -27,9 +28,9 @@ func newStreamOutput(w io.Writer, f lineFormat, sdID string, colour bool) *strea
 func (o *streamOutput) write(r *record) {
 	o.mu.Lock()
 	if o.format == formatJSON {
-		o.buf = appendJSONLine(o.buf[:0], r)
+		o.buf = appendJSONLine(o.buf[:0], r, &o.tc)
 	} else {
-		o.buf = appendText(o.buf[:0], r, o.sdID, o.colour)
+		o.buf = appendText(o.buf[:0], r, o.sdID, o.colour, &o.tc)
 	}
 	_, _ = o.w.Write(o.buf) // nowhere to report a failing stderr
 	if cap(o.buf) > 64<<10 {

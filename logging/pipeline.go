@@ -60,20 +60,28 @@ func (p *Pipeline) threshold(name string) Level {
 	return p.root
 }
 
-// write decodes one zerolog event and hands it to every output.
+// write decodes one zerolog event and hands it to every output. The record
+// lives on the stack: outputs are called through their concrete types, and
+// only test outputs get a heap copy.
 func (p *Pipeline) write(lv Level, name string, b []byte) {
-	if len(p.outputs) == 0 {
-		return
-	}
-	r := recordPool.Get().(*record)
-	parseEvent(b, r)
-	r.t, r.level, r.name = p.clock(), lv, name
+	var fields [16]field
+	msg, raw, flds := parseEvent(b, fields[:0])
+	t := p.clock()
+	r := record{t: t, level: lv, name: name, msg: msg, msgRaw: raw, fields: flds}
 	for _, o := range p.outputs {
-		o.write(r)
+		switch o := o.(type) {
+		case *streamOutput:
+			o.write(&r)
+		case *fileOutput:
+			o.write(&r)
+		case *syslogOutput:
+			o.write(&r)
+		default:
+			c := &record{t: t, level: lv, name: name, msg: msg, msgRaw: raw}
+			c.fields = append([]field(nil), flds...)
+			o.write(c)
+		}
 	}
-	clear(r.fields)
-	r.fields, r.msg, r.name = r.fields[:0], nil, ""
-	recordPool.Put(r)
 }
 
 // Reopen rotates the log files (to .1, .2, ... when backup_count > 0) or

@@ -1,7 +1,6 @@
 package logging
 
 import (
-	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -28,63 +27,64 @@ type record struct {
 	fields []field
 }
 
-var recordPool = sync.Pool{New: func() any { return &record{fields: make([]field, 0, 16)} }}
-
-// parseEvent fills r from a zerolog JSON object such as
-// {"k":"v","n":5,"message":"text"}\n. Input that is not such an object
-// becomes the message, unescaped, so nothing is ever lost.
-func parseEvent(p []byte, r *record) {
-	r.msg, r.msgRaw, r.fields = nil, false, r.fields[:0]
-	if !parseObject(p, r) {
-		r.fields = r.fields[:0]
-		r.msg, r.msgRaw = trimNewline(p), true
+// parseEvent decodes a zerolog JSON object such as
+// {"k":"v","n":5,"message":"text"}\n into its message and fields (appended
+// to fields). Input that is not such an object becomes the message,
+// unescaped (raw), so nothing is ever lost. It returns rather than stores
+// through a pointer so a caller's field array can stay on the stack.
+func parseEvent(p []byte, fields []field) (msg []byte, raw bool, out []field) {
+	msg, out, ok := parseObject(p, fields)
+	if !ok {
+		return trimNewline(p), true, fields[:0]
 	}
+	return msg, false, out
 }
 
-func parseObject(p []byte, r *record) bool {
+func parseObject(p []byte, fields []field) ([]byte, []field, bool) {
+	var msg []byte
 	i := skipSpace(p, 0)
 	if i >= len(p) || p[i] != '{' {
-		return false
+		return nil, fields, false
 	}
 	i++
 	msgKey := zerolog.MessageFieldName
 	for {
 		i = skipSpace(p, i)
 		if i >= len(p) {
-			return false
+			return nil, fields, false
 		}
 		switch p[i] {
 		case '}':
-			return skipSpace(p, i+1) == len(p)
+			return msg, fields, skipSpace(p, i+1) == len(p)
 		case ',':
 			i++
 			continue
 		case '"':
 		default:
-			return false
+			return nil, fields, false
 		}
 		ke := stringEnd(p, i)
 		if ke < 0 {
-			return false
+			return nil, fields, false
 		}
 		key := p[i+1 : ke]
 		i = skipSpace(p, ke+1)
 		if i >= len(p) || p[i] != ':' {
-			return false
+			return nil, fields, false
 		}
 		i = skipSpace(p, i+1)
 		ve := valueEnd(p, i)
 		if ve < 0 {
-			return false
+			return nil, fields, false
 		}
 		if p[i] == '"' {
 			if string(key) == msgKey {
-				r.msg = p[i+1 : ve-1]
+				msg = p[i+1 : ve-1]
 			} else {
-				r.fields = append(r.fields, field{key: key, val: p[i+1 : ve-1], str: true})
+				fields = append(fields, field{key: key, val: p[i+1 : ve-1], str: true})
 			}
 		} else {
-			r.fields = append(r.fields, field{key: key, val: p[i:ve]})
+			fields = append(fields, field{key: key, val: p[i:ve]})
 		}
 		i = ve
 	}

@@ -1,8 +1,8 @@
 package logging
 
 import (
-	"bytes"
 	"bufio"
+	"bytes"
 	"fmt"
 	"os"
 	"strings"
@@ -137,7 +137,7 @@ func FuzzSDEscaping(f *testing.F) {
 		zl.Log().Str(key, value).Msg("m") // encoded exactly as a Logger's event is
 		var out []byte
 		var r record
-		parseEvent(enc.Bytes(), &r)
+		r.msg, r.msgRaw, r.fields = parseEvent(enc.Bytes(), nil)
 		if len(r.fields) != 1 {
 			t.Fatalf("parsed %d fields from %s", len(r.fields), enc.String())
 		}

@@ -241,7 +241,7 @@ func TestSyslogTCPServerRestart(t *testing.T) {
 	addr := srv.ln.Addr().String()
 	hdr, _ := newSyslogHeader("5", 16, "h", "app", 1, "sd")
 	out := newSyslogOutput(syslogOptions{hdr: hdr, addr: syslogAddr{"tcp", addr}, queue: 4, clock: fixedClock,
-		minBackoff: 5 * time.Millisecond, maxBackoff: 20 * time.Millisecond, })
+		minBackoff: 5 * time.Millisecond, maxBackoff: 20 * time.Millisecond})
 	p := newPipeline(LevelDebug, nil, fixedClock)
 	p.outputs, p.syslogs = []output{out}, []*syslogOutput{out}
 	use(t, p)

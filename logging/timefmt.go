@@ -1,6 +1,9 @@
 package logging
 
-import "time"
+import (
+	"time"
+	"unsafe"
+)
 
 const monthNames = "JanFebMarAprMayJunJulAugSepOctNovDec"
 
@@ -73,4 +76,44 @@ func appendBSDTime(dst []byte, t time.Time) []byte {
 	dst = appendInt(dst, d, 1)
 	dst = append(dst, ' ')
 	return appendClock(dst, h, mi, s, -1)
+}
+
+// timeCache remembers a rendered time up to the second, so an output that
+// writes many lines per second formats the date once. It belongs to one
+// output and is used under that output's mutex.
+type timeCache struct {
+	sec int64
+	// loc identifies the location by address only: keeping the pointer
+	// would make every record's contents escape to the heap.
+	loc  uintptr
+	text []byte // up to and including the '.' before the microseconds
+}
+
+// appendTime appends t rendered by format (appendConsoleTime or
+// appendRFC3339Micro), reusing the cached seconds part; a nil cache
+// formats from scratch.
+func (c *timeCache) appendTime(dst []byte, t time.Time, utc bool) []byte {
+	if c == nil {
+		if utc {
+			return appendRFC3339Micro(dst, t)
+		}
+		return appendConsoleTime(dst, t)
+	}
+	loc := uintptr(unsafe.Pointer(t.Location()))
+	if s := t.Unix(); s != c.sec || loc != c.loc || c.text == nil {
+		if utc {
+			c.text = appendRFC3339Micro(c.text[:0], t)
+			c.text = c.text[:len(c.text)-7] // drop "593478Z"
+		} else {
+			c.text = appendConsoleTime(c.text[:0], t)
+			c.text = c.text[:len(c.text)-6]
+		}
+		c.sec, c.loc = s, loc
+	}
+	dst = append(dst, c.text...)
+	dst = appendInt(dst, t.Nanosecond()/1000, 6)
+	if utc {
+		dst = append(dst, 'Z')
+	}
+	return dst
 }

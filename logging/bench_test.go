@@ -1,0 +1,105 @@
+package logging
+
+import (
+	"context"
+	"io"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// benchPipeline makes a pipeline with the given outputs current.
+func benchPipeline(b *testing.B, outs ...output) *Pipeline {
+	p := newPipeline(LevelNotice, nil, time.Now)
+	p.outputs = outs
+	use(b, p)
+	return p
+}
+
+// BenchmarkFilteredDebug: a DEBUG line below the NOTICE threshold.
+func BenchmarkFilteredDebug(b *testing.B) {
+	benchPipeline(b, newStreamOutput(io.Discard, formatText, "sd", false))
+	L := Get("bench")
+	b.ReportAllocs()
+	for b.Loop() {
+		L.Debug().Str("key", "value").Int("n", 5).Bool("ok", true).Msg("filtered out")
+	}
+}
+
+// BenchmarkNoticeDiscard: a NOTICE line with 3 fields rendered as a console
+// line and written to io.Discard.
+func BenchmarkNoticeDiscard(b *testing.B) {
+	benchPipeline(b, newStreamOutput(io.Discard, formatText, "sd", false))
+	L := Get("bench")
+	b.ReportAllocs()
+	for b.Loop() {
+		L.Notice().Str("key", "value").Int("n", 5).Bool("ok", true).Msg("Something odd")
+	}
+}
+
+// BenchmarkNoticeDiscardJSON: the same line as a JSON line.
+func BenchmarkNoticeDiscardJSON(b *testing.B) {
+	benchPipeline(b, newStreamOutput(io.Discard, formatJSON, "sd", false))
+	L := Get("bench")
+	b.ReportAllocs()
+	for b.Loop() {
+		L.Notice().Str("key", "value").Int("n", 5).Bool("ok", true).Msg("Something odd")
+	}
+}
+
+// BenchmarkRawZerologDiscard is the reference: plain zerolog writing the same
+// event (time stamp, level, 3 fields, message) to the same writer.
+func BenchmarkRawZerologDiscard(b *testing.B) {
+	zl := zerolog.New(io.Discard).With().Timestamp().Logger()
+	b.ReportAllocs()
+	for b.Loop() {
+		zl.Warn().Str("key", "value").Int("n", 5).Bool("ok", true).Msg("Something odd")
+	}
+}
+
+// BenchmarkNoticeFile: the NOTICE line appended to a real file.
+func BenchmarkNoticeFile(b *testing.B) {
+	fo, err := newFileOutput(&fileOutput{path: filepath.Join(b.TempDir(), "b.log"), sdID: "sd", clock: time.Now, errw: io.Discard})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := benchPipeline(b, fo)
+	defer p.Close(context.Background())
+	L := Get("bench")
+	b.ReportAllocs()
+	for b.Loop() {
+		L.Notice().Str("key", "value").Int("n", 5).Bool("ok", true).Msg("Something odd")
+	}
+}
+
+// BenchmarkRawZerologFile: plain zerolog writing to a file, for reference.
+func BenchmarkRawZerologFile(b *testing.B) {
+	fo, _, err := openFile(filepath.Join(b.TempDir(), "raw.log"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer fo.Close()
+	zl := zerolog.New(fo).With().Timestamp().Logger()
+	b.ReportAllocs()
+	for b.Loop() {
+		zl.Warn().Str("key", "value").Int("n", 5).Bool("ok", true).Msg("Something odd")
+	}
+}
+
+// BenchmarkNoticeSyslogQueue: the NOTICE line formatted as RFC 5424 and put
+// on a syslog output's queue, with a sender draining it to a UDP socket
+// nobody reads (what the caller pays; drops are counted, not waited for).
+func BenchmarkNoticeSyslogQueue(b *testing.B) {
+	hdr, _ := newSyslogHeader("5", 16, "host", "bench", 1, "sd")
+	out := newSyslogOutput(syslogOptions{hdr: hdr, addr: syslogAddr{"udp", "127.0.0.1:9"}, queue: 10000})
+	p := benchPipeline(b, out)
+	defer p.Close(context.Background())
+	L := Get("bench")
+	b.ReportAllocs()
+	for b.Loop() {
+		L.Notice().Str("key", "value").Int("n", 5).Bool("ok", true).Msg("Something odd")
+	}
+	b.ReportMetric(float64(out.dropped.Load())/float64(b.N), "dropped/op")
+}
