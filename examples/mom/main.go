@@ -1,0 +1,90 @@
+// Command mom is a service that answers requests over MOM: it consumes a
+// queue and replies with the request's text in upper case. It runs on the
+// in-process broker by default and on RabbitMQ when mom.conf's
+// [asab:mom:amqp] url line is uncommented.
+//
+//	go run ./examples/mom -c examples/mom/mom.conf              # serve
+//	go run ./examples/mom -c examples/mom/mom.conf -ask hello   # ask once
+//
+// On the in-process broker nothing outside the process can reach the
+// service, so it asks itself once at start-up to show the round trip; on
+// RabbitMQ, start one process to serve (or several: they share the queue)
+// and ask from another.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/asabgo/asab/app"
+	"github.com/asabgo/asab/mom"
+	"github.com/asabgo/asab/mom/amqp"
+)
+
+func main() {
+	var ask string
+	a := app.New(
+		app.WithName("mom-example"),
+		app.WithDescription("Answers requests with their text in upper case."),
+		app.WithFlags(func(fs *flag.FlagSet) {
+			fs.StringVar(&ask, "ask", "", "send this text as a request, print the reply and exit")
+		}),
+		app.WithDefaults(map[string]map[string]any{"example": {"queue": "asab.example.upper"}}),
+		app.WithMain(func(ctx context.Context, a *app.Application) error { return serve(ctx, a, ask) }),
+	)
+	if err := a.AddModule(amqp.Module); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
+	os.Exit(a.Run())
+}
+
+func serve(ctx context.Context, a *app.Application, ask string) error {
+	svc, err := app.GetService[*mom.Service](a, mom.ServiceName)
+	if err != nil {
+		return err
+	}
+	broker := svc.Default()
+	queue := a.Config().GetOr("example", "queue", "asab.example.upper")
+	_, local := broker.(*mom.LocalBroker)
+
+	if ask != "" && !local {
+		defer a.Stop()
+		return request(ctx, broker, queue, ask)
+	}
+	if err := broker.Add(queue, upper); err != nil {
+		return err
+	}
+	if err := broker.Subscribe(ctx, queue, mom.SubscribeOptions{}); err != nil {
+		return err
+	}
+	fmt.Printf("serving %q on the %s broker\n", queue, map[bool]string{true: "in-process", false: "AMQP"}[local])
+	if local { // no one else can reach us: ask ourselves
+		if ask == "" {
+			ask = "hello from the in-process broker"
+		}
+		defer a.Stop()
+		return request(ctx, broker, queue, ask)
+	}
+	return nil // serve until stopped
+}
+
+// upper is the request handler: the reply is the text in upper case.
+func upper(_ context.Context, m *mom.Message) ([]byte, error) {
+	if len(m.Body) == 0 {
+		return nil, errors.New("empty request") // rejected; the requester gets a RemoteError
+	}
+	return []byte(strings.ToUpper(string(m.Body))), nil
+}
+
+func request(ctx context.Context, b mom.Broker, queue, text string) error {
+	reply, err := b.Request(ctx, []byte(text), queue, mom.PublishOptions{ContentType: "text/plain"})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s -> %s\n", text, reply.Body)
+	return nil
+}
