@@ -1,0 +1,46 @@
+// Package web is asab's web server module, "asab.WebService", on echo v4.
+//
+// web.Module registers a Service holding the default web container,
+// configured from section [web]. The container exposes its *echo.Echo
+// unchanged: routes, groups, middleware, Pre middleware and the error
+// handler are all echo's own.
+//
+//	a := app.New(app.WithName("hello"), app.WithInitialize(func(ctx context.Context, a *app.Application) error {
+//		svc, err := app.GetService[*web.Service](a, web.ServiceName)
+//		if err != nil {
+//			return err
+//		}
+//		svc.Echo().GET("/hello", func(c echo.Context) error { return c.String(200, "Hello!") })
+//		return nil
+//	}))
+//	_ = a.AddModule(web.Module)
+//	os.Exit(a.Run())
+//
+// More containers, each with its own echo instance and listeners, come from
+// NewContainer(a, "web:admin") (ASAB's create_web_server).
+//
+// A container follows the application's lifecycle. At init-time it binds
+// every line of its listen setting ("0.0.0.0 8080", "127.0.0.1:8080",
+// "[::1]:8080", a bare port for every interface, or a unix socket path;
+// "ssl" at the end of a line for TLS), so a bad address or a busy port stops
+// start-up with an error naming the section and the line, and a port 0's
+// real address is known (Addrs) before run-time. At run-time it serves and
+// publishes WebContainer.started!. At the first stop it keeps serving for
+// stop_delay (default 0; the health endpoint answers 503 meanwhile), then
+// stops accepting, lets requests in flight finish within shutdown_timeout
+// (and within the application's own shutdown deadline), closes the rest,
+// and publishes WebContainer.stopped!.
+//
+// Every container's first middleware sets the Server header (servertokens),
+// answers 413 to bodies over body_max_size, turns a handler panic into a
+// 500 answer and an ERROR line with the stack, has echo's error handler
+// answer a handler error so that the status logged is the status sent, and
+// writes the access log: one NOTICE line per request on the logger
+// asab.web.al with method, path, status, bytes, duration (seconds) and
+// client IP, the last taken from X-Forwarded-For only when the peer is in
+// trusted_proxies. GET /asab/v1/health answers {"phase":..., "uptime":...},
+// 200 while the application runs and 503 otherwise. CORS answers follow
+// the cors key when it is set. Sessions are in package web/session.
+//
+// See docs/web.md for every configuration key and its default.
+package web
