@@ -36,6 +36,7 @@ type Broker struct {
 	mu        sync.Mutex
 	started   bool
 	closing   bool
+	finished  bool // no more reply readers may start
 	sess      *session
 	ready     chan struct{} // closed while sess != nil
 	subs      []*subscription
@@ -177,6 +178,10 @@ func (b *Broker) Subscribe(ctx context.Context, queue string, opts mom.Subscribe
 		return errors.New("mom/amqp: subscribe: a queue name or an exchange is required")
 	}
 	b.mu.Lock()
+	if b.closing {
+		b.mu.Unlock()
+		return fmt.Errorf("mom/amqp: subscribe %q: %w", queue, mom.ErrClosed)
+	}
 	b.tags++
 	sub := &subscription{queue: queue, opts: opts, tag: b.cfg.AppName + "-" + strconv.Itoa(b.tags)}
 	started := b.started
@@ -260,6 +265,9 @@ func (b *Broker) Close(ctx context.Context) error {
 	if started {
 		<-b.loopDone
 	}
+	b.mu.Lock()
+	b.finished = true
+	b.mu.Unlock()
 	b.readers.Wait()
 	return err
 }

@@ -25,10 +25,20 @@ func (s *session) consume(b *Broker, sub *subscription) error {
 		_ = ch.Close()
 		return err
 	}
+	// Workers are counted under the broker's lock, so that none is added
+	// once Close has begun waiting for them.
+	b.mu.Lock()
+	if b.closing {
+		b.mu.Unlock()
+		_ = ch.Close()
+		return mom.ErrClosed
+	}
+	b.workers.Add(b.cfg.PrefetchCount)
+	b.readers.Add(1)
+	b.mu.Unlock()
 	s.consumers[sub.tag] = ch
 	s.watch(b, ch, sub)
 	for range b.cfg.PrefetchCount {
-		b.workers.Add(1)
 		go func() {
 			defer b.workers.Done()
 			for d := range deliveries {
@@ -46,7 +56,6 @@ func (s *session) consume(b *Broker, sub *subscription) error {
 func (s *session) watch(b *Broker, ch *amqp091.Channel, sub *subscription) {
 	closed := ch.NotifyClose(make(chan *amqp091.Error, 1))
 	cancelled := ch.NotifyCancel(make(chan string, 1))
-	b.readers.Add(1)
 	go func() {
 		defer b.readers.Done()
 		var why string
@@ -109,7 +118,7 @@ func (b *Broker) handle(d amqp091.Delivery) {
 		out.Action, out.Reply = mom.Requeue, nil
 	}
 	if out.Reply != nil {
-		ctx, cancel := context.WithTimeout(b.life, b.cfg.RequestTimeout)
+		ctx, cancel := context.WithTimeout(b.hctx, b.cfg.RequestTimeout)
 		err := b.publish(ctx, out.Reply.Body, out.Reply.Target, b.cfg.ReplyExchange, mom.PublishOptions{
 			CorrelationID: out.Reply.CorrelationID, ContentType: out.Reply.ContentType, Headers: out.Reply.Headers})
 		cancel()
@@ -157,7 +166,14 @@ func (s *session) replyQueue(b *Broker) (string, error) {
 		_ = ch.Close()
 		return "", err
 	}
+	b.mu.Lock()
+	if b.finished {
+		b.mu.Unlock()
+		_ = ch.Close()
+		return "", mom.ErrClosed
+	}
 	b.readers.Add(1)
+	b.mu.Unlock()
 	go func() {
 		defer b.readers.Done()
 		for d := range replies {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"time"
@@ -50,7 +51,7 @@ func (b *Broker) connect() (*session, error) {
 	props := amqp091.NewConnectionProperties()
 	props.SetClientConnectionName(b.cfg.AppName)
 	conn, err := amqp091.DialConfig(b.cfg.URL, amqp091.Config{Properties: props, Heartbeat: 10 * time.Second,
-		Dial: amqp091.DefaultDial(5 * time.Second)})
+		Dial: b.dial})
 	if err != nil {
 		return nil, scrub(err, b.cfg.URL)
 	}
@@ -64,6 +65,22 @@ func (b *Broker) connect() (*session, error) {
 	}
 	return &session{conn: conn, pub: pub, done: make(chan struct{}),
 		exchanges: make(map[string]bool), consumers: make(map[string]*amqp091.Channel)}, nil
+}
+
+// dial opens the TCP connection, abandoned when the broker closes; the
+// deadline bounds the AMQP handshake too (the library clears it after).
+func (b *Broker) dial(network, addr string) (net.Conn, error) {
+	const timeout = 5 * time.Second
+	d := net.Dialer{Timeout: timeout}
+	conn, err := d.DialContext(b.life, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	if err := conn.SetDeadline(time.Now().Add(timeout)); err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	return conn, nil
 }
 
 // serve installs s, restores the topology, and waits until the connection
