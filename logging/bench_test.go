@@ -103,3 +103,13 @@ func BenchmarkNoticeSyslogQueue(b *testing.B) {
 	}
 	b.ReportMetric(float64(out.dropped.Load())/float64(b.N), "dropped/op")
 }
+
+// BenchmarkRawZerologFiltered is the reference for a filtered-out line:
+// plain zerolog at level INFO asked for a DEBUG line.
+func BenchmarkRawZerologFiltered(b *testing.B) {
+	zl := zerolog.New(io.Discard).Level(zerolog.InfoLevel)
+	b.ReportAllocs()
+	for b.Loop() {
+		zl.Debug().Str("key", "value").Int("n", 5).Bool("ok", true).Msg("filtered out")
+	}
+}

@@ -56,17 +56,16 @@ func (l *Logger) Name() string { return l.name }
 // Enabled reports whether a line at level lv from this logger passes the
 // current pipeline's threshold for the logger's name.
 func (l *Logger) Enabled(lv Level) bool {
-	p := current.Load()
-	c := l.cache.Load()
-	if c>>8 != p.gen {
-		c = l.resolve(p)
+	if c := l.cache.Load(); c>>8 == currentGen.Load() {
+		return lv >= Level(c&0xff)
 	}
-	return lv >= Level(c&0xff)
+	return lv >= Level(l.resolve()&0xff)
 }
 
-// resolve caches the threshold of p for this logger (kept out of Enabled so
-// that Enabled inlines).
-func (l *Logger) resolve(p *Pipeline) uint64 {
+// resolve caches the current pipeline's threshold for this logger (kept out
+// of Enabled so that Enabled inlines).
+func (l *Logger) resolve() uint64 {
+	p := current.Load()
 	c := p.gen<<8 | uint64(p.threshold(l.name))
 	l.cache.Store(c)
 	return c

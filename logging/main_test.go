@@ -32,6 +32,6 @@ func (c *captureOutput) close(context.Context) error { return nil }
 // use makes p current for the rest of the test.
 func use(t testing.TB, p *Pipeline) {
 	t.Helper()
-	prev := current.Swap(p)
-	t.Cleanup(func() { current.Store(prev) })
+	prev := makeCurrent(p)
+	t.Cleanup(func() { makeCurrent(prev) })
 }

@@ -116,7 +116,7 @@ func (p *Pipeline) Dropped() uint64 {
 func (p *Pipeline) Close(ctx context.Context) error {
 	p.closeOnce.Do(func() {
 		p.closed.Store(true)
-		if current.CompareAndSwap(p, defaultPipeline()) && p.std != nil {
+		if replaceCurrent(p, defaultPipeline()) && p.std != nil {
 			p.std.restore()
 		}
 		var errs []error

@@ -55,7 +55,7 @@ func Setup(cfg *config.Config, o Options) (*Pipeline, error) {
 		}
 		return nil, err
 	}
-	prev := current.Swap(p)
+	prev := makeCurrent(p)
 	p.std = redirectStd(prev.std)
 	prev.std = nil
 	return p, nil
