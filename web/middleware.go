@@ -28,7 +28,9 @@ func (c *Container) core(next echo.HandlerFunc) echo.HandlerFunc {
 		if req.ContentLength > c.set.bodyMax {
 			err = echo.ErrStatusRequestEntityTooLarge
 		} else {
-			if req.ContentLength != 0 && req.Body != nil && req.Body != http.NoBody {
+			// A known length is already enforced by net/http; only a body
+			// of unknown length (chunked) needs counting.
+			if req.ContentLength < 0 && req.Body != nil && req.Body != http.NoBody {
 				req.Body = &limitedBody{rc: req.Body, left: c.set.bodyMax}
 			}
 			err = c.callRecovering(next, ec)

@@ -71,15 +71,22 @@ func TestSeveralListenersAndUnixSocket(t *testing.T) {
 	}
 }
 
-func TestIPv6Listener(t *testing.T) {
+func TestIPv6AndBarePortListeners(t *testing.T) {
 	ln, err := net.Listen("tcp6", "[::1]:0")
 	if err != nil {
 		t.Skipf("no IPv6 loopback here: %v", err)
 	}
 	ln.Close()
-	s := startServer(t, "[web]\nlisten=[::1]:0\n", func(a *app.Application, svc *web.Service) { svc.Echo().GET("/hello", hello) })
+	s := startServer(t, "[web]\nlisten=\n\t[::1]:0\n\t0\n", func(a *app.Application, svc *web.Service) { svc.Echo().GET("/hello", hello) })
 	if code, body := get(t, nil, s.url(0)+"/hello"); code != 200 || body != "Hello!" {
 		t.Errorf("[::1]: %d %q", code, body)
+	}
+	// The bare port listens on every interface, IPv4 and IPv6.
+	_, port, _ := net.SplitHostPort(s.svc.Addrs()[1].String())
+	for _, host := range []string{"127.0.0.1", "[::1]"} {
+		if code, body := get(t, nil, "http://"+host+":"+port+"/hello"); code != 200 || body != "Hello!" {
+			t.Errorf("bare port via %s: %d %q", host, code, body)
+		}
 	}
 }
 
