@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sync"
 	"time"
 
@@ -96,7 +97,7 @@ func (b *LocalBroker) Publish(ctx context.Context, body []byte, target string, o
 	}
 	m := &Message{Body: append([]byte(nil), body...), Target: target, Exchange: opts.Exchange,
 		ContentType: opts.ContentType, ContentEncoding: opts.ContentEncoding, CorrelationID: opts.CorrelationID,
-		ReplyTo: opts.ReplyTo, Headers: opts.Headers, Persistent: opts.Persistent}
+		ReplyTo: opts.ReplyTo, Headers: maps.Clone(opts.Headers), Persistent: opts.Persistent}
 	if b.hub.route(opts.Exchange, target, m) == 0 {
 		b.log.Debug().Str("exchange", opts.Exchange).Str("target", target).Msg("Message routed to no queue; dropped")
 	}
@@ -177,7 +178,8 @@ func (b *LocalBroker) handle(q *localQueue, m *Message) {
 	case Requeue:
 		b.hub.requeue(q, m)
 	case Reject:
-		if q.dlx != "" {
+		if q.dlx != "" { // as a fresh message of the dead-letter exchange
+			m.Exchange, m.Redelivered = q.dlx, false
 			b.hub.route(q.dlx, m.Target, m)
 		}
 	}

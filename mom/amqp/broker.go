@@ -150,17 +150,21 @@ func (b *Broker) publish(ctx context.Context, body []byte, target, exchange stri
 			continue
 		}
 		dc, err := s.pub.PublishWithDeferredConfirmWithContext(ctx, exchange, target, false, false, msg)
-		if err == nil && dc == nil {
+		switch {
+		case err == nil && dc == nil:
 			return nil // confirms off
-		}
-		if err == nil {
-			var ok bool
-			if ok, err = dc.WaitContext(ctx); ok {
+		case err != nil && ctx.Err() != nil:
+			return fmt.Errorf("mom/amqp: publish to %q: %w", target, ctx.Err())
+		case err != nil && !s.lost() && !errors.Is(err, amqp091.ErrClosed):
+			return fmt.Errorf("mom/amqp: publish to %q: %w", target, err) // not a connection problem
+		case err == nil:
+			ok, werr := dc.WaitContext(ctx)
+			if ok {
 				return nil
 			}
-		}
-		if ctx.Err() != nil {
-			return fmt.Errorf("mom/amqp: publish to %q: %w", target, ctx.Err())
+			if werr != nil {
+				return fmt.Errorf("mom/amqp: publish to %q: %w", target, werr)
+			}
 		}
 		// Nacked or the channel went away: wait for the session to be
 		// replaced (or, for a real nack on a live channel, a moment).

@@ -163,3 +163,16 @@ func TestModuleWithAMQP(t *testing.T) {
 		t.Fatalf("exit code %d, reply %q", code, reply)
 	}
 }
+
+// TestPublishRefusedIsNotRetried: an error that is not a lost connection
+// (here a header type AMQP cannot carry) is returned at once.
+func TestPublishRefusedIsNotRetried(t *testing.T) {
+	needServer(t)
+	b := newBroker(t, amqp.Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := b.Publish(ctx, []byte("x"), "nowhere", mom.PublishOptions{Headers: map[string]any{"bad": struct{}{}}})
+	if err == nil || errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("publish with a bad header = %v, want the refusal at once", err)
+	}
+}

@@ -77,49 +77,59 @@ func TestFaultConfirmedMessagesSurvive(t *testing.T) {
 	must(consumer.Subscribe(ctx, q, mom.SubscribeOptions{}))
 	publisher := newBroker(t, fast)
 
-	// Publishing is paced (16 publishers, each at most 80/s, so under
-	// 1300/s in all, without catching up after an outage) so that it spans
-	// the faults, which run one after the other.
+	// Publishing spans the faults, which run one after the other: while
+	// faults are pending it is paced (16 publishers, each at most 80/s),
+	// and it never runs more than window messages past a fault's start
+	// before that fault is over. Then the rest goes at full speed.
 	const pause = 12 * time.Millisecond
+	const window = 1000
 	faults := []fault{{500, "close"}, {1500, "close"}, {3000, "restart"}, {5000, "close"}, {6500, "close"}}
 	var next, confirmed atomic.Int64
 	var report []string
 	faultsDone := make(chan struct{})
+	faultDone := make([]chan struct{}, len(faults))
+	for i := range faultDone {
+		faultDone[i] = make(chan struct{})
+	}
+	runFault := func(i int, f fault) {
+		for next.Load() < int64(f.at) && ctx.Err() == nil {
+			time.Sleep(5 * time.Millisecond)
+		}
+		from := confirmed.Load()
+		if f.name == "close" {
+			rabbitmqctl(t, "close_all_connections", "test")
+		} else {
+			rabbitmqctl(t, "stop_app")
+			time.Sleep(time.Second)
+			rabbitmqctl(t, "start_app")
+			rabbitmqctl(t, "await_startup")
+		}
+		back := time.Now()
+		probe := "p" + strconv.Itoa(i)
+		if err := publisher.Publish(ctx, []byte(probe), q, mom.PublishOptions{Persistent: true}); err != nil {
+			t.Errorf("probe after fault %d: %v", i, err)
+			return
+		}
+		select {
+		case got := <-probes:
+			d := time.Since(back)
+			report = append(report, fmt.Sprintf("%s@%d: resumed in %v (%d confirmed during the fault)",
+				f.name, f.at, d.Round(time.Millisecond), confirmed.Load()-from))
+			if got != probe {
+				t.Errorf("probe %q arrived, want %q", got, probe)
+			}
+			if d > 10*time.Second {
+				t.Errorf("after fault %d (%s) the consumer resumed after %v, want within 10 s", i, f.name, d)
+			}
+		case <-ctx.Done():
+			t.Errorf("probe after fault %d never arrived", i)
+		}
+	}
 	go func() {
 		defer close(faultsDone)
 		for i, f := range faults {
-			for next.Load() < int64(f.at) && ctx.Err() == nil {
-				time.Sleep(5 * time.Millisecond)
-			}
-			from := confirmed.Load()
-			if f.name == "close" {
-				rabbitmqctl(t, "close_all_connections", "test")
-			} else {
-				rabbitmqctl(t, "stop_app")
-				time.Sleep(time.Second)
-				rabbitmqctl(t, "start_app")
-				rabbitmqctl(t, "await_startup")
-			}
-			back := time.Now()
-			probe := "p" + strconv.Itoa(i)
-			if err := publisher.Publish(ctx, []byte(probe), q, mom.PublishOptions{Persistent: true}); err != nil {
-				t.Errorf("probe after fault %d: %v", i, err)
-				continue
-			}
-			select {
-			case got := <-probes:
-				d := time.Since(back)
-				report = append(report, fmt.Sprintf("%s@%d: resumed in %v (%d confirmed during the fault)",
-					f.name, f.at, d.Round(time.Millisecond), confirmed.Load()-from))
-				if got != probe {
-					t.Errorf("probe %q arrived, want %q", got, probe)
-				}
-				if d > 10*time.Second {
-					t.Errorf("after fault %d (%s) the consumer resumed after %v, want within 10 s", i, f.name, d)
-				}
-			case <-ctx.Done():
-				t.Errorf("probe after fault %d never arrived", i)
-			}
+			runFault(i, f)
+			close(faultDone[i])
 		}
 	}()
 
@@ -133,7 +143,16 @@ func TestFaultConfirmedMessagesSurvive(t *testing.T) {
 				if n >= total {
 					return
 				}
-				time.Sleep(pause)
+				for i, f := range faults {
+					if n >= f.at+window {
+						<-faultDone[i]
+					}
+				}
+				select {
+				case <-faultsDone:
+				default:
+					time.Sleep(pause)
+				}
 				if err := publisher.Publish(ctx, []byte(strconv.Itoa(n)), q, mom.PublishOptions{Persistent: true}); err != nil {
 					errs <- fmt.Errorf("message %d: %w", n, err)
 					return
