@@ -168,7 +168,6 @@ func (c *Container) Run(ctx context.Context) error {
 	defer cut()
 	srv := c.newServer(base)
 	c.alq.start(c.writeAccess)
-	defer c.alq.stop() // after the drain: every served request is logged
 	errc := make(chan error, len(lns))
 	var wg sync.WaitGroup
 	for _, ln := range lns {
@@ -189,6 +188,7 @@ func (c *Container) Run(ctx context.Context) error {
 	}
 	c.drain(srv, cut)
 	wg.Wait()
+	c.alq.stop() // every request served is in the log before stopped!
 	c.mu.Lock()
 	c.lns = nil
 	c.mu.Unlock()
