@@ -7,11 +7,15 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -130,5 +134,140 @@ func TestPdict(t *testing.T) {
 	sort.Strings(runs)
 	if runs[0] != "#4" || runs[1] != "#5" {
 		t.Fatalf("two runs at once counted %v, want #4 and #5", runs)
+	}
+}
+
+// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// TestWebserver runs the main example with its own .conf, the listen line
+// moved to a free port on 127.0.0.1: GET /hello answers "Hello!", the access
+// log line is written, and SIGTERM stops it with exit code 0.
+func TestWebserver(t *testing.T) {
+	bin := build(t, "webserver")
+	src, err := os.ReadFile("webserver/webserver.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := freePort(t)
+	conf := filepath.Join(t.TempDir(), "webserver.conf")
+	text := strings.Replace(string(src), "0.0.0.0 8080", fmt.Sprintf("127.0.0.1 %d", port), 1)
+	if text == string(src) {
+		t.Fatal("webserver.conf no longer has the listen line this test moves")
+	}
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-c", conf)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill() }()
+	url := fmt.Sprintf("http://127.0.0.1:%d/hello", port)
+	var body string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		resp, err := http.Get(url)
+		if err != nil {
+			continue
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		body = string(b)
+		break
+	}
+	if body != "Hello!" {
+		t.Fatalf("GET /hello = %q; stderr:\n%s", body, errb.String())
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit: %v; stderr:\n%s", err, errb.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no exit within 20 s of SIGTERM")
+	}
+	if log := errb.String(); !strings.Contains(log, "asab.web.al") || !strings.Contains(log, "/hello") {
+		t.Fatalf("no access log line for /hello:\n%s", log)
+	}
+}
+
+// TestMom runs examples/mom on the in-process broker (it asks itself), then
+// on RabbitMQ with the .conf's url line uncommented: one process serves and
+// another asks.
+func TestMom(t *testing.T) {
+	bin := build(t, "mom")
+	out, errs, code := run(t, 20*time.Second, bin, nil, "-c", "mom/mom.conf", "-ask", "hi there")
+	if code != 0 || !strings.Contains(out, "hi there -> HI THERE") {
+		t.Fatalf("in-process: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+
+	if os.Getenv("ASAB_SKIP_AMQP") == "1" {
+		t.Skip("ASAB_SKIP_AMQP=1: the RabbitMQ half of this test is skipped")
+	}
+	src, err := os.ReadFile("mom/mom.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(src), "#url = ", "url = ", 1)
+	queue := fmt.Sprintf("asab.example.test.%d", time.Now().UnixNano())
+	text = strings.Replace(text, "queue = asab.example.upper", "queue = "+queue, 1)
+	t.Cleanup(func() { _ = exec.Command("rabbitmqctl", "-q", "delete_queue", queue).Run() })
+	if text == string(src) {
+		t.Fatal("mom.conf no longer has the commented url line this test enables")
+	}
+	conf := filepath.Join(t.TempDir(), "mom.conf")
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	server := exec.Command(bin, "-c", conf)
+	stdout, err := server.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var serverErr bytes.Buffer
+	server.Stderr = &serverErr
+	if err := server.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = server.Process.Kill() }()
+	serving := make(chan string, 1)
+	go func() {
+		b := make([]byte, 4096)
+		n, _ := stdout.Read(b)
+		serving <- string(b[:n])
+		_, _ = io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case line := <-serving:
+		if !strings.Contains(line, "on the AMQP broker") {
+			t.Fatalf("server said %q; stderr:\n%s", line, serverErr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the AMQP server did not start; stderr:\n%s", serverErr.String())
+	}
+	out, errs, code = run(t, 30*time.Second, bin, nil, "-c", conf, "-ask", "hi rabbit")
+	if code != 0 || !strings.Contains(out, "hi rabbit -> HI RABBIT") {
+		t.Fatalf("AMQP ask: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if err := server.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := server.Wait(); err != nil {
+		t.Fatalf("AMQP server exit: %v; stderr:\n%s", err, serverErr.String())
 	}
 }
