@@ -38,6 +38,12 @@ type Counter struct {
 // values does not match the labels, like client_golang's WithLabelValues.
 func (c *Counter) With(values ...string) prometheus.Counter { return c.vec.WithLabelValues(values...) }
 
+// Delete removes the child with the given label values, so that it is no
+// longer exposed (e.g. for a connection or a queue that is gone). It
+// reports whether there was such a child. A child kept by a caller keeps
+// counting but is not exposed until With creates it anew.
+func (c *Counter) Delete(values ...string) bool { return c.vec.DeleteLabelValues(values...) }
+
 // Inc adds one to a counter without dynamic labels; for a labelled counter
 // it panics (use With).
 func (c *Counter) Inc() { c.unlabelled().Inc() }
@@ -64,6 +70,9 @@ type Gauge struct {
 // With returns the child gauge for the given label values, in the order of
 // Opts.Labels. It panics if the number of values does not match.
 func (g *Gauge) With(values ...string) prometheus.Gauge { return g.vec.WithLabelValues(values...) }
+
+// Delete removes the child with the given label values; see Counter.Delete.
+func (g *Gauge) Delete(values ...string) bool { return g.vec.DeleteLabelValues(values...) }
 
 // Set sets a gauge without dynamic labels; for a labelled gauge it panics.
 func (g *Gauge) Set(v float64) { g.unlabelled().Set(v) }
@@ -92,6 +101,9 @@ type Histogram struct {
 func (h *Histogram) With(values ...string) prometheus.Observer {
 	return h.vec.WithLabelValues(values...)
 }
+
+// Delete removes the child with the given label values; see Counter.Delete.
+func (h *Histogram) Delete(values ...string) bool { return h.vec.DeleteLabelValues(values...) }
 
 // Observe records v in a histogram without dynamic labels; for a labelled
 // histogram it panics.
