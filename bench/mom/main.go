@@ -43,7 +43,7 @@ func main() {
 	flag.IntVar(&s.prefetch, "prefetch", 50, "prefetch count (and consumer workers) for both")
 	flag.IntVar(&s.publishers, "publishers", 32, "concurrent publishers for both")
 	flag.IntVar(&s.requests, "requests", 2000, "sequential request/reply round trips")
-	flag.IntVar(&s.rounds, "rounds", 2, "alternating rounds; the best of each is reported")
+	flag.IntVar(&s.rounds, "rounds", 2, "alternating rounds; the median of each is reported")
 	flag.Parse()
 	if err := run(s); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -61,7 +61,7 @@ func run(s settings) error {
 	body := make([]byte, s.size)
 	_, _ = rand.Read(body)
 
-	best := map[string]float64{}
+	rates := map[string][]float64{}
 	var ours, raw []time.Duration
 	for round := range s.rounds {
 		for _, side := range []string{"asab", "raw"} {
@@ -73,8 +73,8 @@ func run(s settings) error {
 			if err != nil {
 				return fmt.Errorf("%s round %d: %w", side, round, err)
 			}
-			best[side+" publish"] = max(best[side+" publish"], pub)
-			best[side+" consume"] = max(best[side+" consume"], con)
+			rates[side+" publish"] = append(rates[side+" publish"], pub)
+			rates[side+" consume"] = append(rates[side+" consume"], con)
 			if err := dropQueue(admin, q); err != nil {
 				return err
 			}
@@ -87,11 +87,11 @@ func run(s settings) error {
 		return err
 	}
 	load, _ := os.ReadFile("/proc/loadavg")
-	fmt.Printf("settings: %d msgs x %d B, confirms on, prefetch %d, %d publishers, best of %d rounds; loadavg %s",
+	fmt.Printf("settings: %d msgs x %d B, confirms on, prefetch %d, %d publishers, median of %d rounds; loadavg %s",
 		s.n, s.size, s.prefetch, s.publishers, s.rounds, load)
 	fmt.Printf("%-8s %14s %14s %8s\n", "", "asab msgs/s", "raw msgs/s", "ratio")
 	for _, what := range []string{"publish", "consume"} {
-		a, r := best["asab "+what], best["raw "+what]
+		a, r := medianOf(rates["asab "+what]), medianOf(rates["raw "+what])
 		fmt.Printf("%-8s %14.0f %14.0f %8.2f\n", what, a, r, a/r)
 	}
 	fmt.Printf("request/reply (%d sequential): asab p50 %v p99 %v; raw p50 %v p99 %v\n", s.requests,
@@ -357,4 +357,17 @@ func pct(d []time.Duration, p int) time.Duration {
 	s := slices.Clone(d)
 	slices.Sort(s)
 	return s[(len(s)-1)*p/100].Round(time.Microsecond)
+}
+
+// medianOf returns the median of the rounds' rates.
+func medianOf(vs []float64) float64 {
+	s := slices.Clone(vs)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
