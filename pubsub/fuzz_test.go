@@ -34,6 +34,8 @@ type fuzzWorld struct {
 	handles []*Subscription // by id
 	ids     map[*entry]int
 	log     []int
+	// published counts the publishes per type, for Published.
+	published [fuzzTypes]uint64
 }
 
 func (w *fuzzWorld) modelAdd(typ int, a fuzzAction) {
@@ -151,11 +153,18 @@ func FuzzOperations(f *testing.F) {
 				want := w.modelPublish(typ)
 				w.log = w.log[:0]
 				w.p.Publish(w.names[typ])
+				w.published[typ]++
 				if !slices.Equal(w.log, want) {
 					t.Fatalf("op %d publish %s delivered %v, model %v", i, w.names[typ], w.log, want)
 				}
 			}
 			w.check(t)
+		}
+		counts := w.p.Published()
+		for typ, name := range w.names {
+			if counts[name] != w.published[typ] {
+				t.Fatalf("Published()[%s] = %d, published %d times", name, counts[name], w.published[typ])
+			}
 		}
 	})
 }
