@@ -239,3 +239,12 @@ func timeStop(cmd *exec.Cmd, addr string) (float64, error) {
 		return 0, fmt.Errorf("did not exit within 30 s of SIGTERM")
 	}
 }
+
+// durUS parses a Go duration string into microseconds (0 when it is not one).
+func durUS(b []byte) float64 {
+	d, err := time.ParseDuration(string(b))
+	if err != nil {
+		return 0
+	}
+	return float64(d.Microseconds())
+}
