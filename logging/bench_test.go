@@ -95,7 +95,7 @@ func BenchmarkNoticeSyslogQueue(b *testing.B) {
 	hdr, _ := newSyslogHeader("5", 16, "host", "bench", 1, "sd")
 	out := newSyslogOutput(syslogOptions{hdr: hdr, addr: syslogAddr{"udp", "127.0.0.1:9"}, queue: 10000})
 	p := benchPipeline(b, out)
-	defer p.Close(context.Background())
+	defer closeSoon(p)
 	L := Get("bench")
 	b.ReportAllocs()
 	for b.Loop() {

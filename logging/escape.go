@@ -1,6 +1,7 @@
 package logging
 
 import (
+	"bytes"
 	"unicode/utf8"
 )
 
@@ -65,6 +66,9 @@ func hex4(s []byte, i int) (rune, bool) {
 
 // appendUnescaped appends the JSON-escaped string content s decoded.
 func appendUnescaped(dst, s []byte) []byte {
+	if bytes.IndexByte(s, '\\') < 0 {
+		return append(dst, s...)
+	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c != '\\' {
@@ -93,6 +97,9 @@ func appendMessage(dst []byte, r *record) []byte {
 // form (\n, \t, \u0001) so a value never breaks the line. Other JSON values
 // (numbers, objects, arrays) are written as their JSON text, escaped.
 func appendSDValue(dst, v []byte, str bool) []byte {
+	if plainSD(v) {
+		return append(dst, v...)
+	}
 	if !str {
 		return appendSDEscaped(dst, v)
 	}
@@ -136,6 +143,9 @@ func appendSDEscaped(dst, v []byte) []byte {
 // becomes '_'; the result is cut to 32 bytes; an empty name becomes "_".
 // s is a JSON-escaped key, so escapes are decoded first.
 func appendSDName(dst, s []byte) []byte {
+	if len(s) > 0 && len(s) <= 32 && plainName(s) {
+		return append(dst, s...)
+	}
 	start := len(dst)
 	for i := 0; i < len(s) && len(dst)-start < 32; {
 		c := s[i]
@@ -188,9 +198,9 @@ func appendSD(dst []byte, id string, r *record) []byte {
 	dst = append(dst, id...)
 	for _, f := range r.fields {
 		dst = append(dst, ' ')
-		dst = appendSDName(dst, f.key)
+		dst = appendSDName(dst, r.key(f))
 		dst = append(dst, '=', '"')
-		dst = appendSDValue(dst, f.val, f.str)
+		dst = appendSDValue(dst, r.val(f), f.str)
 		dst = append(dst, '"')
 	}
 	return append(dst, ']')
@@ -228,4 +238,24 @@ func appendJSONString(dst, s []byte) []byte {
 		i++
 	}
 	return dst
+}
+
+// plainSD reports whether v needs no escaping or decoding as a PARAM-VALUE.
+func plainSD(v []byte) bool {
+	for _, c := range v {
+		if c == '\\' || c == '"' || c == ']' {
+			return false
+		}
+	}
+	return true
+}
+
+// plainName reports whether s is a valid SD-NAME byte for byte.
+func plainName(s []byte) bool {
+	for _, c := range s {
+		if !sdNameByte(c) {
+			return false
+		}
+	}
+	return true
 }

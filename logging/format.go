@@ -83,14 +83,14 @@ func appendJSONLine(dst []byte, r *record, tc *timeCache) []byte {
 				dst = append(dst, ',')
 			}
 			dst = append(dst, '"')
-			dst = append(dst, f.key...)
+			dst = append(dst, r.key(f)...)
 			dst = append(dst, '"', ':')
 			if f.str {
 				dst = append(dst, '"')
-				dst = append(dst, f.val...)
+				dst = append(dst, r.val(f)...)
 				dst = append(dst, '"')
 			} else {
-				dst = append(dst, f.val...)
+				dst = append(dst, r.val(f)...)
 			}
 		}
 		dst = append(dst, '}')

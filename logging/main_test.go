@@ -35,3 +35,11 @@ func use(t testing.TB, p *Pipeline) {
 	prev := makeCurrent(p)
 	t.Cleanup(func() { makeCurrent(prev) })
 }
+
+// closeSoon closes p giving its syslog queues at most 10 s, so a broken test
+// fails instead of hanging.
+func closeSoon(p *Pipeline) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return p.Close(ctx)
+}

@@ -67,7 +67,7 @@ func (p *Pipeline) write(lv Level, name string, b []byte) {
 	var fields [16]field
 	msg, raw, flds := parseEvent(b, fields[:0])
 	t := p.clock()
-	r := record{t: t, level: lv, name: name, msg: msg, msgRaw: raw, fields: flds}
+	r := record{src: b, t: t, level: lv, name: name, msg: msg, msgRaw: raw, fields: flds}
 	for _, o := range p.outputs {
 		switch o := o.(type) {
 		case *streamOutput:
@@ -77,7 +77,7 @@ func (p *Pipeline) write(lv Level, name string, b []byte) {
 		case *syslogOutput:
 			o.write(&r)
 		default:
-			c := &record{t: t, level: lv, name: name, msg: msg, msgRaw: raw}
+			c := &record{src: b, t: t, level: lv, name: name, msg: msg, msgRaw: raw}
 			c.fields = append([]field(nil), flds...)
 			o.write(c)
 		}

@@ -9,15 +9,18 @@ import (
 // field is one structured-data item of a record. key is the JSON-escaped
 // key; val is the JSON-escaped string content when str is true and the raw
 // JSON text (number, bool, null, object, array) otherwise.
+// Offsets point into the record's src, keeping a field at 20 bytes so a
+// stack array of them is cheap to clear.
 type field struct {
-	key, val []byte
-	str      bool
+	k0, k1, v0, v1 uint32
+	str            bool
 }
 
 // record is one log line, decoded from zerolog's JSON once and rendered by
 // every output. Its slices point into the event buffer, which is only valid
 // during the write call.
 type record struct {
+	src   []byte // the event the fields point into
 	t     time.Time
 	level Level
 	name  string
@@ -67,7 +70,8 @@ func parseObject(p []byte, fields []field) ([]byte, []field, bool) {
 		if ke < 0 {
 			return nil, fields, false
 		}
-		key := p[i+1 : ke]
+		ks := i + 1
+		key := p[ks:ke]
 		i = skipSpace(p, ke+1)
 		if i >= len(p) || p[i] != ':' {
 			return nil, fields, false
@@ -81,10 +85,10 @@ func parseObject(p []byte, fields []field) ([]byte, []field, bool) {
 			if string(key) == msgKey {
 				msg = p[i+1 : ve-1]
 			} else {
-				fields = append(fields, field{key: key, val: p[i+1 : ve-1], str: true})
+				fields = append(fields, field{k0: uint32(ks), k1: uint32(ke), v0: uint32(i + 1), v1: uint32(ve - 1), str: true})
 			}
 		} else {
-			fields = append(fields, field{key: key, val: p[i:ve]})
+			fields = append(fields, field{k0: uint32(ks), k1: uint32(ke), v0: uint32(i), v1: uint32(ve)})
 		}
 		i = ve
 	}
@@ -159,3 +163,10 @@ func trimNewline(p []byte) []byte {
 	}
 	return p
 }
+
+// key returns the JSON-escaped key of f.
+func (r *record) key(f field) []byte { return r.src[f.k0:f.k1] }
+
+// val returns the value of f: JSON-escaped string content when f.str, raw
+// JSON text otherwise.
+func (r *record) val(f field) []byte { return r.src[f.v0:f.v1] }

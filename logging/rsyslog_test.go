@@ -1,7 +1,6 @@
 package logging
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"os"
@@ -62,12 +61,12 @@ action(type="omfile" file=%q template="t")
 
 	p5 := setupSyslog(t, "format=5\naddress=tcp://"+addr+"\n")
 	Get("rs.five").Warning().Str("key", `q"uo]te`).Int("n", 5).Msg("hello rsyslog 5424")
-	if err := p5.Close(context.Background()); err != nil {
+	if err := closeSoon(p5); err != nil {
 		t.Fatal(err)
 	}
 	p3 := setupSyslog(t, "format=3\naddress=udp://"+addr+"\n")
 	Get("rs.three").Error().Msg("hello rsyslog 3164")
-	if err := p3.Close(context.Background()); err != nil {
+	if err := closeSoon(p3); err != nil {
 		t.Fatal(err)
 	}
 

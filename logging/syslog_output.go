@@ -183,10 +183,9 @@ func (s *syslogOutput) reportDropped() bool {
 	if n == s.reported {
 		return true
 	}
-	count := []byte(strconv.FormatUint(n-s.reported, 10))
-	r := record{t: s.clock(), level: LevelWarning, name: "asab.logging",
-		msg: []byte("syslog lines dropped (queue full or server unreachable)"), msgRaw: true,
-		fields: []field{{key: []byte("dropped"), val: count}}}
+	src := []byte(`{"dropped":` + strconv.FormatUint(n-s.reported, 10) + `,"message":"syslog lines dropped (queue full or server unreachable)"}`)
+	r := record{src: src, t: s.clock(), level: LevelWarning, name: "asab.logging"}
+	r.msg, r.msgRaw, r.fields = parseEvent(src, nil)
 	if err := s.writeLine(s.hdr.appendLine(nil, &r)); err != nil {
 		s.problem(err)
 		s.disconnect()
