@@ -39,6 +39,8 @@ type Container struct {
 	server  []string // the Server header value, shared; nil for none
 	handler http.Handler
 	alq     alQueue
+	stats   *stats
+	descs   descs
 
 	mu  sync.Mutex
 	lns []net.Listener // bound at Initialize, handed to Run
@@ -78,11 +80,13 @@ func newContainer(a *app.Application, section string) (*Container, error) {
 		return nil, fmt.Errorf("web container: %w", err)
 	}
 	c := &Container{
-		app: a,
-		set: set,
-		e:   echo.New(),
-		log: logging.Get("asab.web"),
-		al:  logging.Get("asab.web.al"),
+		app:   a,
+		set:   set,
+		e:     echo.New(),
+		log:   logging.Get("asab.web"),
+		al:    logging.Get("asab.web.al"),
+		stats: newStats(),
+		descs: newDescs(section),
 	}
 	c.e.HideBanner, c.e.HidePort = true, true
 	c.server = serverHeader(set.serverTokens, a)

@@ -16,10 +16,13 @@ import (
 // cheap, it sets the Server header, refuses bodies over body_max_size with
 // 413, turns a handler panic into 500 (logged with its stack), lets echo's
 // error handler write the response for a handler error so that the status
-// logged is the status sent, and writes the access-log line.
+// logged is the status sent, counts the request for the container's
+// metrics (atomic counters, see stats.go) and writes the access-log line.
 func (c *Container) core(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(ec echo.Context) error {
-		start := time.Now()
+		start := c.stats.now()
+		c.stats.inFlight.Add(1)
+		defer c.stats.inFlight.Add(-1)
 		if c.server != nil {
 			ec.Response().Header()[echo.HeaderServer] = c.server
 		}
@@ -38,7 +41,9 @@ func (c *Container) core(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			ec.Error(err)
 		}
-		c.logRequest(ec, start, err)
+		dur := c.stats.now() - start
+		c.stats.record(req.Method, ec.Path(), ec.Response().Status, dur)
+		c.logRequest(ec, dur, err)
 		return nil
 	}
 }
@@ -55,6 +60,7 @@ func (c *Container) callRecovering(next echo.HandlerFunc, ec echo.Context) (err 
 		if r == http.ErrAbortHandler {
 			panic(r)
 		}
+		c.stats.panics.Add(1)
 		req := ec.Request()
 		c.log.Error().Str("method", req.Method).Str("path", req.URL.Path).
 			Str("panic", fmt.Sprint(r)).Str("stack", string(debug.Stack())).
@@ -66,7 +72,7 @@ func (c *Container) callRecovering(next echo.HandlerFunc, ec echo.Context) (err 
 
 // logRequest writes the access-log line (logger asab.web.al, NOTICE) and,
 // for a server error, an ERROR line with the handler's error.
-func (c *Container) logRequest(ec echo.Context, start time.Time, err error) {
+func (c *Container) logRequest(ec echo.Context, dur time.Duration, err error) {
 	res := ec.Response()
 	req := ec.Request()
 	if err != nil && res.Status >= 500 {
@@ -77,7 +83,7 @@ func (c *Container) logRequest(ec echo.Context, start time.Time, err error) {
 		return
 	}
 	e := alEntry{method: req.Method, path: req.URL.Path, ip: ec.RealIP(), status: res.Status,
-		bytes: res.Size, dur: time.Since(start)}
+		bytes: res.Size, dur: dur}
 	if err != nil {
 		e.err = err.Error()
 	}
