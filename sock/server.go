@@ -38,6 +38,7 @@ type Server struct {
 
 	listeners []net.Listener
 	addrs     []Addr
+	label     string        // the server label of its metrics
 	slots     chan struct{} // one token per running handler
 
 	acceptWG   sync.WaitGroup
@@ -78,6 +79,7 @@ func newServer(ctx, parent context.Context, log *logging.Logger, handler Handler
 		s.listeners = append(s.listeners, l)
 		s.addrs = append(s.addrs, Addr{Network: a.Network, Address: l.Addr().String()})
 	}
+	s.label = serverLabel(s.addrs)
 	s.ctx, s.cancel = context.WithCancel(parent)
 	for _, l := range s.listeners {
 		s.acceptWG.Add(1)

@@ -15,12 +15,13 @@ import (
 // servers (TCP and unix) for an application and stops them with it. Create
 // it with NewService (or the Module / ServerModule factories).
 type Service struct {
-	app  *app.Application
-	name string
-	log  *logging.Logger
-	ctx  context.Context // parent of the servers' handler contexts
-	stop context.CancelFunc
-	sub  *pubsub.Subscription
+	app   *app.Application
+	name  string
+	log   *logging.Logger
+	ctx   context.Context // parent of the servers' handler contexts
+	stop  context.CancelFunc
+	sub   *pubsub.Subscription
+	descs descs
 
 	mu      sync.Mutex
 	servers []*Server
@@ -33,7 +34,7 @@ type Service struct {
 // Application.exit! the listeners close, and Finalize gives open
 // connections the rest of the shutdown deadline.
 func NewService(a *app.Application, name string) (*Service, error) {
-	s := &Service{app: a, name: name, log: logging.Get("asab.socket")}
+	s := &Service{app: a, name: name, log: logging.Get("asab.socket"), descs: newDescs(name)}
 	s.ctx, s.stop = context.WithCancel(a.Context())
 	if err := a.RegisterService(name, s); err != nil {
 		s.stop()
