@@ -40,6 +40,7 @@ type LocalBroker struct {
 	timeout  time.Duration
 	replyEx  string
 	pubEx    string
+	counts   Counters
 
 	// hctx is the handlers' context, cancelled when Close's deadline passes.
 	hctx    context.Context
@@ -75,10 +76,15 @@ func NewLocalBroker(opts LocalOptions) *LocalBroker {
 		opts.Logger = logging.Get("asab.mom")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &LocalBroker{hub: opts.Hub, log: opts.Logger, corr: NewCorrelator(), prefetch: opts.Prefetch,
+	b := &LocalBroker{hub: opts.Hub, log: opts.Logger, corr: NewCorrelator(), prefetch: opts.Prefetch,
 		timeout: opts.RequestTimeout, replyEx: opts.ReplyExchange, pubEx: opts.Exchange, hctx: ctx, hcancel: cancel,
 		inflight: make(map[*Message]*localQueue)}
+	b.counts.SetConnected(true)
+	return b
 }
+
+// Counters returns the broker's message counts (it implements Instrumented).
+func (b *LocalBroker) Counters() *Counters { return &b.counts }
 
 // Hub returns the hub the broker is connected to.
 func (b *LocalBroker) Hub() *Hub { return b.hub }
@@ -86,6 +92,12 @@ func (b *LocalBroker) Hub() *Hub { return b.hub }
 // Publish routes a copy of body to the queues the exchange routes target to.
 // A message that no queue takes is dropped, as on an AMQP server.
 func (b *LocalBroker) Publish(ctx context.Context, body []byte, target string, opts PublishOptions) error {
+	err := b.publish(ctx, body, target, opts)
+	b.counts.Published(target, err)
+	return err
+}
+
+func (b *LocalBroker) publish(ctx context.Context, body []byte, target string, opts PublishOptions) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("mom: publish to %q: %w", target, err)
 	}
@@ -129,7 +141,8 @@ func (b *LocalBroker) Subscribe(ctx context.Context, queue string, opts Subscrib
 			b.hub.bind(opts.Exchange, k, q)
 		}
 	}
-	return b.consume(q, b.prefetch, b.handle)
+	label := QueueLabel(queue, opts)
+	return b.consume(q, b.prefetch, func(q *localQueue, m *Message) { b.handle(q, label, m) })
 }
 
 // consume starts n workers on q that call fn for each message.
@@ -159,7 +172,8 @@ func (b *LocalBroker) consume(q *localQueue, n int, fn func(*localQueue, *Messag
 
 // handle dispatches one message and settles it, unless Close already
 // requeued it.
-func (b *LocalBroker) handle(q *localQueue, m *Message) {
+func (b *LocalBroker) handle(q *localQueue, label string, m *Message) {
+	b.counts.Consumed(label)
 	b.mu.Lock()
 	b.inflight[m] = q
 	b.mu.Unlock()
@@ -169,11 +183,14 @@ func (b *LocalBroker) handle(q *localQueue, m *Message) {
 	delete(b.inflight, m)
 	b.mu.Unlock()
 	if !mine {
+		b.counts.Settled(label, Requeue)
 		return // requeued by Close: the handler was cut off
 	}
 	if out.Reply != nil {
 		b.hub.route(b.replyEx, out.Reply.Target, out.Reply)
+		b.counts.Published(ReplyTarget, nil)
 	}
+	b.counts.Settled(label, out.Action)
 	switch out.Action {
 	case Requeue:
 		b.hub.requeue(q, m)
@@ -249,6 +266,7 @@ func (b *LocalBroker) Close(ctx context.Context) error {
 	b.closed = true
 	subs := b.subs
 	b.mu.Unlock()
+	b.counts.SetConnected(false)
 	for _, s := range subs {
 		b.hub.stop(s.queue, &s.stopped)
 	}

@@ -41,7 +41,8 @@ type Starter interface {
 // closes them at exit-time, after their in-flight handlers finished or the
 // shutdown deadline passed.
 type Service struct {
-	log *logging.Logger
+	log   *logging.Logger
+	descs descs
 
 	mu       sync.Mutex
 	brokers  map[string]Broker
@@ -76,7 +77,7 @@ func NewModule(kinds map[string]BrokerFactory) app.ModuleFactory {
 // first configured non-local broker (sections in name order), or the
 // in-process "local" broker, which always exists.
 func NewService(cfg *config.Config, kinds map[string]BrokerFactory) (*Service, error) {
-	s := &Service{log: logging.Get("asab.mom"), brokers: make(map[string]Broker)}
+	s := &Service{log: logging.Get("asab.mom"), descs: newDescs(), brokers: make(map[string]Broker)}
 	local, err := newLocalFromConfig(cfg, LocalSection)
 	if err != nil {
 		return nil, err

@@ -22,6 +22,8 @@ type Broker struct {
 	log    *logging.Logger
 	router mom.Router
 	corr   *mom.Correlator
+	counts mom.Counters
+	served bool // a session was served before (only the loop reads it)
 
 	// life ends the connection loop; hctx is the handlers' context,
 	// cancelled when Close's deadline passes.
@@ -48,6 +50,7 @@ type subscription struct {
 	queue string
 	opts  mom.SubscribeOptions
 	tag   string
+	label string // the queue label of the metrics
 }
 
 var (
@@ -125,8 +128,14 @@ func (b *Broker) Publish(ctx context.Context, body []byte, target string, opts m
 	if exchange == "" {
 		exchange = b.cfg.Exchange
 	}
-	return b.publish(ctx, body, target, exchange, opts)
+	err := b.publish(ctx, body, target, exchange, opts)
+	b.counts.Published(target, err)
+	return err
 }
+
+// Counters returns the broker's message counts (it implements
+// mom.Instrumented).
+func (b *Broker) Counters() *mom.Counters { return &b.counts }
 
 // publish is Publish to an explicit exchange ("" = the default exchange).
 func (b *Broker) publish(ctx context.Context, body []byte, target, exchange string, opts mom.PublishOptions) error {
@@ -187,7 +196,8 @@ func (b *Broker) Subscribe(ctx context.Context, queue string, opts mom.Subscribe
 		return fmt.Errorf("mom/amqp: subscribe %q: %w", queue, mom.ErrClosed)
 	}
 	b.tags++
-	sub := &subscription{queue: queue, opts: opts, tag: b.cfg.AppName + "-" + strconv.Itoa(b.tags)}
+	sub := &subscription{queue: queue, opts: opts, tag: b.cfg.AppName + "-" + strconv.Itoa(b.tags),
+		label: mom.QueueLabel(queue, opts)}
 	started := b.started
 	// Recorded first, so that a reconnect racing with us restores it.
 	b.subs = append(b.subs, sub)

@@ -42,7 +42,7 @@ func (s *session) consume(b *Broker, sub *subscription) error {
 		go func() {
 			defer b.workers.Done()
 			for d := range deliveries {
-				b.handle(d)
+				b.handle(sub.label, d)
 			}
 		}()
 	}
@@ -109,7 +109,8 @@ func declareAndConsume(ch *amqp091.Channel, b *Broker, sub *subscription) (<-cha
 // handle runs the handler for one delivery and settles it. A handler cut
 // off by the shutdown deadline has its message requeued whatever it
 // returned, unless it succeeded.
-func (b *Broker) handle(d amqp091.Delivery) {
+func (b *Broker) handle(label string, d amqp091.Delivery) {
+	b.counts.Consumed(label)
 	msg := &mom.Message{Body: d.Body, Target: d.RoutingKey, Exchange: d.Exchange, ContentType: d.ContentType,
 		ContentEncoding: d.ContentEncoding, CorrelationID: d.CorrelationId, ReplyTo: d.ReplyTo,
 		Headers: map[string]any(d.Headers), Persistent: d.DeliveryMode == amqp091.Persistent, Redelivered: d.Redelivered}
@@ -122,6 +123,7 @@ func (b *Broker) handle(d amqp091.Delivery) {
 		err := b.publish(ctx, out.Reply.Body, out.Reply.Target, b.cfg.ReplyExchange, mom.PublishOptions{
 			CorrelationID: out.Reply.CorrelationID, ContentType: out.Reply.ContentType, Headers: out.Reply.Headers})
 		cancel()
+		b.counts.Published(mom.ReplyTarget, err)
 		if err != nil {
 			b.log.Error().Err(err).Str("reply_to", out.Reply.Target).Msg("Cannot send a reply")
 		}
@@ -135,7 +137,9 @@ func (b *Broker) handle(d amqp091.Delivery) {
 	case mom.Requeue:
 		err = d.Nack(false, true)
 	}
-	if err != nil { // the channel is gone: the server redelivers it
+	if err == nil {
+		b.counts.Settled(label, out.Action)
+	} else { // the channel is gone: the server redelivers it
 		b.log.Debug().Err(err).Str("target", msg.Target).Msg("Cannot settle a delivery; it will be redelivered")
 	}
 }

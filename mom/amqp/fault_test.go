@@ -196,4 +196,13 @@ func TestFaultConfirmedMessagesSurvive(t *testing.T) {
 	if missing > 0 {
 		t.Fatalf("%d confirmed messages never arrived", missing)
 	}
+	// Every fault cost the publisher its connection: each one came back.
+	for name, b := range map[string]*amqp.Broker{"publisher": publisher, "consumer": consumer} {
+		if s := b.Counters().Snapshot(); s.Reconnects < uint64(len(faults)) || !s.Connected {
+			t.Errorf("%s counters after %d faults: reconnects %d, connected %v", name, len(faults), s.Reconnects, s.Connected)
+		}
+		if s := b.Counters().Snapshot(); name == "publisher" && s.Targets[q].Published != total+uint64(len(faults)) {
+			t.Errorf("publisher counted %d publishes to %s, want %d", s.Targets[q].Published, q, total+len(faults))
+		}
+	}
 }

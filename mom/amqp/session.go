@@ -95,6 +95,11 @@ func (b *Broker) serve(s *session) {
 	b.sess = s
 	close(b.ready)
 	b.mu.Unlock()
+	b.counts.SetConnected(true)
+	if b.served {
+		b.counts.Reconnected()
+	}
+	b.served = true
 	b.log.Notice().Msg("Connected to the AMQP server")
 
 	var why error
@@ -109,6 +114,7 @@ func (b *Broker) serve(s *session) {
 	b.sess = nil
 	b.ready = make(chan struct{})
 	b.mu.Unlock()
+	b.counts.SetConnected(false)
 	_ = s.conn.Close() // returns every unacknowledged delivery to its queue
 	close(s.done)
 	if why != nil {

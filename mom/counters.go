@@ -1,0 +1,148 @@
+package mom
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// maxKeys bounds how many distinct targets (and queues) a broker counts
+// separately; the rest are counted under OtherKey.
+const maxKeys = 1000
+
+// OtherKey is the target or queue label under which a broker counts
+// messages once it has seen maxKeys distinct ones.
+const OtherKey = "(other)"
+
+// ReplyTarget is the target label of replies a broker publishes to
+// requests: reply queues are per connection, so their names are not labels.
+const ReplyTarget = "(reply)"
+
+// Counters are a broker's message counts, kept with atomic operations on
+// the message path (no lock, no allocation once a target or queue has been
+// seen). MOMService exposes the counters of every broker that implements
+// [Instrumented] as Prometheus metrics. The zero value is ready to use.
+type Counters struct {
+	connected  atomic.Bool
+	reconnects atomic.Uint64
+	targets    keyed[targetCounts]
+	queues     keyed[queueCounts]
+}
+
+// Instrumented is implemented by brokers that keep Counters; both built-in
+// brokers do.
+type Instrumented interface {
+	Counters() *Counters
+}
+
+type targetCounts struct{ published, errors atomic.Uint64 }
+
+type queueCounts struct{ consumed, acked, rejected, requeued atomic.Uint64 }
+
+// Published counts one message published to target, or one failed publish.
+func (c *Counters) Published(target string, err error) {
+	t := c.targets.get(target)
+	if err != nil {
+		t.errors.Add(1)
+		return
+	}
+	t.published.Add(1)
+}
+
+// Consumed counts one message of queue handed to a handler.
+func (c *Counters) Consumed(queue string) { c.queues.get(queue).consumed.Add(1) }
+
+// Settled counts how one message of queue was settled.
+func (c *Counters) Settled(queue string, a Action) {
+	q := c.queues.get(queue)
+	switch a {
+	case Ack:
+		q.acked.Add(1)
+	case Reject:
+		q.rejected.Add(1)
+	case Requeue:
+		q.requeued.Add(1)
+	}
+}
+
+// SetConnected records whether the broker can publish and consume now.
+func (c *Counters) SetConnected(up bool) { c.connected.Store(up) }
+
+// Reconnected counts a connection made again after one was lost.
+func (c *Counters) Reconnected() { c.reconnects.Add(1) }
+
+// CountsSnapshot is a copy of a broker's Counters.
+type CountsSnapshot struct {
+	Connected  bool
+	Reconnects uint64
+	Targets    map[string]TargetCounts
+	Queues     map[string]QueueCounts
+}
+
+// TargetCounts are the publish counts of one target.
+type TargetCounts struct{ Published, Errors uint64 }
+
+// QueueCounts are the counts of one consumed queue.
+type QueueCounts struct{ Consumed, Acked, Rejected, Requeued uint64 }
+
+// Snapshot returns a copy of the counters.
+func (c *Counters) Snapshot() CountsSnapshot {
+	s := CountsSnapshot{Connected: c.connected.Load(), Reconnects: c.reconnects.Load(),
+		Targets: map[string]TargetCounts{}, Queues: map[string]QueueCounts{}}
+	for k, t := range c.targets.all() {
+		s.Targets[k] = TargetCounts{Published: t.published.Load(), Errors: t.errors.Load()}
+	}
+	for k, q := range c.queues.all() {
+		s.Queues[k] = QueueCounts{Consumed: q.consumed.Load(), Acked: q.acked.Load(),
+			Rejected: q.rejected.Load(), Requeued: q.requeued.Load()}
+	}
+	return s
+}
+
+// keyed is a copy-on-write map from a name to its counts: reading takes
+// one atomic load, adding a name copies the map under a lock.
+type keyed[T any] struct {
+	m  atomic.Pointer[map[string]*T]
+	mu sync.Mutex
+}
+
+func (k *keyed[T]) get(name string) *T {
+	if m := k.m.Load(); m != nil {
+		if v := (*m)[name]; v != nil {
+			return v
+		}
+	}
+	return k.add(name)
+}
+
+func (k *keyed[T]) add(name string) *T {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	var old map[string]*T
+	if m := k.m.Load(); m != nil {
+		old = *m
+	}
+	if v := old[name]; v != nil {
+		return v
+	}
+	if len(old) >= maxKeys {
+		name = OtherKey
+		if v := old[name]; v != nil {
+			return v
+		}
+	}
+	m := make(map[string]*T, len(old)+1)
+	for n, v := range old {
+		m[n] = v
+	}
+	v := new(T)
+	m[name] = v
+	k.m.Store(&m)
+	return v
+}
+
+func (k *keyed[T]) all() map[string]*T {
+	if m := k.m.Load(); m != nil {
+		return *m
+	}
+	return nil
+}

@@ -1,0 +1,174 @@
+package mom_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/asabgo/asab/app"
+	"github.com/asabgo/asab/metrics"
+	"github.com/asabgo/asab/mom"
+	"github.com/asabgo/asab/web"
+)
+
+// TestMetricsScrape runs the in-process broker with the web and metrics
+// modules, publishes messages that are acknowledged, rejected and retried,
+// scrapes /asab/v1/metrics over HTTP and checks the counts.
+func TestMetricsScrape(t *testing.T) {
+	conf := "[web]\nlisten=127.0.0.1 0\naccess_log=false\n[logging:console]\nenabled=false\n[asab:metrics]\ngo_runtime=no\n"
+	var fams map[string]*dto.MetricFamily
+	a := app.New(app.WithName("mommetrics"), app.WithArgs(), app.WithConfigString(conf),
+		app.WithMain(func(ctx context.Context, a *app.Application) error {
+			defer a.Stop()
+			svc, err := app.GetService[*mom.Service](a, mom.ServiceName)
+			if err != nil {
+				return err
+			}
+			b := svc.Default()
+			_ = b.Add("jobs", func(_ context.Context, m *mom.Message) ([]byte, error) {
+				switch {
+				case string(m.Body) == "bad":
+					return nil, errors.New("bad job")
+				case string(m.Body) == "retry" && !m.Redelivered:
+					return nil, mom.Retry(errors.New("not yet"))
+				}
+				return nil, nil
+			})
+			if err := b.Subscribe(ctx, "jobs", mom.SubscribeOptions{}); err != nil {
+				return err
+			}
+			for _, body := range []string{"ok", "ok", "bad", "retry"} {
+				if err := b.Publish(ctx, []byte(body), "jobs", mom.PublishOptions{}); err != nil {
+					return err
+				}
+			}
+			gone, cancel := context.WithCancel(ctx)
+			cancel()
+			if err := b.Publish(gone, []byte("x"), "jobs", mom.PublishOptions{}); err == nil {
+				return errors.New("publish with a cancelled context succeeded")
+			}
+			c := b.(mom.Instrumented).Counters()
+			if err := waitUntil(ctx, func() bool {
+				q := c.Snapshot().Queues["jobs"]
+				return q.Acked == 3 && q.Rejected == 1
+			}); err != nil {
+				return err
+			}
+			web, err := app.GetService[*web.Service](a, web.ServiceName)
+			if err != nil {
+				return err
+			}
+			fams, err = scrape(web.URL(0) + "/asab/v1/metrics")
+			return err
+		}))
+	for _, m := range []app.ModuleFactory{web.Module, metrics.Module, mom.Module} {
+		if err := a.AddModule(m); err != nil {
+			a.Release()
+			t.Fatal(err)
+		}
+	}
+	if code := a.Run(); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	for _, tc := range []struct {
+		name   string
+		labels map[string]string
+		want   float64
+	}{
+		{"asab_mom_published_total", map[string]string{"broker": "local", "target": "jobs"}, 4},
+		{"asab_mom_publish_errors_total", map[string]string{"broker": "local", "target": "jobs"}, 1},
+		{"asab_mom_consumed_total", map[string]string{"broker": "local", "queue": "jobs"}, 5},
+		{"asab_mom_acked_total", map[string]string{"broker": "local", "queue": "jobs"}, 3},
+		{"asab_mom_rejected_total", map[string]string{"broker": "local", "queue": "jobs", "requeue": "false"}, 1},
+		{"asab_mom_rejected_total", map[string]string{"broker": "local", "queue": "jobs", "requeue": "true"}, 1},
+		{"asab_mom_connected", map[string]string{"broker": "local"}, 1},
+		{"asab_mom_reconnects_total", map[string]string{"broker": "local"}, 0},
+	} {
+		got, err := value(fams, tc.name, tc.labels)
+		if err != nil {
+			t.Error(err)
+		} else if got != tc.want {
+			t.Errorf("%s%v = %v, want %v", tc.name, tc.labels, got, tc.want)
+		}
+	}
+}
+
+// TestCountersBoundKeys: past 1000 distinct targets, the rest are counted
+// under "(other)".
+func TestCountersBoundKeys(t *testing.T) {
+	var c mom.Counters
+	for i := range 1005 {
+		c.Published(fmt.Sprintf("t%d", i), nil)
+	}
+	s := c.Snapshot()
+	if len(s.Targets) != 1001 || s.Targets[mom.OtherKey].Published != 5 {
+		t.Fatalf("targets %d, (other) %+v", len(s.Targets), s.Targets[mom.OtherKey])
+	}
+}
+
+// BenchmarkCountersPublished is the cost a publish pays for its count.
+func BenchmarkCountersPublished(b *testing.B) {
+	var c mom.Counters
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Published("jobs", nil)
+	}
+}
+
+func waitUntil(ctx context.Context, ok func() bool) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for !ok() {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("counts not reached: %w", ctx.Err())
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
+// scrape GETs a Prometheus text endpoint and parses it.
+func scrape(url string) (map[string]*dto.MetricFamily, error) {
+	res, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		return nil, err
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	return p.TextToMetricFamilies(strings.NewReader(string(body)))
+}
+
+// value returns the counter or gauge value of the sample of family name
+// whose labels are exactly want.
+func value(fams map[string]*dto.MetricFamily, name string, want map[string]string) (float64, error) {
+next:
+	for _, m := range fams[name].GetMetric() {
+		if len(m.GetLabel()) != len(want) {
+			continue
+		}
+		for _, lp := range m.GetLabel() {
+			if want[lp.GetName()] != lp.GetValue() {
+				continue next
+			}
+		}
+		if m.Gauge != nil {
+			return m.GetGauge().GetValue(), nil
+		}
+		return m.GetCounter().GetValue(), nil
+	}
+	return 0, fmt.Errorf("no %s%v in the scrape: %v", name, want, fams[name])
+}
