@@ -188,6 +188,17 @@ func TestWebserver(t *testing.T) {
 	if body != "Hello!" {
 		t.Fatalf("GET /hello = %q; stderr:\n%s", body, errb.String())
 	}
+	// The example shows its metrics: the GET /hello above is counted.
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/asab/v1/metrics", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scraped, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	want := `asab_web_requests_total{container="web",method="GET",route="/hello",status="200"} 1`
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(scraped), want) {
+		t.Fatalf("GET /asab/v1/metrics: %d, no line %s in:\n%s", resp.StatusCode, want, scraped)
+	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,12 @@
 // Command webserver is asab's main example: a web server whose GET /hello
-// answers "Hello!".
+// answers "Hello!", with its metrics in Prometheus format at
+// /asab/v1/metrics (metrics.Module; JSON at /asab/v1/metrics.json).
 //
 //	go run ./examples/webserver                 # listens on 0.0.0.0:8080
 //	go run ./examples/webserver -c examples/webserver/webserver.conf
 //	curl http://localhost:8080/hello
+//	curl -s http://localhost:8080/asab/v1/metrics | grep asab_web_requests_total
+//	# asab_web_requests_total{container="web",method="GET",route="/hello",status="200"} 1
 //
 // Without a configuration file it runs on the web module's defaults
 // ([web] listen = 0.0.0.0 8080). It stops on SIGINT or SIGTERM, finishing
@@ -18,6 +21,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/asabgo/asab/app"
+	"github.com/asabgo/asab/metrics"
 	"github.com/asabgo/asab/web"
 )
 
@@ -30,6 +34,9 @@ func main() {
 	)
 	// A failure (a bad [web] value) is recorded: Run prints it and returns 1.
 	_ = a.AddModule(web.Module)
+	// Metrics of the application, the Go runtime and every request, served
+	// on the web service at /asab/v1/metrics.
+	_ = a.AddModule(metrics.Module)
 	os.Exit(a.Run())
 }
 
