@@ -61,7 +61,7 @@ func BenchmarkRawZerologDiscard(b *testing.B) {
 
 // BenchmarkNoticeFile: the NOTICE line appended to a real file.
 func BenchmarkNoticeFile(b *testing.B) {
-	fo, err := newFileOutput(&fileOutput{path: filepath.Join(b.TempDir(), "b.log"), sdID: "sd", clock: time.Now, errw: io.Discard})
+	fo, err := newFileOutput(&fileOutput{path: filepath.Join(b.TempDir(), "b.log"), sdID: "sd", clock: time.Now, errw: io.Discard, flushInterval: time.Second})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -56,6 +56,7 @@ func TestFileReopenRotates(t *testing.T) {
 			}
 		}
 	}
+	p.Flush()
 	want := map[string]string{path: "d", path + ".1": "c", path + ".2": "b"}
 	for f, phase := range want {
 		lines := readLines(t, f)
@@ -80,6 +81,7 @@ func TestFileReopenWithoutBackupsReopens(t *testing.T) {
 		t.Fatal(err)
 	}
 	Get("x").Notice().Msg("three")
+	p.Flush()
 	if a, b := readLines(t, path+".moved"), readLines(t, path); len(a) != 2 || len(b) != 1 || !strings.HasSuffix(b[0], "three") {
 		t.Errorf("moved: %q, new: %q", a, b)
 	}
@@ -91,12 +93,13 @@ func TestFileSizeAndTimeRotation(t *testing.T) {
 	now.Store(fixedTime.UnixNano())
 	clock := func() time.Time { return time.Unix(0, now.Load()).UTC() }
 	path := filepath.Join(dir, "size.log")
-	setupFile(t, fmt.Sprintf("[logging:file]\npath=%s\nbackup_count=5\nbackup_max_bytes=250\nrotate_every=1h\n", path), Options{Clock: clock})
+	p := setupFile(t, fmt.Sprintf("[logging:file]\npath=%s\nbackup_count=5\nbackup_max_bytes=250\nrotate_every=1h\n", path), Options{Clock: clock})
 	L := Get("size")
 	line := strings.Repeat("x", 50) // each line is about 100 bytes: two per file
 	for i := 0; i < 5; i++ {
 		L.Notice().Int("i", i).Msg(line)
 	}
+	p.Flush()
 	for f, n := range map[string]int{path: 1, path + ".1": 2, path + ".2": 2} {
 		if got := readLines(t, f); len(got) != n {
 			t.Errorf("%s has %d lines, want %d: %q", f, len(got), n, got)
@@ -104,6 +107,7 @@ func TestFileSizeAndTimeRotation(t *testing.T) {
 	}
 	now.Add(int64(time.Hour)) // the current file is now an hour old
 	L.Notice().Msg("after an hour")
+	p.Flush()
 	if got := readLines(t, path); len(got) != 1 || !strings.HasSuffix(got[0], "after an hour") {
 		t.Errorf("time rotation: %q", got)
 	}
@@ -146,6 +150,7 @@ func TestFileRotationConcurrent(t *testing.T) {
 		}(w)
 	}
 	wg.Wait()
+	p.Flush()
 	n := int(done.Load())
 	seen := map[string]int{}
 	files := 0

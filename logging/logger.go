@@ -18,8 +18,14 @@ type Logger struct {
 	name string
 	// cache holds generation<<8 | threshold of the pipeline it was resolved from.
 	cache atomic.Uint64
-	lw    [numLevels]levelWriter
-	zl    [numLevels]zerolog.Logger
+	// off[lv] is the generation of the pipeline that filters lv out, as
+	// far as this logger has found out; generations start at 1, so the
+	// zero value means "not known". Only ever accessed with
+	// atomic.LoadUint64/StoreUint64 (a plain array, because that keeps the
+	// level methods within the inlining budget).
+	off [numLevels]uint64
+	lw  [numLevels]levelWriter
+	zl  [numLevels]zerolog.Logger
 }
 
 // Get returns a logger with the given dotted name ("myapp.mymodule"). It is
@@ -56,19 +62,39 @@ func (l *Logger) Name() string { return l.name }
 // Enabled reports whether a line at level lv from this logger passes the
 // current pipeline's threshold for the logger's name.
 func (l *Logger) Enabled(lv Level) bool {
-	if c := l.cache.Load(); c>>8 == currentGen.Load() {
-		return lv >= Level(c&0xff)
+	c := l.cache.Load()
+	if c>>8 != currentGen.Load() {
+		c = l.resolve()
 	}
-	return lv >= Level(l.resolve()&0xff)
+	return lv >= Level(c&0xff)
 }
 
-// resolve caches the current pipeline's threshold for this logger (kept out
-// of Enabled so that Enabled inlines).
+// resolve caches the current pipeline's threshold for this logger: in
+// cache, and in off for every level below it, which is what the level
+// methods' inlined fast path (two atomic loads and a compare) looks at.
+//
+//go:noinline
 func (l *Logger) resolve() uint64 {
 	p := current.Load()
-	c := p.gen<<8 | uint64(p.threshold(l.name))
+	thr := p.threshold(l.name)
+	for lv := LevelDebug; lv < thr; lv++ {
+		atomic.StoreUint64(&l.off[lv], p.gen)
+	}
+	c := p.gen<<8 | uint64(thr)
 	l.cache.Store(c)
 	return c
+}
+
+// event returns a new event at level lv when lv passes the threshold,
+// else nil. The level methods call it only when their inlined fast check
+// did not already rule the line out.
+//
+//go:noinline
+func (l *Logger) event(lv Level) *zerolog.Event {
+	if !l.Enabled(lv) {
+		return nil
+	}
+	return l.zl[lv].Log()
 }
 
 // WithLevel returns an event at level lv, or nil when lv is filtered out or
@@ -82,51 +108,51 @@ func (l *Logger) WithLevel(lv Level) *zerolog.Event {
 
 // Debug starts a DEBUG line (nil when filtered out).
 func (l *Logger) Debug() *zerolog.Event {
-	if !l.Enabled(LevelDebug) {
+	if atomic.LoadUint64(&l.off[LevelDebug]) == currentGen.Load() {
 		return nil
 	}
-	return l.zl[LevelDebug].Log()
+	return l.event(LevelDebug)
 }
 
 // Info starts an INFO line (nil when filtered out).
 func (l *Logger) Info() *zerolog.Event {
-	if !l.Enabled(LevelInfo) {
+	if atomic.LoadUint64(&l.off[LevelInfo]) == currentGen.Load() {
 		return nil
 	}
-	return l.zl[LevelInfo].Log()
+	return l.event(LevelInfo)
 }
 
 // Notice starts a NOTICE line (nil when filtered out).
 func (l *Logger) Notice() *zerolog.Event {
-	if !l.Enabled(LevelNotice) {
+	if atomic.LoadUint64(&l.off[LevelNotice]) == currentGen.Load() {
 		return nil
 	}
-	return l.zl[LevelNotice].Log()
+	return l.event(LevelNotice)
 }
 
 // Warning starts a WARNING line (nil when filtered out).
 func (l *Logger) Warning() *zerolog.Event {
-	if !l.Enabled(LevelWarning) {
+	if atomic.LoadUint64(&l.off[LevelWarning]) == currentGen.Load() {
 		return nil
 	}
-	return l.zl[LevelWarning].Log()
+	return l.event(LevelWarning)
 }
 
 // Error starts an ERROR line (nil when filtered out).
 func (l *Logger) Error() *zerolog.Event {
-	if !l.Enabled(LevelError) {
+	if atomic.LoadUint64(&l.off[LevelError]) == currentGen.Load() {
 		return nil
 	}
-	return l.zl[LevelError].Log()
+	return l.event(LevelError)
 }
 
 // Critical starts a CRITICAL line (nil when filtered out). Unlike zerolog's
 // Fatal it does not exit.
 func (l *Logger) Critical() *zerolog.Event {
-	if !l.Enabled(LevelCritical) {
+	if atomic.LoadUint64(&l.off[LevelCritical]) == currentGen.Load() {
 		return nil
 	}
-	return l.zl[LevelCritical].Log()
+	return l.event(LevelCritical)
 }
 
 // levelWriter is the zerolog output of one level of one logger: it hands the

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -15,24 +16,39 @@ import (
 // it would grow past maxBytes, and when it is older than every. Rotation
 // renames path.N-1 to path.N ... path to path.1 and opens a new path, all
 // under the same mutex as writing, so no line is lost or split across files.
+//
+// Lines are rendered straight into an in-memory buffer that is written to
+// the file in one write(2) when it reaches fileBufSize, flushInterval after
+// the first line that went into an empty buffer, before a rotation, at
+// close, and at once for a line at ERROR or above. With flushInterval 0
+// every line is written at once. size counts buffered bytes too, so size
+// rotation is exact.
 type fileOutput struct {
-	mu       sync.Mutex
-	path     string
-	format   lineFormat
-	sdID     string
-	backups  int
-	maxBytes int64
-	every    time.Duration
-	clock    func() time.Time
-	errw     io.Writer // where write/rotation failures are reported
+	mu            sync.Mutex
+	path          string
+	format        lineFormat
+	sdID          string
+	backups       int
+	maxBytes      int64
+	every         time.Duration
+	flushInterval time.Duration
+	clock         func() time.Time
+	errw          io.Writer // where write/rotation failures are reported
 
 	f       *os.File
 	size    int64
 	opened  time.Time
-	buf     []byte
+	buf     []byte // lines not yet written to f
+	pending int    // how many lines buf holds
+	timer   *time.Timer
+	armed   bool // timer will flush
+	dropped atomic.Uint64
 	tc      timeCache
 	failing bool
 }
+
+// fileBufSize is how much a file output buffers before writing.
+const fileBufSize = 64 << 10
 
 // openFile creates the parent directory if needed and opens path for appending.
 func openFile(path string) (*os.File, int64, error) {
@@ -58,7 +74,12 @@ func newFileOutput(o *fileOutput) (*fileOutput, error) {
 	if err != nil {
 		return nil, err
 	}
-	o.f, o.size, o.opened, o.buf = f, size, o.clock(), make([]byte, 0, 512)
+	o.f, o.size, o.opened = f, size, o.clock()
+	o.buf = make([]byte, 0, fileBufSize+4096)
+	if o.flushInterval > 0 {
+		o.timer = time.AfterFunc(time.Hour, o.timedFlush)
+		o.timer.Stop()
+	}
 	return o, nil
 }
 
@@ -66,23 +87,73 @@ func (o *fileOutput) write(r *record) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.f == nil {
-		return // closed
+		o.dropped.Add(1) // closed
+		return
 	}
+	mark := len(o.buf)
 	if o.format == formatJSON {
-		o.buf = appendJSONLine(o.buf[:0], r, &o.tc)
+		o.buf = appendJSONLine(o.buf, r, &o.tc)
 	} else {
-		o.buf = appendText(o.buf[:0], r, o.sdID, false, &o.tc)
+		o.buf = appendText(o.buf, r, o.sdID, false, &o.tc)
 	}
+	n := int64(len(o.buf) - mark)
 	if o.backups > 0 && o.size > 0 &&
-		((o.maxBytes > 0 && o.size+int64(len(o.buf)) > o.maxBytes) ||
+		((o.maxBytes > 0 && o.size+n > o.maxBytes) ||
 			(o.every > 0 && !r.t.Before(o.opened.Add(o.every)))) {
+		// The buffered lines belong to the old file, this one to the new.
+		line := o.buf[mark:]
+		o.buf = o.buf[:mark]
+		o.flushLocked()
 		o.report(o.rotateLocked())
+		o.buf = append(o.buf[:0], line...) // line sits beyond len: copy is safe
 	}
-	n, err := o.f.Write(o.buf)
-	o.size += int64(n)
+	o.size += n
+	o.pending++
+	switch {
+	case o.flushInterval <= 0 || r.level >= LevelError || len(o.buf) >= fileBufSize:
+		o.flushLocked()
+	case !o.armed:
+		o.armed = true
+		o.timer.Reset(o.flushInterval)
+	}
+}
+
+// flushLocked writes the buffered lines to the file in one call. Lines a
+// failed write could not store are counted as dropped.
+func (o *fileOutput) flushLocked() {
+	if len(o.buf) == 0 {
+		return
+	}
+	_, err := o.f.Write(o.buf)
+	if err != nil {
+		o.dropped.Add(uint64(o.pending))
+	}
 	o.report(err)
-	if cap(o.buf) > 64<<10 {
-		o.buf = make([]byte, 0, 512)
+	o.pending = 0
+	if cap(o.buf) > 4*fileBufSize {
+		o.buf = make([]byte, 0, fileBufSize+4096)
+	} else {
+		o.buf = o.buf[:0]
+	}
+}
+
+// flush writes the buffered lines now.
+func (o *fileOutput) flush() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.f != nil {
+		o.flushLocked()
+	}
+}
+
+// timedFlush runs on the timer's goroutine flushInterval after a line went
+// into an empty buffer.
+func (o *fileOutput) timedFlush() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.armed = false
+	if o.f != nil {
+		o.flushLocked()
 	}
 }
 
@@ -128,6 +199,7 @@ func (o *fileOutput) reopen() error {
 	if o.f == nil {
 		return nil
 	}
+	o.flushLocked()
 	if err := o.rotateLocked(); err != nil {
 		return fmt.Errorf("logging: reopen log file %s: %w", o.path, err)
 	}
@@ -140,6 +212,11 @@ func (o *fileOutput) close(context.Context) error {
 	if o.f == nil {
 		return nil
 	}
+	if o.timer != nil {
+		o.timer.Stop()
+		o.armed = false
+	}
+	o.flushLocked()
 	err := o.f.Close()
 	o.f = nil
 	if err != nil {

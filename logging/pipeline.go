@@ -98,6 +98,18 @@ func (p *Pipeline) Reopen() error {
 	return errors.Join(errs...)
 }
 
+// Flush writes the lines that file outputs hold in their buffers (see
+// [logging:file] flush_interval) to their files now. Close and Reopen
+// flush by themselves; Flush is for a program about to exit without
+// Close, or a test about to read a log file.
+func (p *Pipeline) Flush() {
+	for _, o := range p.outputs {
+		if f, ok := o.(*fileOutput); ok {
+			f.flush()
+		}
+	}
+}
+
 // Dropped returns how many lines the pipeline's syslog outputs have dropped
 // so far because their queue was full or their server unreachable.
 func (p *Pipeline) Dropped() uint64 {

@@ -38,7 +38,9 @@ type Options struct {
 // (false), levels (per-logger "name LEVEL" lines), sd_id (sd), app_name;
 // [logging:console] enabled (auto: on when stderr is a terminal or nothing
 // else is configured), format (text|json); [logging:file] path, format,
-// backup_count (3), backup_max_bytes (0: off), rotate_every (off);
+// backup_count (3), backup_max_bytes (0: off), rotate_every (off),
+// flush_interval (1s; 0 writes every line at once; ERROR and above are
+// always written at once);
 // [logging:syslog] enabled (false), address (/dev/log), format (3|5|m),
 // facility (local0), framing (octet-counting for tcp, newline for
 // unix-connect), queue_size (1000). Every bad value is an error naming the
@@ -240,6 +242,13 @@ func (s *setup) addFile(p *Pipeline, sdID string) error {
 		if fo.every, err = config.ParseDuration(every); err != nil || fo.every <= 0 {
 			return fmt.Errorf("logging: [%s] rotate_every = %q: want a positive duration such as 1d or 3600", sec, every)
 		}
+	}
+	fi, err := s.str(sec, "flush_interval", "1s")
+	if err != nil {
+		return err
+	}
+	if fo.flushInterval, err = config.ParseDuration(fi); err != nil {
+		return fmt.Errorf("logging: [%s] flush_interval = %q: want a duration such as 1s, 0.2 or 0 (write every line at once)", sec, fi)
 	}
 	if fo.backups == 0 && (fo.maxBytes > 0 || fo.every > 0) {
 		return fmt.Errorf("logging: [%s]: backup_max_bytes/rotate_every need backup_count > 0", sec)
