@@ -164,7 +164,7 @@ func (b *Broker) publish(ctx context.Context, body []byte, target, exchange stri
 			return nil // confirms off
 		case err != nil && ctx.Err() != nil:
 			return fmt.Errorf("mom/amqp: publish to %q: %w", target, ctx.Err())
-		case err != nil && !s.lost() && !errors.Is(err, amqp091.ErrClosed):
+		case err != nil && !s.lost() && !connectionTrouble(err):
 			return fmt.Errorf("mom/amqp: publish to %q: %w", target, err) // not a connection problem
 		case err == nil:
 			ok, werr := dc.WaitContext(ctx)
