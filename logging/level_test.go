@@ -132,6 +132,7 @@ func TestSetupErrors(t *testing.T) {
 		"[logging:file]\npath=" + dir + "/f.log\nbackup_max_bytes=lots\n":               `backup_max_bytes = "lots"`,
 		"[logging:file]\npath=" + dir + "/f.log\nrotate_every=soon\n":                   `rotate_every = "soon"`,
 		"[logging:file]\npath=" + dir + "/f.log\nbackup_count=0\nbackup_max_bytes=10\n": "need backup_count > 0",
+		"[logging:file]\npath=" + dir + "/f.log\nflush_interval=soon\n":                 `flush_interval = "soon"`,
 		"[logging:syslog]\nenabled=1\naddress=ftp://x\n":                                `unknown scheme "ftp"`,
 		"[logging:syslog]\nenabled=1\nformat=7\n":                                       `format = "7"`,
 		"[logging:syslog]\nenabled=1\nfacility=local9\n":                                `facility = "local9"`,

@@ -36,6 +36,7 @@ type Pipeline struct {
 	clock   func() time.Time
 	outputs []output
 	syslogs []*syslogOutput
+	lines   [numLevels]atomic.Uint64 // lines written per level, see Stats
 
 	closeOnce sync.Once
 	closeErr  error
@@ -64,6 +65,9 @@ func (p *Pipeline) threshold(name string) Level {
 // lives on the stack: outputs are called through their concrete types, and
 // only test outputs get a heap copy.
 func (p *Pipeline) write(lv Level, name string, b []byte) {
+	if lv.valid() {
+		p.lines[lv].Add(1)
+	}
 	var fields [16]field
 	msg, raw, flds := parseEvent(b, fields[:0])
 	t := p.clock()

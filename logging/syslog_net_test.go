@@ -297,4 +297,11 @@ func TestSyslogTCPServerRestart(t *testing.T) {
 	if out.dropped.Load() != dropped {
 		t.Errorf("drop counter moved to %d after the server came back", out.dropped.Load())
 	}
+	st := p.Stats()
+	if len(st.Outputs) != 1 || st.Outputs[0].Name != "syslog:tcp://"+addr || st.Outputs[0].Dropped != dropped {
+		t.Errorf("Stats().Outputs = %+v, want syslog:tcp://%s with %d dropped", st.Outputs, addr, dropped)
+	}
+	if st.Lines[LevelNotice] != 1+20+3 {
+		t.Errorf("Stats().Lines[NOTICE] = %d, want 24 (the report line is the output's own)", st.Lines[LevelNotice])
+	}
 }
