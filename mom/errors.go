@@ -40,6 +40,7 @@ type RemoteError struct {
 	Message string
 }
 
+// Error names the target and the remote handler's error text.
 func (e *RemoteError) Error() string {
 	return fmt.Sprintf("mom: request to %q failed remotely: %s", e.Target, e.Message)
 }
