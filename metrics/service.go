@@ -68,11 +68,13 @@ func Module(a *app.Application) (any, error) {
 // Service.
 type metricsModule struct{}
 
-// registerBuiltins registers the application and Go runtime collectors.
+// registerBuiltins registers the application, logging and Go runtime
+// collectors.
 func (s *Service) registerBuiltins() error {
 	cs := []prometheus.Collector{
 		newAppCollector(s.app),
 		newPubSubCollector(s.app.PubSub()),
+		newLoggingCollector(),
 		s.tick.lag,
 	}
 	if s.set.goRuntime {
