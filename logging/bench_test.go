@@ -113,3 +113,20 @@ func BenchmarkRawZerologFiltered(b *testing.B) {
 		zl.Debug().Str("key", "value").Int("n", 5).Bool("ok", true).Msg("filtered out")
 	}
 }
+
+// BenchmarkAccessLineFile: a line shaped like the web access log (six
+// fields, one a float) to a buffered file, the web benchmark's hot line.
+func BenchmarkAccessLineFile(b *testing.B) {
+	fo, err := newFileOutput(&fileOutput{path: filepath.Join(b.TempDir(), "al.log"), sdID: "sd", clock: time.Now, errw: io.Discard, flushInterval: time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := benchPipeline(b, fo)
+	defer p.Close(context.Background())
+	L := Get("asab.web.al")
+	b.ReportAllocs()
+	for b.Loop() {
+		L.Notice().Str("method", "GET").Str("path", "/hello").Int("status", 200).
+			Int64("bytes", 6).Float64("duration", 0.000123456).Str("ip", "127.0.0.1").Send()
+	}
+}

@@ -124,4 +124,3 @@ func TestFileBufferFullWrites(t *testing.T) {
 		}
 	}
 }
-
