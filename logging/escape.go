@@ -198,9 +198,19 @@ func appendSD(dst []byte, id string, r *record) []byte {
 	dst = append(dst, id...)
 	for _, f := range r.fields {
 		dst = append(dst, ' ')
-		dst = appendSDName(dst, r.key(f))
+		// Plain keys and string values, as the parser classed them, are
+		// copied as they are; the rest go the long way.
+		if k := r.key(f); f.kcl&(clEscape|clNotName) == 0 && len(k) > 0 && len(k) <= 32 {
+			dst = append(dst, k...)
+		} else {
+			dst = appendSDName(dst, k)
+		}
 		dst = append(dst, '=', '"')
-		dst = appendSDValue(dst, r.val(f), f.str)
+		if v := r.val(f); f.str && f.vcl&(clEscape|clBracket) == 0 {
+			dst = append(dst, v...)
+		} else {
+			dst = appendSDValue(dst, v, f.str)
+		}
 		dst = append(dst, '"')
 	}
 	return append(dst, ']')

@@ -14,6 +14,47 @@ import (
 type field struct {
 	k0, k1, v0, v1 uint32
 	str            bool
+	// kcl and vcl are the byte classes (see scanString) found in the key
+	// and in a string value, so that rendering can copy plain text
+	// without scanning it again.
+	kcl, vcl uint8
+}
+
+// Byte classes gathered while a JSON string is scanned.
+const (
+	clEscape  uint8 = 1 << iota // a backslash: the text holds escapes
+	clBracket                   // ']', escaped in an SD-PARAM value
+	clNotName                   // a byte an RFC 5424 SD-NAME cannot hold
+)
+
+// byteClass maps a byte to its classes. It is a constant table, filled once.
+var byteClass = func() (t [256]uint8) {
+	for c := range t {
+		if !sdNameByte(byte(c)) {
+			t[c] |= clNotName
+		}
+	}
+	t['\\'] |= clEscape
+	t[']'] |= clBracket
+	return t
+}()
+
+// scanString returns the index of the quote closing the string opening at
+// p[i] (or -1) and the classes of the bytes before it. An escaped byte
+// counts only as clEscape.
+func scanString(p []byte, i int) (int, uint8) {
+	var cl uint8
+	for j := i + 1; j < len(p); j++ {
+		c := p[j]
+		if c == '"' {
+			return j, cl
+		}
+		cl |= byteClass[c]
+		if c == '\\' {
+			j++
+		}
+	}
+	return -1, cl
 }
 
 // record is one log line, decoded from zerolog's JSON once and rendered by
@@ -66,7 +107,7 @@ func parseObject(p []byte, fields []field) ([]byte, []field, bool) {
 		default:
 			return nil, fields, false
 		}
-		ke := stringEnd(p, i)
+		ke, kcl := scanString(p, i)
 		if ke < 0 {
 			return nil, fields, false
 		}
@@ -77,18 +118,25 @@ func parseObject(p []byte, fields []field) ([]byte, []field, bool) {
 			return nil, fields, false
 		}
 		i = skipSpace(p, i+1)
-		ve := valueEnd(p, i)
-		if ve < 0 {
+		var vcl uint8
+		var ve int
+		if p[i] == '"' {
+			ve, vcl = scanString(p, i)
+			ve++ // past the quote; -1 stays below i
+		} else {
+			ve = valueEnd(p, i)
+		}
+		if ve <= i {
 			return nil, fields, false
 		}
 		if p[i] == '"' {
 			if string(key) == msgKey {
 				msg = p[i+1 : ve-1]
 			} else {
-				fields = append(fields, field{k0: uint32(ks), k1: uint32(ke), v0: uint32(i + 1), v1: uint32(ve - 1), str: true})
+				fields = append(fields, field{k0: uint32(ks), k1: uint32(ke), v0: uint32(i + 1), v1: uint32(ve - 1), str: true, kcl: kcl, vcl: vcl})
 			}
 		} else {
-			fields = append(fields, field{k0: uint32(ks), k1: uint32(ke), v0: uint32(i), v1: uint32(ve)})
+			fields = append(fields, field{k0: uint32(ks), k1: uint32(ke), v0: uint32(i), v1: uint32(ve), kcl: kcl})
 		}
 		i = ve
 	}
