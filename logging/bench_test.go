@@ -28,6 +28,18 @@ func BenchmarkFilteredDebug(b *testing.B) {
 	}
 }
 
+// BenchmarkFilteredDebugCheck: the filtered-out check alone (no fields),
+// what the logger itself costs; the rest of FilteredDebug is zerolog's
+// nil-receiver field methods, the same as in RawZerologFiltered.
+func BenchmarkFilteredDebugCheck(b *testing.B) {
+	benchPipeline(b, newStreamOutput(io.Discard, formatText, "sd", false))
+	L := Get("bench")
+	b.ReportAllocs()
+	for b.Loop() {
+		L.Debug().Msg("filtered out")
+	}
+}
+
 // BenchmarkNoticeDiscard: a NOTICE line with 3 fields rendered as a console
 // line and written to io.Discard.
 func BenchmarkNoticeDiscard(b *testing.B) {
