@@ -28,7 +28,7 @@ func TestParseAddr(t *testing.T) {
 		{"/run/app.sock", Addr{"unix", "/run/app.sock"}, ""},
 		{"./app.sock", Addr{"unix", "./app.sock"}, ""},
 		{"unix:app.sock", Addr{"unix", "app.sock"}, ""},
-		{"", Addr{}, "empty"},
+		{"", Addr{}, "no address"},
 		{"unix:", Addr{}, "needs a path"},
 		{"65536", Addr{}, `port "65536"`},
 		{"host 12 13", Addr{}, "want \"address port\""},

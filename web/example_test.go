@@ -67,5 +67,5 @@ func ExampleParseListen() {
 	// tcp6 [::1]:8443 "ssl:web"
 	// tcp :8080 ""
 	// unix /run/app/web.sock ""
-	// error: listen "1.2.3.4 99999": port "99999" is not a number from 0 to 65535
+	// error: bad listen address "1.2.3.4 99999": port "99999" is not a number from 0 to 65535
 }

@@ -1,10 +1,9 @@
 package web
 
 import (
-	"fmt"
-	"net"
-	"strconv"
 	"strings"
+
+	"github.com/asabgo/asab/internal/listen"
 )
 
 // Listen is one parsed line of a container's listen setting.
@@ -32,33 +31,51 @@ func (l Listen) String() string {
 
 // ParseListen parses one listen line. The forms are
 //
-//	0.0.0.0 8080          address and port (IPv4 or IPv6 address)
+//	0.0.0.0 8080          address and port (IPv4 or IPv6 address, or host name)
+//	:: 8080               an IPv6 address needs no brackets in this form
 //	127.0.0.1:8080        address:port
 //	[::1]:8080            bracketed IPv6 address and port
 //	8080                  a bare port: every interface, IPv4 and IPv6
-//	/run/app/web.sock     a unix socket path (absolute, or containing "/")
+//	/run/app/web.sock     a unix socket path (anything containing "/")
+//	unix:web.sock         an explicit unix socket path, relative here
 //
 // each optionally followed by "ssl" or "ssl:SECTION" for TLS. A bare "ssl"
 // takes the certificate from section "ssl:<container section>", which is
 // what tlsSection is; "ssl:SECTION" names its own section. Ports run from 0
-// (any free port) to 65535.
+// (any free port) to 65535. The grammar is shared with package sock; an
+// error quotes the line and says what is wrong with it.
 func ParseListen(line, tlsSection string) (Listen, error) {
-	fields := strings.Fields(line)
-	var l Listen
-	if n := len(fields); n > 0 && isTLSToken(fields[n-1]) {
-		l.TLS = tlsSectionName(fields[n-1], tlsSection)
-		fields = fields[:n-1]
+	a, err := listen.Parse(line, listenOptions())
+	if err != nil {
+		return Listen{}, err
 	}
-	switch len(fields) {
-	case 0:
-		return Listen{}, fmt.Errorf("listen %q: no address", line)
-	case 1:
-		return parseOne(line, fields[0], l)
-	case 2:
-		return parseHostPort(line, fields[0], fields[1], l)
-	default:
-		return Listen{}, fmt.Errorf("listen %q: expected \"ADDRESS PORT\", \"ADDRESS:PORT\", a port or a socket path, optionally followed by ssl", line)
+	return fromAddr(a, tlsSection), nil
+}
+
+// parseListenLines reads a multi-line listen value (see listen.ParseLines).
+func parseListenLines(text, tlsSection string) ([]listenLine, error) {
+	lines, err := listen.ParseLines(text, listenOptions())
+	if err != nil {
+		return nil, err
 	}
+	out := make([]listenLine, len(lines))
+	for i, l := range lines {
+		out[i] = listenLine{Listen: fromAddr(l.Addr, tlsSection), text: l.Text, n: l.N}
+	}
+	return out, nil
+}
+
+// listenOptions take a trailing "ssl" or "ssl:SECTION" off a line.
+func listenOptions() listen.Options {
+	return listen.Options{Suffix: isTLSToken, SuffixHint: "ssl or ssl:SECTION"}
+}
+
+func fromAddr(a listen.Addr, tlsSection string) Listen {
+	l := Listen{Network: a.Network, Address: a.Address}
+	if a.Suffix != "" {
+		l.TLS = tlsSectionName(a.Suffix, tlsSection)
+	}
+	return l
 }
 
 func isTLSToken(s string) bool { return s == "ssl" || strings.HasPrefix(s, "ssl:") }
@@ -68,80 +85,4 @@ func tlsSectionName(tok, def string) string {
 		return "ssl:" + name
 	}
 	return def
-}
-
-// parseOne handles a single token: a port, a path, or address:port.
-func parseOne(line, tok string, l Listen) (Listen, error) {
-	if strings.ContainsRune(tok, '/') {
-		l.Network, l.Address = "unix", tok
-		return l, nil
-	}
-	if isDigits(tok) {
-		port, err := parsePort(line, tok)
-		if err != nil {
-			return Listen{}, err
-		}
-		l.Network, l.Address = "tcp", ":"+port
-		return l, nil
-	}
-	host, port, err := net.SplitHostPort(tok)
-	if err != nil {
-		return Listen{}, fmt.Errorf("listen %q: %w", line, err)
-	}
-	return parseHostPort(line, host, port, l)
-}
-
-// parseHostPort checks the host (empty means every interface) and the port.
-func parseHostPort(line, host, port string, l Listen) (Listen, error) {
-	p, err := parsePort(line, port)
-	if err != nil {
-		return Listen{}, err
-	}
-	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-	l.Network = "tcp"
-	switch ip := net.ParseIP(host); {
-	case host == "":
-	case ip != nil && ip.To4() != nil:
-		l.Network = "tcp4"
-	case ip != nil:
-		l.Network = "tcp6"
-	case !validHostname(host):
-		return Listen{}, fmt.Errorf("listen %q: %q is neither an IP address nor a host name", line, host)
-	}
-	l.Address = net.JoinHostPort(host, p)
-	return l, nil
-}
-
-func parsePort(line, s string) (string, error) {
-	n, err := strconv.Atoi(s)
-	if err != nil || !isDigits(s) || n > 65535 {
-		return "", fmt.Errorf("listen %q: port %q is not a number from 0 to 65535", line, s)
-	}
-	return strconv.Itoa(n), nil
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// validHostname accepts letters, digits, '-' and '.' (as "localhost").
-func validHostname(s string) bool {
-	if len(s) > 253 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
-			return false
-		}
-	}
-	return true
 }

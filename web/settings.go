@@ -68,18 +68,10 @@ func readSettings(cfg *config.Config, section string) (*settings, error) {
 		return nil, err
 	}
 	// config's GetMultiline splits on any white space; a listen line has
-	// spaces in it, so the value is split on new lines here.
-	n := 0 // lines are numbered without the blank ones
-	for _, line := range strings.Split(text, "\n") {
-		if line = strings.TrimSpace(line); line == "" || line[0] == '#' || line[0] == ';' {
-			continue
-		}
-		n++
-		l, err := ParseListen(line, "ssl:"+section)
-		if err != nil {
-			return nil, fmt.Errorf("[%s] listen line %d: %w", section, n, err)
-		}
-		s.listen = append(s.listen, listenLine{Listen: l, text: line, n: n})
+	// spaces in it, so the value is split on new lines (comments stripped,
+	// address lines numbered from 1) by the shared listen-line parser.
+	if s.listen, err = parseListenLines(text, "ssl:"+section); err != nil {
+		return nil, fmt.Errorf("[%s] listen %w", section, err)
 	}
 	if len(s.listen) == 0 {
 		return nil, fmt.Errorf("[%s] listen: no listen line", section)
