@@ -9,43 +9,27 @@ import (
 	"time"
 
 	"github.com/asabgo/asab/app"
-	"github.com/asabgo/asab/pubsub"
+	"github.com/asabgo/asab/internal/apptest"
 )
 
 // running is an application running in the background of a test.
 type running struct {
-	a    *app.Application
-	svc  *Service
-	code chan int
+	*apptest.Running
+	a   *app.Application
+	svc *Service
 }
 
 // startApp runs an application with a sock Service named "test.Sock" and
 // the given configuration, and returns once it is in run-time.
 func startApp(t testing.TB, conf string) *running {
 	t.Helper()
-	a := app.New(app.WithName("socktest"), app.WithArgs(), app.WithConfigString(conf))
-	if err := a.AddModule(Module("test.Sock")); err != nil {
-		a.Release()
+	r := &running{Running: apptest.New(t, conf, []app.Option{app.WithName("socktest")}, Module("test.Sock"))}
+	r.a = r.App
+	var err error
+	if r.svc, err = app.GetService[*Service](r.a, "test.Sock"); err != nil {
 		t.Fatal(err)
 	}
-	svc, err := app.GetService[*Service](a, "test.Sock")
-	if err != nil {
-		a.Release()
-		t.Fatal(err)
-	}
-	started := make(chan struct{})
-	sub := a.PubSub().Subscribe(pubsub.Run, func(pubsub.Message) error { close(started); return nil })
-	r := &running{a: a, svc: svc, code: make(chan int, 1)}
-	go func() { r.code <- a.Run() }()
-	select {
-	case <-started:
-		sub.Unsubscribe()
-	case c := <-r.code:
-		t.Fatalf("the application exited with %d before run-time", c)
-	case <-time.After(10 * time.Second):
-		t.Fatal("the application did not reach run-time")
-	}
-	t.Cleanup(func() { r.stop(t, 30*time.Second) })
+	r.Run()
 	return r
 }
 
@@ -53,19 +37,13 @@ func startApp(t testing.TB, conf string) *running {
 // took; it fails the test if it takes longer than limit.
 func (r *running) stop(t testing.TB, limit time.Duration) (int, time.Duration) {
 	t.Helper()
-	if r.code == nil {
-		return 0, 0
-	}
 	begin := time.Now()
-	r.a.Stop()
-	select {
-	case c := <-r.code:
-		r.code = nil
-		return c, time.Since(begin)
-	case <-time.After(limit):
-		t.Fatalf("the application did not exit within %s", limit)
+	code := r.Stop()
+	took := time.Since(begin)
+	if took > limit {
+		t.Fatalf("the application took %s to exit, more than %s", took, limit)
 	}
-	return 0, 0
+	return code, took
 }
 
 // echoLines is the echo example's handler: it writes back every line.

@@ -3,19 +3,14 @@ package sock
 import (
 	"bufio"
 	"context"
-	"io"
-	"net/http"
-	"strings"
 	"testing"
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/asabgo/asab/app"
+	"github.com/asabgo/asab/internal/apptest"
 	"github.com/asabgo/asab/metrics"
-	"github.com/asabgo/asab/pubsub"
 	"github.com/asabgo/asab/web"
 )
 
@@ -25,29 +20,13 @@ import (
 func TestMetricsScrape(t *testing.T) {
 	conf := "[web]\nlisten=127.0.0.1 0\naccess_log=false\n[logging:console]\nenabled=false\n" +
 		"[asab:metrics]\ngo_runtime=no\n[echo]\nlisten=127.0.0.1 0\nmax_connections=1\n"
-	a := app.New(app.WithName("sockmetrics"), app.WithArgs(), app.WithConfigString(conf))
-	for _, m := range []app.ModuleFactory{web.Module, metrics.Module, ServerModule("test.Echo", "echo", echoLines)} {
-		if err := a.AddModule(m); err != nil {
-			a.Release()
-			t.Fatal(err)
-		}
-	}
-	svc, _ := app.GetService[*Service](a, "test.Echo")
-	webSvc, _ := app.GetService[*web.Service](a, web.ServiceName)
-	started := make(chan struct{})
-	a.PubSub().Subscribe(web.StartedMessage, func(pubsub.Message) error { close(started); return nil })
-	code := make(chan int, 1)
-	go func() { code <- a.Run() }()
-	select {
-	case <-started:
-	case c := <-code:
-		t.Fatalf("exited with %d before serving", c)
-	case <-time.After(10 * time.Second):
-		t.Fatal("not serving within 10 s")
-	}
+	r := apptest.New(t, conf, []app.Option{app.WithName("sockmetrics")},
+		web.Module, metrics.Module, ServerModule("test.Echo", "echo", echoLines))
+	svc, _ := app.GetService[*Service](r.App, "test.Echo")
+	webSvc, _ := app.GetService[*web.Service](r.App, web.ServiceName)
+	r.RunUntil(web.StartedMessage, nil)
 	defer func() {
-		a.Stop()
-		if c := <-code; c != 0 {
+		if c := r.Stop(); c != 0 {
 			t.Errorf("exit code %d", c)
 		}
 	}()
@@ -65,13 +44,13 @@ func TestMetricsScrape(t *testing.T) {
 	waitFor(t, func() bool { return srv.Stats().LimitWaits == 1 })
 
 	labels := map[string]string{"service": "test.Echo", "server": addr.Address}
-	fams := scrapeText(t, url)
+	fams := apptest.Scrape(t, url)
 	for name, want := range map[string]float64{
 		"asab_sock_connections_open":  1,
 		"asab_sock_connections_total": 1,
 		"asab_sock_limit_waits_total": 1,
 	} {
-		if got := metricValue(t, fams, name, labels); got != want {
+		if got := apptest.Value(t, fams, name, labels); got != want {
 			t.Errorf("%s = %v, want %v", name, got, want)
 		}
 	}
@@ -85,13 +64,13 @@ func TestMetricsScrape(t *testing.T) {
 	}
 	c2.Close()
 	waitFor(t, func() bool { return srv.Stats().Open == 0 })
-	fams = scrapeText(t, url)
+	fams = apptest.Scrape(t, url)
 	for name, want := range map[string]float64{
 		"asab_sock_connections_open":  0,
 		"asab_sock_connections_total": 2,
 		"asab_sock_limit_waits_total": 1,
 	} {
-		if got := metricValue(t, fams, name, labels); got != want {
+		if got := apptest.Value(t, fams, name, labels); got != want {
 			t.Errorf("after closing: %s = %v, want %v", name, got, want)
 		}
 	}
@@ -108,43 +87,4 @@ func waitFor(t *testing.T, ok func() bool) {
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
-}
-
-func scrapeText(t *testing.T, url string) map[string]*dto.MetricFamily {
-	t.Helper()
-	res, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(strings.NewReader(string(body)))
-	if err != nil {
-		t.Fatalf("parse scrape: %v\n%s", err, body)
-	}
-	return fams
-}
-
-// metricValue returns the counter or gauge value of the sample of family
-// name whose labels are exactly want.
-func metricValue(t *testing.T, fams map[string]*dto.MetricFamily, name string, want map[string]string) float64 {
-	t.Helper()
-next:
-	for _, m := range fams[name].GetMetric() {
-		if len(m.GetLabel()) != len(want) {
-			continue
-		}
-		for _, lp := range m.GetLabel() {
-			if want[lp.GetName()] != lp.GetValue() {
-				continue next
-			}
-		}
-		if m.Gauge != nil {
-			return m.GetGauge().GetValue()
-		}
-		return m.GetCounter().GetValue()
-	}
-	t.Fatalf("no %s%v in the scrape: %v", name, want, fams[name])
-	return 0
 }

@@ -9,13 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/asabgo/asab/app"
+	"github.com/asabgo/asab/internal/apptest"
 	"github.com/asabgo/asab/pubsub"
 	"github.com/asabgo/asab/web"
 )
@@ -24,13 +23,11 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // server is one running application with the web module, for a test.
 type server struct {
+	*apptest.Running
 	t       *testing.T
 	a       *app.Application
 	svc     *web.Service
-	code    chan int
 	logPath string
-	exited  bool
-	exit    int
 }
 
 // startServer runs an application with conf (a [web] section at least) and
@@ -38,66 +35,40 @@ type server struct {
 // once the default container serves. Lines are logged as JSON to a file.
 func startServer(t *testing.T, conf string, setup func(a *app.Application, svc *web.Service)) *server {
 	t.Helper()
-	s := &server{t: t, code: make(chan int, 1), logPath: filepath.Join(t.TempDir(), "log.json")}
+	s := &server{t: t, logPath: filepath.Join(t.TempDir(), "log.json")}
+	// Cleanups run last-in first-out: this one, after the app has stopped.
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("application log:\n%s", s.logText())
+		}
+	})
 	conf = "[logging:file]\npath=" + s.logPath + "\nformat=json\n[logging:console]\nenabled=false\n" + conf
-	s.a = app.New(app.WithName("webtest"), app.WithVersion("9.9"), app.WithArgs(), app.WithConfigString(conf),
+	s.Running = apptest.New(t, conf, []app.Option{app.WithName("webtest"), app.WithVersion("9.9"),
 		app.WithInitialize(func(_ context.Context, a *app.Application) error {
 			if setup != nil {
 				setup(a, s.svc)
 			}
 			return nil
-		}))
-	if err := s.a.AddModule(web.Module); err != nil {
-		s.a.Release()
-		t.Fatalf("add web module: %v", err)
-	}
+		})}, web.Module)
+	s.a = s.App
 	var err error
 	if s.svc, err = app.GetService[*web.Service](s.a, web.ServiceName); err != nil {
 		t.Fatal(err)
 	}
-	started := make(chan struct{})
-	var once sync.Once
-	s.a.PubSub().Subscribe(web.StartedMessage, func(m pubsub.Message) error {
-		if m.Args[0] == s.svc.Container {
-			once.Do(func() { close(started) })
-		}
-		return nil
-	})
-	go func() { s.code <- s.a.Run() }()
-	select {
-	case <-started:
-	case code := <-s.code:
-		t.Fatalf("application ended with code %d before serving; log:\n%s", code, s.logText())
-	case <-time.After(10 * time.Second):
-		t.Fatal("the web container did not start within 10 s")
-	}
-	t.Cleanup(func() { s.stop() })
+	s.RunUntil(web.StartedMessage, func(m pubsub.Message) bool { return m.Args[0] == s.svc.Container })
 	return s
 }
 
 // stop stops the application and returns its exit code.
 func (s *server) stop() int {
 	s.t.Helper()
-	if !s.exited {
-		s.a.Stop()
-	}
-	return s.wait()
+	return s.Stop()
 }
 
 // wait waits for the application's Run to return and gives its code.
 func (s *server) wait() int {
 	s.t.Helper()
-	if s.exited {
-		return s.exit
-	}
-	select {
-	case s.exit = <-s.code:
-		s.exited = true
-		return s.exit
-	case <-time.After(15 * time.Second):
-		s.t.Fatal("the application did not exit within 15 s")
-		return -1
-	}
+	return s.Wait()
 }
 
 // url is the base URL of the default container's i-th listener.
