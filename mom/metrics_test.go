@@ -4,17 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"strings"
 	"testing"
 	"time"
 
-	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
-
 	"github.com/asabgo/asab/app"
+	"github.com/asabgo/asab/internal/apptest"
 	"github.com/asabgo/asab/metrics"
 	"github.com/asabgo/asab/mom"
 	"github.com/asabgo/asab/web"
@@ -25,58 +19,48 @@ import (
 // scrapes /asab/v1/metrics over HTTP and checks the counts.
 func TestMetricsScrape(t *testing.T) {
 	conf := "[web]\nlisten=127.0.0.1 0\naccess_log=false\n[logging:console]\nenabled=false\n[asab:metrics]\ngo_runtime=no\n"
-	var fams map[string]*dto.MetricFamily
-	a := app.New(app.WithName("mommetrics"), app.WithArgs(), app.WithConfigString(conf),
-		app.WithMain(func(ctx context.Context, a *app.Application) error {
-			defer a.Stop()
-			svc, err := app.GetService[*mom.Service](a, mom.ServiceName)
-			if err != nil {
-				return err
-			}
-			b := svc.Default()
-			_ = b.Add("jobs", func(_ context.Context, m *mom.Message) ([]byte, error) {
-				switch {
-				case string(m.Body) == "bad":
-					return nil, errors.New("bad job")
-				case string(m.Body) == "retry" && !m.Redelivered:
-					return nil, mom.Retry(errors.New("not yet"))
-				}
-				return nil, nil
-			})
-			if err := b.Subscribe(ctx, "jobs", mom.SubscribeOptions{}); err != nil {
-				return err
-			}
-			for _, body := range []string{"ok", "ok", "bad", "retry"} {
-				if err := b.Publish(ctx, []byte(body), "jobs", mom.PublishOptions{}); err != nil {
-					return err
-				}
-			}
-			gone, cancel := context.WithCancel(ctx)
-			cancel()
-			if err := b.Publish(gone, []byte("x"), "jobs", mom.PublishOptions{}); err == nil {
-				return errors.New("publish with a cancelled context succeeded")
-			}
-			c := b.(mom.Instrumented).Counters()
-			if err := waitUntil(ctx, func() bool {
-				q := c.Snapshot().Queues["jobs"]
-				return q.Acked == 3 && q.Rejected == 1
-			}); err != nil {
-				return err
-			}
-			web, err := app.GetService[*web.Service](a, web.ServiceName)
-			if err != nil {
-				return err
-			}
-			fams, err = scrape(web.URL(0) + "/asab/v1/metrics")
-			return err
-		}))
-	for _, m := range []app.ModuleFactory{web.Module, metrics.Module, mom.Module} {
-		if err := a.AddModule(m); err != nil {
-			a.Release()
+	r := apptest.New(t, conf, []app.Option{app.WithName("mommetrics")}, web.Module, metrics.Module, mom.Module).Run()
+	ctx := r.App.Context()
+	svc, err := app.GetService[*mom.Service](r.App, mom.ServiceName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := svc.Default()
+	_ = b.Add("jobs", func(_ context.Context, m *mom.Message) ([]byte, error) {
+		switch {
+		case string(m.Body) == "bad":
+			return nil, errors.New("bad job")
+		case string(m.Body) == "retry" && !m.Redelivered:
+			return nil, mom.Retry(errors.New("not yet"))
+		}
+		return nil, nil
+	})
+	if err := b.Subscribe(ctx, "jobs", mom.SubscribeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{"ok", "ok", "bad", "retry"} {
+		if err := b.Publish(ctx, []byte(body), "jobs", mom.PublishOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if code := a.Run(); code != 0 {
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := b.Publish(gone, []byte("x"), "jobs", mom.PublishOptions{}); err == nil {
+		t.Fatal("publish with a cancelled context succeeded")
+	}
+	c := b.(mom.Instrumented).Counters()
+	if err := waitUntil(ctx, func() bool {
+		q := c.Snapshot().Queues["jobs"]
+		return q.Acked == 3 && q.Rejected == 1
+	}); err != nil {
+		t.Fatal(err)
+	}
+	w, err := app.GetService[*web.Service](r.App, web.ServiceName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fams := apptest.Scrape(t, w.URL(0)+"/asab/v1/metrics")
+	if code := r.Stop(); code != 0 {
 		t.Fatalf("exit code %d", code)
 	}
 	for _, tc := range []struct {
@@ -93,7 +77,7 @@ func TestMetricsScrape(t *testing.T) {
 		{"asab_mom_connected", map[string]string{"broker": "local"}, 1},
 		{"asab_mom_reconnects_total", map[string]string{"broker": "local"}, 0},
 	} {
-		got, err := value(fams, tc.name, tc.labels)
+		got, err := apptest.Lookup(fams, tc.name, tc.labels)
 		if err != nil {
 			t.Error(err)
 		} else if got != tc.want {
@@ -135,40 +119,4 @@ func waitUntil(ctx context.Context, ok func() bool) error {
 		}
 	}
 	return nil
-}
-
-// scrape GETs a Prometheus text endpoint and parses it.
-func scrape(url string) (map[string]*dto.MetricFamily, error) {
-	res, err := http.Get(url)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		return nil, err
-	}
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	return p.TextToMetricFamilies(strings.NewReader(string(body)))
-}
-
-// value returns the counter or gauge value of the sample of family name
-// whose labels are exactly want.
-func value(fams map[string]*dto.MetricFamily, name string, want map[string]string) (float64, error) {
-next:
-	for _, m := range fams[name].GetMetric() {
-		if len(m.GetLabel()) != len(want) {
-			continue
-		}
-		for _, lp := range m.GetLabel() {
-			if want[lp.GetName()] != lp.GetValue() {
-				continue next
-			}
-		}
-		if m.Gauge != nil {
-			return m.GetGauge().GetValue(), nil
-		}
-		return m.GetCounter().GetValue(), nil
-	}
-	return 0, fmt.Errorf("no %s%v in the scrape: %v", name, want, fams[name])
 }
