@@ -44,16 +44,7 @@ func TestMetricsScrape(t *testing.T) {
 	waitFor(t, func() bool { return srv.Stats().LimitWaits == 1 })
 
 	labels := map[string]string{"service": "test.Echo", "server": addr.Address}
-	fams := apptest.Scrape(t, url)
-	for name, want := range map[string]float64{
-		"asab_sock_connections_open":  1,
-		"asab_sock_connections_total": 1,
-		"asab_sock_limit_waits_total": 1,
-	} {
-		if got := apptest.Value(t, fams, name, labels); got != want {
-			t.Errorf("%s = %v, want %v", name, got, want)
-		}
-	}
+	fams := checkSockMetrics(t, url, labels, "while one waits", 1, 1, 1)
 	if typ := fams["asab_sock_connections_open"].GetType(); typ != dto.MetricType_GAUGE {
 		t.Errorf("connections_open type %v", typ)
 	}
@@ -64,16 +55,24 @@ func TestMetricsScrape(t *testing.T) {
 	}
 	c2.Close()
 	waitFor(t, func() bool { return srv.Stats().Open == 0 })
-	fams = apptest.Scrape(t, url)
+	checkSockMetrics(t, url, labels, "after closing", 0, 2, 1)
+}
+
+// checkSockMetrics scrapes url and checks the server's three sock metrics;
+// when names the moment in errors.
+func checkSockMetrics(t *testing.T, url string, labels map[string]string, when string, open, total, waits float64) map[string]*dto.MetricFamily {
+	t.Helper()
+	fams := apptest.Scrape(t, url)
 	for name, want := range map[string]float64{
-		"asab_sock_connections_open":  0,
-		"asab_sock_connections_total": 2,
-		"asab_sock_limit_waits_total": 1,
+		"asab_sock_connections_open":  open,
+		"asab_sock_connections_total": total,
+		"asab_sock_limit_waits_total": waits,
 	} {
 		if got := apptest.Value(t, fams, name, labels); got != want {
-			t.Errorf("after closing: %s = %v, want %v", name, got, want)
+			t.Errorf("%s: %s = %v, want %v", when, name, got, want)
 		}
 	}
+	return fams
 }
 
 func waitFor(t *testing.T, ok func() bool) {

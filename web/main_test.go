@@ -1,9 +1,7 @@
 package web_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -42,7 +40,7 @@ func startServer(t *testing.T, conf string, setup func(a *app.Application, svc *
 			t.Logf("application log:\n%s", s.logText())
 		}
 	})
-	conf = "[logging:file]\npath=" + s.logPath + "\nformat=json\n[logging:console]\nenabled=false\n" + conf
+	conf = apptest.JSONLogConfig(s.logPath) + conf
 	s.Running = apptest.New(t, conf, []app.Option{app.WithName("webtest"), app.WithVersion("9.9"),
 		app.WithInitialize(func(_ context.Context, a *app.Application) error {
 			if setup != nil {
@@ -80,35 +78,13 @@ func (s *server) logText() string {
 }
 
 // logLine is one JSON log line.
-type logLine struct {
-	Level   string         `json:"level"`
-	Logger  string         `json:"logger"`
-	Message string         `json:"message"`
-	Fields  map[string]any `json:"fields"`
-}
+type logLine = apptest.LogLine
 
 // logLines returns the JSON log lines of logger name (after the app ended,
 // when the log is flushed).
 func (s *server) logLines(name string) []logLine {
 	s.t.Helper()
-	f, err := os.Open(s.logPath)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer f.Close()
-	var out []logLine
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var l logLine
-		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			s.t.Fatalf("log line %q: %v", sc.Text(), err)
-		}
-		if l.Logger == name {
-			out = append(out, l)
-		}
-	}
-	return out
+	return apptest.ReadLog(s.t, s.logPath, name)
 }
 
 // get does a GET and returns status and body.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -170,5 +171,30 @@ func TestScrape(t *testing.T) {
 	}
 	if msg := fatal(t, func(tb testing.TB) { apptest.Value(tb, fams, "nope", nil) }); !strings.Contains(msg, `"nope"`) {
 		t.Errorf("Value of a missing family: %q", msg)
+	}
+}
+
+func TestRunToExitAndReadLog(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "log.json")
+	r := apptest.New(t, apptest.JSONLogConfig(path), []app.Option{
+		app.WithInitialize(func(context.Context, *app.Application) error { return errors.New("no database") }),
+	})
+	if code := r.RunToExit(); code != 1 {
+		t.Fatalf("RunToExit = %d, want 1", code)
+	}
+	all := apptest.ReadLog(t, path, "")
+	appLines := apptest.ReadLog(t, path, "asab.application")
+	if len(appLines) == 0 || len(all) < len(appLines) {
+		t.Fatalf("%d lines, %d of asab.application", len(all), len(appLines))
+	}
+	found := false
+	for _, l := range appLines {
+		found = found || strings.Contains(l.Message+fmt.Sprint(l.Fields), "no database")
+	}
+	if !found {
+		t.Errorf("no line names the failure: %+v", all)
+	}
+	if msg := fatal(t, func(tb testing.TB) { apptest.ReadLog(tb, path+".none", "") }); !strings.Contains(msg, "no such file") {
+		t.Errorf("missing log: %q", msg)
 	}
 }

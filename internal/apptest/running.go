@@ -93,6 +93,19 @@ func (r *Running) RunUntil(topic string, ready func(pubsub.Message) bool) *Runni
 	return r
 }
 
+// RunToExit runs the application until it ends by itself (a Main that
+// stops it, or a start-up failure) and returns its exit code; the test
+// fails if it does not end within ExitTimeout.
+func (r *Running) RunToExit() int {
+	r.t.Helper()
+	if r.started {
+		r.t.Fatal("apptest: the application was already run")
+	}
+	r.started = true
+	go func() { r.code <- r.App.Run() }()
+	return r.Wait()
+}
+
 // Stop asks the application to stop, waits for it to end and returns its
 // exit code. Calling it again returns the same code.
 func (r *Running) Stop() int {
