@@ -21,10 +21,7 @@ func TestMetricsScrape(t *testing.T) {
 	conf := "[web]\nlisten=127.0.0.1 0\naccess_log=false\n[logging:console]\nenabled=false\n[asab:metrics]\ngo_runtime=no\n"
 	r := apptest.New(t, conf, []app.Option{app.WithName("mommetrics")}, web.Module, metrics.Module, mom.Module).Run()
 	ctx := r.App.Context()
-	svc, err := app.GetService[*mom.Service](r.App, mom.ServiceName)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := apptest.Service[*mom.Service](t, r.App, mom.ServiceName)
 	b := svc.Default()
 	_ = b.Add("jobs", func(_ context.Context, m *mom.Message) ([]byte, error) {
 		switch {
@@ -55,10 +52,7 @@ func TestMetricsScrape(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	w, err := app.GetService[*web.Service](r.App, web.ServiceName)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := apptest.Service[*web.Service](t, r.App, web.ServiceName)
 	fams := apptest.Scrape(t, w.URL(0)+"/asab/v1/metrics")
 	if code := r.Stop(); code != 0 {
 		t.Fatalf("exit code %d", code)

@@ -25,10 +25,7 @@ func startApp(t testing.TB, conf string) *running {
 	t.Helper()
 	r := &running{Running: apptest.New(t, conf, []app.Option{app.WithName("socktest")}, Module("test.Sock"))}
 	r.a = r.App
-	var err error
-	if r.svc, err = app.GetService[*Service](r.a, "test.Sock"); err != nil {
-		t.Fatal(err)
-	}
+	r.svc = apptest.Service[*Service](t, r.a, "test.Sock")
 	r.Run()
 	return r
 }

@@ -49,10 +49,7 @@ func startServer(t *testing.T, conf string, setup func(a *app.Application, svc *
 			return nil
 		})}, web.Module)
 	s.a = s.App
-	var err error
-	if s.svc, err = app.GetService[*web.Service](s.a, web.ServiceName); err != nil {
-		t.Fatal(err)
-	}
+	s.svc = apptest.Service[*web.Service](t, s.a, web.ServiceName)
 	s.RunUntil(web.StartedMessage, func(m pubsub.Message) bool { return m.Args[0] == s.svc.Container })
 	return s
 }

@@ -198,3 +198,19 @@ func TestRunToExitAndReadLog(t *testing.T) {
 		t.Errorf("missing log: %q", msg)
 	}
 }
+
+func TestService(t *testing.T) {
+	p := &probe{}
+	r := apptest.New(t, "", nil, func(a *app.Application) (any, error) {
+		return p, a.RegisterService("test.Probe", p)
+	})
+	if got := apptest.Service[*probe](t, r.App, "test.Probe"); got != p {
+		t.Fatalf("Service = %p, want %p", got, p)
+	}
+	if msg := fatal(t, func(tb testing.TB) { apptest.Service[*probe](tb, r.App, "test.None") }); !strings.Contains(msg, "test.None") {
+		t.Errorf("missing service: %q", msg)
+	}
+	if msg := fatal(t, func(tb testing.TB) { apptest.Service[string](tb, r.App, "test.Probe") }); msg == "" {
+		t.Error("a service of another type was returned")
+	}
+}

@@ -147,3 +147,14 @@ func (r *Running) cleanup() {
 		r.Stop()
 	}
 }
+
+// Service returns the service registered under name as a T, failing the
+// test when there is none or it is another type.
+func Service[T any](t testing.TB, a *app.Application, name string) T {
+	t.Helper()
+	s, err := app.GetService[T](a, name)
+	if err != nil {
+		t.Fatalf("apptest: %v", err)
+	}
+	return s
+}

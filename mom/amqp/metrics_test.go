@@ -29,10 +29,7 @@ func TestMetricsScrape(t *testing.T) {
 	const n = 5
 	r := apptest.New(t, conf, []app.Option{app.WithName("amqpmetrics")}, web.Module, metrics.Module, amqp.Module).Run()
 	ctx := r.App.Context()
-	svc, err := app.GetService[*mom.Service](r.App, mom.ServiceName)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := apptest.Service[*mom.Service](t, r.App, mom.ServiceName)
 	b, err := svc.Broker("amqp")
 	if err != nil {
 		t.Fatal(err)
@@ -54,10 +51,7 @@ func TestMetricsScrape(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	w, err := app.GetService[*web.Service](r.App, web.ServiceName)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := apptest.Service[*web.Service](t, r.App, web.ServiceName)
 	fams := apptest.Scrape(t, w.URL(0)+"/asab/v1/metrics")
 	if code := r.Stop(); code != 0 {
 		t.Fatalf("exit code %d", code)
