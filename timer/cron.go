@@ -110,7 +110,7 @@ func parseClock(clock string) ([3]int, error) {
 	limits := [3]int{23, 59, 59}
 	for i, p := range parts {
 		n, err := strconv.Atoi(p)
-		if err != nil || n < 0 || n > limits[i] || len(p) > 2 {
+		if err != nil || n > limits[i] || len(p) == 0 || len(p) > 2 || p[0] < '0' || p[0] > '9' {
 			return out, fmt.Errorf("daily time %q: bad field %q", clock, p)
 		}
 		out[i] = n

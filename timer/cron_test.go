@@ -52,7 +52,7 @@ func TestDailyNextAcrossDaysAndDST(t *testing.T) {
 func TestBadClockAndCronAreNamed(t *testing.T) {
 	a := app.New(app.WithName("t"), app.WithArgs())
 	defer a.Release()
-	for _, c := range []string{"25:00", "3", "03:60", "aa:bb", "03:00:00:00"} {
+	for _, c := range []string{"25:00", "3", "03:60", "aa:bb", "03:00:00:00", "+1:00", "-0:00", "1:+5"} {
 		if _, err := NewDaily(a, c, nil, nil); err == nil || !strings.Contains(err.Error(), c) {
 			t.Errorf("daily %q: %v", c, err)
 		}
