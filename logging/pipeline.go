@@ -61,17 +61,22 @@ func (p *Pipeline) threshold(name string) Level {
 	return p.root
 }
 
-// write decodes one zerolog event and hands it to every output. The record
-// lives on the stack: outputs are called through their concrete types, and
-// only test outputs get a heap copy.
+// write decodes one zerolog event and hands it to every output.
 func (p *Pipeline) write(lv Level, name string, b []byte) {
+	var fields [16]field
+	msg, raw, flds := parseEvent(b, fields[:0])
+	p.writeRecord(lv, name, b, msg, raw, flds)
+}
+
+// writeRecord hands one decoded line (fields and msg point into src) to
+// every output. The record lives on the stack: outputs are called through
+// their concrete types, and only test outputs get a heap copy.
+func (p *Pipeline) writeRecord(lv Level, name string, src, msg []byte, raw bool, flds []field) {
 	if lv.valid() {
 		p.lines[lv].Add(1)
 	}
-	var fields [16]field
-	msg, raw, flds := parseEvent(b, fields[:0])
 	t := p.clock()
-	r := record{src: b, t: t, level: lv, name: name, msg: msg, msgRaw: raw, fields: flds}
+	r := record{src: src, t: t, level: lv, name: name, msg: msg, msgRaw: raw, fields: flds}
 	for _, o := range p.outputs {
 		switch o := o.(type) {
 		case *streamOutput:
@@ -81,7 +86,7 @@ func (p *Pipeline) write(lv Level, name string, b []byte) {
 		case *syslogOutput:
 			o.write(&r)
 		default:
-			c := &record{src: b, t: t, level: lv, name: name, msg: msg, msgRaw: raw}
+			c := &record{src: src, t: t, level: lv, name: name, msg: msg, msgRaw: raw}
 			c.fields = append([]field(nil), flds...)
 			o.write(c)
 		}
