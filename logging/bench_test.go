@@ -142,3 +142,23 @@ func BenchmarkAccessLineFile(b *testing.B) {
 			Int64("bytes", 6).Float64("duration", 0.000123456).Str("ip", "127.0.0.1").Send()
 	}
 }
+
+// BenchmarkAccessLineFieldsFile: the same line through Logger.LogFields,
+// the path the web access-log writer takes.
+func BenchmarkAccessLineFieldsFile(b *testing.B) {
+	fo, err := newFileOutput(&fileOutput{path: filepath.Join(b.TempDir(), "al.log"), sdID: "sd", clock: time.Now, errw: io.Discard, flushInterval: time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := benchPipeline(b, fo)
+	defer p.Close(context.Background())
+	L := Get("asab.web.al")
+	var f Fields
+	b.ReportAllocs()
+	for b.Loop() {
+		f.Reset()
+		f.Str("method", "GET").Str("path", "/hello").Int64("status", 200).
+			Int64("bytes", 6).Float64("duration", 0.000123456).Str("ip", "127.0.0.1")
+		L.LogFields(LevelNotice, "", &f)
+	}
+}

@@ -30,22 +30,22 @@ func (f *Fields) Reset() {
 
 // Str adds a string field, as zerolog's Event.Str.
 func (f *Fields) Str(key, val string) *Fields {
-	ks, ke := f.key(key)
+	ks, ke, kcl := f.key(key)
 	vs := len(f.src)
-	f.src = appendZerologString(f.src, val)
-	_, vcl := scanString(f.src, vs)
+	var vcl uint8
+	f.src, vcl = f.appendString(f.src, val)
 	f.fields = append(f.fields, field{k0: uint32(ks), k1: uint32(ke), v0: uint32(vs + 1),
-		v1: uint32(len(f.src) - 1), str: true, kcl: f.kclass(ks), vcl: vcl})
+		v1: uint32(len(f.src) - 1), str: true, kcl: kcl, vcl: vcl})
 	return f
 }
 
 // Int64 adds an integer field, as zerolog's Event.Int64 (and Int).
 func (f *Fields) Int64(key string, val int64) *Fields {
-	ks, ke := f.key(key)
+	ks, ke, kcl := f.key(key)
 	vs := len(f.src)
 	f.src = strconv.AppendInt(f.src, val, 10)
 	f.fields = append(f.fields, field{k0: uint32(ks), k1: uint32(ke), v0: uint32(vs),
-		v1: uint32(len(f.src)), kcl: f.kclass(ks)})
+		v1: uint32(len(f.src)), kcl: kcl})
 	return f
 }
 
@@ -65,7 +65,7 @@ func (f *Fields) Float64(key string, val float64) *Fields {
 	if special != "" {
 		return f.Str(key, special)
 	}
-	ks, ke := f.key(key)
+	ks, ke, kcl := f.key(key)
 	vs := len(f.src)
 	format := byte('f')
 	if abs := math.Abs(val); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
@@ -77,25 +77,40 @@ func (f *Fields) Float64(key string, val float64) *Fields {
 		f.src = f.src[:n-1]
 	}
 	f.fields = append(f.fields, field{k0: uint32(ks), k1: uint32(ke), v0: uint32(vs),
-		v1: uint32(len(f.src)), kcl: f.kclass(ks)})
+		v1: uint32(len(f.src)), kcl: kcl})
 	return f
 }
 
 // key appends the quoted, escaped key and a colon, and returns where the
-// key's content starts and ends.
-func (f *Fields) key(key string) (int, int) {
+// key's content starts and ends and its byte classes.
+func (f *Fields) key(key string) (int, int, uint8) {
 	f.keys = append(f.keys, key)
 	s := len(f.src)
-	f.src = appendZerologString(f.src, key)
+	var cl uint8
+	f.src, cl = f.appendString(f.src, key)
 	e := len(f.src) - 1
 	f.src = append(f.src, ':')
-	return s + 1, e
+	return s + 1, e, cl
 }
 
-// kclass returns the byte classes of the key whose content starts at ks.
-func (f *Fields) kclass(ks int) uint8 {
-	_, cl := scanString(f.src, ks-1)
-	return cl
+// appendString appends s quoted and escaped as zerolog does, and returns
+// the byte classes of the escaped content (see scanString). Plain ASCII,
+// the usual case, is classed in the same pass that checks it.
+func (f *Fields) appendString(dst []byte, s string) ([]byte, uint8) {
+	var cl uint8
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			start := len(dst)
+			dst = appendZerologString(dst, s)
+			_, cl = scanString(dst, start)
+			return dst, cl
+		}
+		cl |= byteClass[c]
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"'), cl
 }
 
 // appendZerologString appends s as a quoted JSON string escaped exactly as

@@ -13,49 +13,122 @@ type alEntry struct {
 	dur                   time.Duration
 }
 
+// alQueueSize is how many lines may wait; past it requests wait for the
+// writer (no line is dropped).
+const alQueueSize = 4096
+
+// alBatchDelay is how long the writer lets lines gather after it is woken,
+// so that under load it wakes about once per delay instead of once per
+// request.
+const alBatchDelay = 2 * time.Millisecond
+
 // alQueue hands access-log lines from request goroutines to one writer
-// goroutine while the container serves, so requests do not queue on the
-// log output's lock. A full queue makes requests wait (no line is dropped).
-// Outside Run, lines are written directly.
+// goroutine while the container serves, so requests neither queue on the
+// log output's lock nor pay for waking a goroutine per line: a request
+// appends to a slice under a short mutex and wakes the writer only when it
+// is idle; the writer waits alBatchDelay, takes the whole slice and writes
+// it. A full queue makes requests wait. Outside Run, lines are written
+// directly.
 type alQueue struct {
-	mu     sync.RWMutex // read-held while putting; write-held to close
-	ch     chan alEntry
+	mu     sync.Mutex
+	space  sync.Cond // signalled when the writer took the lines
+	open   bool
+	idle   bool // the writer waits for wake
+	lines  []alEntry
+	wake   chan struct{}
+	done   chan struct{}
 	closed chan struct{}
 }
 
-// start opens the queue and starts the writer, which calls write per line.
-func (q *alQueue) start(write func(alEntry)) {
-	ch, closed := make(chan alEntry, 4096), make(chan struct{})
-	go func() {
-		defer close(closed)
-		for e := range ch {
-			write(e)
-		}
-	}()
+// start opens the queue and starts the writer, which calls write per batch.
+func (q *alQueue) start(write func([]alEntry)) {
 	q.mu.Lock()
-	q.ch, q.closed = ch, closed
+	q.space.L = &q.mu
+	q.open, q.idle = true, false
+	q.lines = make([]alEntry, 0, alQueueSize)
+	q.wake, q.done, q.closed = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
+	wake, done, closed := q.wake, q.done, q.closed
 	q.mu.Unlock()
+	go q.run(write, wake, done, closed)
+}
+
+// run is the writer: it sleeps until woken, lets a batch gather, and
+// writes every line queued, until stop; then it writes what is left.
+func (q *alQueue) run(write func([]alEntry), wake, done, closed chan struct{}) {
+	defer close(closed)
+	spare := make([]alEntry, 0, alQueueSize)
+	for {
+		q.mu.Lock()
+		batch := q.lines
+		q.lines = spare[:0]
+		if len(batch) == 0 && q.open {
+			q.idle = true
+		}
+		q.space.Broadcast()
+		q.mu.Unlock()
+		if len(batch) > 0 {
+			write(batch)
+			clear(batch) // drop the strings
+			spare = batch
+			continue
+		}
+		spare = batch
+		select {
+		case <-done:
+			q.mu.Lock()
+			last := q.lines
+			q.lines = nil
+			q.mu.Unlock()
+			if len(last) > 0 {
+				write(last)
+			}
+			return
+		case <-wake:
+		}
+		t := time.NewTimer(alBatchDelay)
+		select {
+		case <-t.C:
+		case <-done:
+			t.Stop()
+		}
+	}
 }
 
 // put queues e, or reports false when the queue is not open.
 func (q *alQueue) put(e alEntry) bool {
-	q.mu.RLock()
-	defer q.mu.RUnlock()
-	if q.ch == nil {
+	q.mu.Lock()
+	for q.open && len(q.lines) >= alQueueSize {
+		q.space.Wait()
+	}
+	if !q.open {
+		q.mu.Unlock()
 		return false
 	}
-	q.ch <- e
+	q.lines = append(q.lines, e)
+	notify := q.idle
+	q.idle = false
+	q.mu.Unlock()
+	if notify {
+		select {
+		case q.wake <- struct{}{}:
+		default:
+		}
+	}
 	return true
 }
 
 // stop closes the queue and waits until the writer has written every line.
 func (q *alQueue) stop() {
 	q.mu.Lock()
-	ch, closed := q.ch, q.closed
-	q.ch = nil
+	was := q.open
+	q.open = false
+	if q.space.L != nil {
+		q.space.Broadcast()
+	}
+	done, closed := q.done, q.closed
 	q.mu.Unlock()
-	if ch != nil {
-		close(ch)
+	if was {
+		close(done)
 		<-closed
 	}
 }

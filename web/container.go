@@ -39,8 +39,11 @@ type Container struct {
 	server  []string // the Server header value, shared; nil for none
 	handler http.Handler
 	alq     alQueue
-	stats   *stats
-	descs   descs
+	// alFields is the access-log writer's reusable line; only that
+	// goroutine uses it.
+	alFields logging.Fields
+	stats    *stats
+	descs    descs
 
 	mu  sync.Mutex
 	lns []net.Listener // bound at Initialize, handed to Run
@@ -171,7 +174,7 @@ func (c *Container) Run(ctx context.Context) error {
 	base, cut := context.WithCancel(context.Background())
 	defer cut()
 	srv := c.newServer(base)
-	c.alq.start(c.writeAccess)
+	c.alq.start(c.writeAccessBatch)
 	errc := make(chan error, len(lns))
 	var wg sync.WaitGroup
 	for _, ln := range lns {

@@ -92,6 +92,22 @@ func (c *Container) logRequest(ec echo.Context, dur time.Duration, err error) {
 	}
 }
 
+// writeAccessBatch writes the lines the access-log queue collected, through
+// logging's pre-structured fast path (the same line as writeAccess).
+func (c *Container) writeAccessBatch(batch []alEntry) {
+	f := &c.alFields
+	for i := range batch {
+		e := &batch[i]
+		f.Reset()
+		f.Str("method", e.method).Str("path", e.path).Int64("status", int64(e.status)).
+			Int64("bytes", e.bytes).Float64("duration", e.dur.Seconds()).Str("ip", e.ip)
+		if e.err != "" {
+			f.Str("error", e.err)
+		}
+		c.al.LogFields(logging.LevelNotice, "", f)
+	}
+}
+
 // writeAccess writes one access-log line.
 func (c *Container) writeAccess(e alEntry) {
 	ev := c.al.Notice()
