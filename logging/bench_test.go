@@ -158,7 +158,7 @@ func BenchmarkAccessLineFieldsFile(b *testing.B) {
 	for b.Loop() {
 		f.Reset()
 		f.Str("method", "GET").Str("path", "/hello").Int64("status", 200).
-			Int64("bytes", 6).Float64("duration", 0.000123456).Str("ip", "127.0.0.1")
+			Int64("bytes", 6).Seconds("duration", 123456*time.Nanosecond).Str("ip", "127.0.0.1")
 		L.LogFields(LevelNotice, "", &f)
 	}
 }

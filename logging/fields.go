@@ -3,6 +3,7 @@ package logging
 import (
 	"math"
 	"strconv"
+	"time"
 	"unicode/utf8"
 )
 
@@ -76,6 +77,35 @@ func (f *Fields) Float64(key string, val float64) *Fields {
 		f.src[n-2] = f.src[n-1] // e-07 -> e-7, as zerolog writes it
 		f.src = f.src[:n-1]
 	}
+	f.fields = append(f.fields, field{k0: uint32(ks), k1: uint32(ke), v0: uint32(vs),
+		v1: uint32(len(f.src)), kcl: kcl})
+	return f
+}
+
+// Seconds adds a duration in seconds, the same text as
+// Float64(key, d.Seconds()). Durations from 1 µs to under 1 s, the usual
+// request times, are written from the integer nanoseconds without
+// floating-point formatting: below one second Seconds() is the double
+// nearest to d/1e9, whose shortest form is those nine digits without
+// trailing zeros.
+func (f *Fields) Seconds(key string, d time.Duration) *Fields {
+	if d < time.Microsecond || d >= time.Second {
+		return f.Float64(key, d.Seconds())
+	}
+	ks, ke, kcl := f.key(key)
+	vs := len(f.src)
+	var digits [11]byte // "0." and nine digits
+	digits[0], digits[1] = '0', '.'
+	n := int64(d)
+	for i := 10; i >= 2; i-- {
+		digits[i] = byte('0' + n%10)
+		n /= 10
+	}
+	end := len(digits)
+	for digits[end-1] == '0' {
+		end--
+	}
+	f.src = append(f.src, digits[:end]...)
 	f.fields = append(f.fields, field{k0: uint32(ks), k1: uint32(ke), v0: uint32(vs),
 		v1: uint32(len(f.src)), kcl: kcl})
 	return f

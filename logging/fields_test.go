@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 )
@@ -109,5 +110,36 @@ func FuzzLogFields(f *testing.F) {
 		if ev != fd {
 			t.Errorf("LogFields differs from zerolog:\nzerolog: %s\nfields:  %s", ev, fd)
 		}
+	})
+}
+
+// TestSecondsMatchesFloat64: Seconds writes what Float64(d.Seconds())
+// writes, on the fast range's edges and on either side of it.
+func TestSecondsMatchesFloat64(t *testing.T) {
+	ds := []time.Duration{0, 1, 999, 1000, 1001, 1010, 123456, 100000000, 999999999, time.Second,
+		time.Second + 1, 90 * time.Minute, -5, math.MaxInt64, math.MinInt64}
+	for d := time.Duration(1); d < time.Second; d = d*3 + 7 {
+		ds = append(ds, d)
+	}
+	for _, d := range ds {
+		checkSeconds(t, d)
+	}
+}
+
+func checkSeconds(t *testing.T, d time.Duration) {
+	var a, b Fields
+	a.Seconds("d", d)
+	b.Float64("d", d.Seconds())
+	if string(a.src) != string(b.src) || a.fields[0] != b.fields[0] {
+		t.Errorf("%d ns: Seconds wrote %s %+v, Float64 %s %+v", int64(d), a.src, a.fields[0], b.src, b.fields[0])
+	}
+}
+
+// FuzzSeconds compares Seconds with Float64 on arbitrary durations.
+func FuzzSeconds(f *testing.F) {
+	f.Add(int64(123456))
+	f.Fuzz(func(t *testing.T, n int64) {
+		checkSeconds(t, time.Duration(n))
+		checkSeconds(t, time.Duration(n%int64(time.Second)))
 	})
 }

@@ -100,7 +100,7 @@ func (c *Container) writeAccessBatch(batch []alEntry) {
 		e := &batch[i]
 		f.Reset()
 		f.Str("method", e.method).Str("path", e.path).Int64("status", int64(e.status)).
-			Int64("bytes", e.bytes).Float64("duration", e.dur.Seconds()).Str("ip", e.ip)
+			Int64("bytes", e.bytes).Seconds("duration", e.dur).Str("ip", e.ip)
 		if e.err != "" {
 			f.Str("error", e.err)
 		}
