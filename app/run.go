@@ -138,7 +138,7 @@ func (a *Application) initialize() (parts []part, userInitialized bool) {
 		return parts, userInitialized
 	}
 	if a.settings.initialize != nil {
-		if err := callHook(a.ctx, func(ctx context.Context) error { return a.settings.initialize(ctx, a) }); err != nil {
+		if err := runTask(a.ctx, func(ctx context.Context) error { return a.settings.initialize(ctx, a) }); err != nil {
 			return fail("The application's Initialize", err)
 		}
 	}
@@ -146,7 +146,7 @@ func (a *Application) initialize() (parts []part, userInitialized bool) {
 	for i, m := range a.Modules() {
 		name := a.moduleNames[i]
 		if in, ok := m.(module.Initializer); ok {
-			if err := callHook(a.ctx, in.Initialize); err != nil {
+			if err := runTask(a.ctx, in.Initialize); err != nil {
 				return fail(fmt.Sprintf("Module %s", name), err)
 			}
 		}
@@ -159,7 +159,7 @@ func (a *Application) initialize() (parts []part, userInitialized bool) {
 	for _, name := range order {
 		svc, _ := a.reg.Lookup(name)
 		if in, ok := svc.(module.Initializer); ok {
-			if err := callHook(a.ctx, in.Initialize); err != nil {
+			if err := runTask(a.ctx, in.Initialize); err != nil {
 				return fail(fmt.Sprintf("Service %q", name), err)
 			}
 		}
@@ -265,7 +265,7 @@ func (a *Application) step(ctx context.Context, name string, fn func(ctx context
 	errc := make(chan error, 1)
 	a.setBusy(name)
 	defer a.setBusy("")
-	go func() { errc <- callHook(ctx, fn) }()
+	go func() { errc <- runTask(ctx, fn) }()
 	select {
 	case err := <-errc:
 		if err != nil {
@@ -294,11 +294,6 @@ func (a *Application) setBusy(name string) {
 	a.mu.Lock()
 	a.busy = name
 	a.mu.Unlock()
-}
-
-// callHook calls fn and turns a panic into an error carrying the stack.
-func callHook(ctx context.Context, fn func(ctx context.Context) error) error {
-	return runTask(ctx, fn)
 }
 
 // closeLogging flushes and closes the logging pipeline within the shutdown

@@ -180,7 +180,7 @@ func stopStep(o *options) ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	base, err := build(o, "./bench/baselines/webstop", "webstop")
+	base, err := build(o, "./bench/webbare", "webbare")
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +203,7 @@ func stopStep(o *options) ([]row, error) {
 		fwMs = append(fwMs, ms)
 		ms, err = timeStop(exec.Command(base, "-listen", fmt.Sprintf("127.0.0.1:%d", port+100)), fmt.Sprintf("127.0.0.1:%d", port+100))
 		if err != nil {
-			return nil, fmt.Errorf("webstop: %w", err)
+			return nil, fmt.Errorf("webbare: %w", err)
 		}
 		baseMs = append(baseMs, ms)
 	}
