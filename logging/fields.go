@@ -210,7 +210,7 @@ func (l *Logger) LogFields(lv Level, msg string, f *Fields) {
 		f.src = appendZerologString(f.src, msg)
 		m = f.src[mark+1 : len(f.src)-1]
 	}
-	current.Load().writeRecord(lv, l.name, f.src, m, false, f.fields)
+	current.Load().writeDecoded(lv, l.name, f.src, m, f.fields)
 	f.src = f.src[:mark]
 }
 

@@ -47,14 +47,7 @@ func appendText(dst []byte, r *record, sdID string, colour bool, tc *timeCache) 
 		dst = append(dst, ' ')
 		dst = append(dst, r.name...)
 	}
-	if len(r.fields) > 0 {
-		dst = append(dst, ' ')
-		dst = appendSD(dst, sdID, r)
-	}
-	if len(r.msg) > 0 {
-		dst = append(dst, ' ')
-		dst = appendMessage(dst, r)
-	}
+	dst = appendSDMessage(dst, r, sdID, true)
 	return append(dst, '\n')
 }
 
@@ -63,6 +56,11 @@ func appendText(dst []byte, r *record, sdID string, colour bool, tc *timeCache) 
 // "fields" is left out when there are none; field values keep the JSON
 // type zerolog gave them.
 func appendJSONLine(dst []byte, r *record, tc *timeCache) []byte {
+	if r.undecoded {
+		var fields [16]field
+		d := r.decoded(fields[:0])
+		return appendJSONLine(dst, &d, tc)
+	}
 	dst = append(dst, `{"time":"`...)
 	dst = tc.appendTime(dst, r.t, true)
 	dst = append(dst, `","level":"`...)
@@ -78,24 +76,35 @@ func appendJSONLine(dst []byte, r *record, tc *timeCache) []byte {
 	dst = append(dst, '"')
 	if len(r.fields) > 0 {
 		dst = append(dst, `,"fields":{`...)
-		for i, f := range r.fields {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = append(dst, '"')
-			dst = append(dst, r.key(f)...)
-			dst = append(dst, '"', ':')
-			if f.str {
-				dst = append(dst, '"')
-				dst = append(dst, r.val(f)...)
-				dst = append(dst, '"')
-			} else {
-				dst = append(dst, r.val(f)...)
-			}
+		if s, e, ok := r.fieldSpan(); ok {
+			dst = append(dst, r.src[s:e]...)
+		} else {
+			dst = appendJSONFields(dst, r)
 		}
 		dst = append(dst, '}')
 	}
 	return append(dst, '}', '\n')
+}
+
+// appendJSONFields appends the record's fields as JSON object members,
+// "k":"v","n":5, one by one.
+func appendJSONFields(dst []byte, r *record) []byte {
+	for i, f := range r.fields {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, '"')
+		dst = append(dst, r.key(f)...)
+		dst = append(dst, '"', ':')
+		if f.str {
+			dst = append(dst, '"')
+			dst = append(dst, r.val(f)...)
+			dst = append(dst, '"')
+		} else {
+			dst = append(dst, r.val(f)...)
+		}
+	}
+	return dst
 }
 
 // appendJSONName appends a logger name as JSON string content; names are

@@ -61,22 +61,27 @@ func (p *Pipeline) threshold(name string) Level {
 	return p.root
 }
 
-// write decodes one zerolog event and hands it to every output.
+// write hands one zerolog event to every output, undecoded: the text and
+// syslog formats render a plain event straight from its JSON, and the
+// record is decoded (once) only for the rest.
 func (p *Pipeline) write(lv Level, name string, b []byte) {
-	var fields [16]field
-	msg, raw, flds := parseEvent(b, fields[:0])
-	p.writeRecord(lv, name, b, msg, raw, flds)
+	p.writeRecord(record{src: b, level: lv, name: name, undecoded: true})
 }
 
-// writeRecord hands one decoded line (fields and msg point into src) to
-// every output. The record lives on the stack: outputs are called through
-// their concrete types, and only test outputs get a heap copy.
-func (p *Pipeline) writeRecord(lv Level, name string, src, msg []byte, raw bool, flds []field) {
-	if lv.valid() {
-		p.lines[lv].Add(1)
+// writeDecoded hands one decoded line (fields and msg point into src) to
+// every output.
+func (p *Pipeline) writeDecoded(lv Level, name string, src, msg []byte, flds []field) {
+	p.writeRecord(record{src: src, level: lv, name: name, msg: msg, fields: flds})
+}
+
+// writeRecord stamps r with the time and hands it to every output. The
+// record lives on the stack: outputs are called through their concrete
+// types, and only test outputs get a heap copy.
+func (p *Pipeline) writeRecord(r record) {
+	if r.level.valid() {
+		p.lines[r.level].Add(1)
 	}
-	t := p.clock()
-	r := record{src: src, t: t, level: lv, name: name, msg: msg, msgRaw: raw, fields: flds}
+	r.t = p.clock()
 	for _, o := range p.outputs {
 		switch o := o.(type) {
 		case *streamOutput:
@@ -86,9 +91,8 @@ func (p *Pipeline) writeRecord(lv Level, name string, src, msg []byte, raw bool,
 		case *syslogOutput:
 			o.write(&r)
 		default:
-			c := &record{src: src, t: t, level: lv, name: name, msg: msg, msgRaw: raw}
-			c.fields = append([]field(nil), flds...)
-			o.write(c)
+			c := r.decoded(nil)
+			o.write(&c)
 		}
 	}
 }

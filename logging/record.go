@@ -69,6 +69,24 @@ type record struct {
 	msg    []byte
 	msgRaw bool
 	fields []field
+	// undecoded: src is a zerolog event whose message and fields are not
+	// split out yet (msg and fields are empty). Renderers that can work
+	// from the event directly do; the others render a decoded copy.
+	undecoded bool
+}
+
+// decoded returns r with its event split into message and fields
+// (appended to fields), or r itself when it is decoded already. It
+// returns a copy rather than decoding in place so that the fields can stay
+// in the caller's stack array: a store through r would move them to the
+// heap.
+func (r *record) decoded(fields []field) record {
+	d := *r
+	if d.undecoded {
+		d.msg, d.msgRaw, d.fields = parseEvent(d.src, fields)
+		d.undecoded = false
+	}
+	return d
 }
 
 // parseEvent decodes a zerolog JSON object such as
@@ -118,6 +136,9 @@ func parseObject(p []byte, fields []field) ([]byte, []field, bool) {
 			return nil, fields, false
 		}
 		i = skipSpace(p, i+1)
+		if i >= len(p) {
+			return nil, fields, false
+		}
 		var vcl uint8
 		var ve int
 		if p[i] == '"' {
@@ -218,3 +239,26 @@ func (r *record) key(f field) []byte { return r.src[f.k0:f.k1] }
 // val returns the value of f: JSON-escaped string content when f.str, raw
 // JSON text otherwise.
 func (r *record) val(f field) []byte { return r.src[f.v0:f.v1] }
+
+// fieldSpan returns the bounds of the fields' members in src when they
+// stand there exactly as the JSON line output writes them, one after
+// another with single commas between and nothing else (as zerolog encodes
+// them: "k":"v","n":5), so the output can copy them in one piece.
+func (r *record) fieldSpan() (start, end int, ok bool) {
+	for i, f := range r.fields {
+		s, vs := int(f.k0)-1, int(f.k1)+2 // opening quote of the key; the value after `":`
+		e := int(f.v1)
+		if f.str {
+			vs++
+			e++
+		}
+		if int(f.v0) != vs || (i > 0 && (s != end+1 || r.src[end] != ',')) {
+			return 0, 0, false
+		}
+		if i == 0 {
+			start = s
+		}
+		end = e
+	}
+	return start, end, len(r.fields) > 0
+}

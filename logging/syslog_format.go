@@ -102,15 +102,7 @@ func (h *syslogHeader) appendLine(dst []byte, r *record) []byte {
 		dst = append(dst, ' ')
 		dst = append(dst, r.name...)
 	}
-	if len(r.fields) > 0 {
-		dst = append(dst, ' ')
-		dst = appendSD(dst, h.sdID, r)
-	}
-	if len(r.msg) > 0 {
-		dst = append(dst, ' ')
-		dst = appendMessage(dst, r)
-	}
-	return dst
+	return appendSDMessage(dst, r, h.sdID, true)
 }
 
 // append5424 appends "1 TIMESTAMP HOST APP PID MSGID SD [MSG]"; MSGID is the
@@ -130,12 +122,7 @@ func (h *syslogHeader) append5424(dst []byte, r *record) []byte {
 	dst = append(dst, ` [log l="`...)
 	dst = append(dst, levelNames[r.level]...)
 	dst = append(dst, `"]`...)
-	dst = appendSD(dst, h.sdID, r)
-	if len(r.msg) > 0 {
-		dst = append(dst, ' ')
-		dst = appendMessage(dst, r)
-	}
-	return dst
+	return appendSDMessage(dst, r, h.sdID, false)
 }
 
 func appendMsgID(dst []byte, name string) []byte {

@@ -1,0 +1,147 @@
+package logging
+
+import "github.com/rs/zerolog"
+
+// This file renders the structured data and message of a zerolog event in
+// one pass over its JSON, for the usual event: flat, with plain keys and
+// values. It is the text, RFC 5424 and RFC 3164 formats' fast path; any
+// event it does not take is decoded by parseEvent and rendered by appendSD
+// and appendMessage, which write the same bytes for the events both take
+// (FuzzTranscode checks this).
+
+// appendSDMessage appends the record's structured data and message as the
+// text and syslog formats place them: " [id k="v" ...]" when there are
+// fields (without the leading space when spaced is false) and " msg" when
+// there is a message. A record still holding an undecoded zerolog event is
+// rendered straight from the event when it is plain, and decoded first
+// otherwise.
+func appendSDMessage(dst []byte, r *record, id string, spaced bool) []byte {
+	if r.undecoded {
+		if out, msg, ok := transcodeEvent(dst, id, spaced, r.src); ok {
+			if len(msg) > 0 {
+				out = append(out, ' ')
+				out = appendUnescaped(out, msg)
+			}
+			return out
+		}
+		var fields [16]field
+		d := r.decoded(fields[:0])
+		return appendSDMessage(dst, &d, id, spaced)
+	}
+	if len(r.fields) > 0 {
+		if spaced {
+			dst = append(dst, ' ')
+		}
+		dst = appendSD(dst, id, r)
+	}
+	if len(r.msg) > 0 {
+		dst = append(dst, ' ')
+		dst = appendMessage(dst, r)
+	}
+	return dst
+}
+
+// transcodeEvent appends the SD element of the zerolog event src, as
+// appendSD would, and returns the JSON-escaped message found last in src.
+// It takes only what zerolog writes for flat events: no white space, keys
+// that are valid SD-NAMEs as they stand, string values without escapes or
+// ']', scalar values (numbers, true, false, null), and a "message" string
+// only as the last member. For anything else it returns ok false, and what
+// it appended beyond len(dst) is to be ignored.
+func transcodeEvent(dst []byte, id string, spaced bool, src []byte) (out, msg []byte, ok bool) {
+	if len(src) < 2 || src[0] != '{' {
+		return dst, nil, false
+	}
+	i := 1
+	n := 0 // fields written
+	if src[i] == '}' {
+		return dst, nil, isLineEnd(src, i+1)
+	}
+	for {
+		// A key: "name":
+		if i >= len(src) || src[i] != '"' {
+			return dst, nil, false
+		}
+		ks := i + 1
+		ke := ks
+		for ke < len(src) && byteClass[src[ke]]&(clEscape|clNotName) == 0 {
+			ke++
+		}
+		if ke >= len(src) || src[ke] != '"' || ke == ks || ke-ks > 32 || ke+1 >= len(src) || src[ke+1] != ':' {
+			return dst, nil, false
+		}
+		vs := ke + 2
+		if vs >= len(src) {
+			return dst, nil, false
+		}
+		var ve, next int // value content [vs, ve); next is the ',' or '}' after it
+		if src[vs] == '"' {
+			var vcl uint8
+			ve, vcl = scanString(src, vs)
+			if ve < 0 {
+				return dst, nil, false
+			}
+			vs++
+			next = ve + 1
+			if string(src[ks:ke]) == zerolog.MessageFieldName {
+				// The message, escapes and all, when it is the last member.
+				if next < len(src) && src[next] == '}' && isLineEnd(src, next+1) {
+					if n > 0 {
+						dst = append(dst, ']')
+					}
+					return dst, src[vs:ve], true
+				}
+				return dst, nil, false // a "message" member not last: the long way
+			}
+			if vcl&(clEscape|clBracket) != 0 {
+				return dst, nil, false
+			}
+		} else {
+			if c := src[vs]; c == '{' || c == '[' {
+				return dst, nil, false
+			}
+			ve = vs
+			for ve < len(src) && src[ve] != ',' && src[ve] != '}' {
+				if byteClass[src[ve]] != 0 {
+					return dst, nil, false // white space, quotes, brackets: not a plain scalar
+				}
+				ve++
+			}
+			if ve == vs {
+				return dst, nil, false
+			}
+			next = ve
+		}
+		if next >= len(src) {
+			return dst, nil, false
+		}
+		if n == 0 {
+			if spaced {
+				dst = append(dst, ' ')
+			}
+			dst = append(dst, '[')
+			dst = append(dst, id...)
+		}
+		n++
+		dst = append(dst, ' ')
+		dst = append(dst, src[ks:ke]...)
+		dst = append(dst, '=', '"')
+		dst = append(dst, src[vs:ve]...)
+		dst = append(dst, '"')
+		switch src[next] {
+		case ',':
+			i = next + 1
+		case '}':
+			dst = append(dst, ']')
+			return dst, nil, isLineEnd(src, next+1)
+		default:
+			return dst, nil, false
+		}
+	}
+}
+
+// isLineEnd reports whether src[i:] is nothing or a single newline, what
+// follows the closing brace of a zerolog event.
+func isLineEnd(src []byte, i int) bool {
+	return i == len(src) || (i == len(src)-1 && src[i] == '\n')
+}
