@@ -206,7 +206,7 @@ func appendSD(dst []byte, id string, r *record) []byte {
 			dst = appendSDName(dst, k)
 		}
 		dst = append(dst, '=', '"')
-		if v := r.val(f); f.str && f.vcl&(clEscape|clBracket) == 0 {
+		if v := r.val(f); f.vcl&clSDValue == 0 {
 			dst = append(dst, v...)
 		} else {
 			dst = appendSDValue(dst, v, f.str)

@@ -20,7 +20,22 @@ type Fields struct {
 	src    []byte
 	fields []field
 	keys   []string // as given, for a logger made by With
+	// known remembers, per position, the last key added there and its
+	// encoding: a component that logs lines of one shape adds the same
+	// keys in the same order, and then encodes each key only once.
+	known []knownKey
 }
+
+// knownKey is a key with its quoted, escaped form and the classes of its
+// content.
+type knownKey struct {
+	key    string
+	quoted []byte
+	cl     uint8
+}
+
+// maxKnownKeys bounds Fields.known.
+const maxKnownKeys = 16
 
 // Reset empties f, keeping its memory.
 func (f *Fields) Reset() {
@@ -114,11 +129,27 @@ func (f *Fields) Seconds(key string, d time.Duration) *Fields {
 // key appends the quoted, escaped key and a colon, and returns where the
 // key's content starts and ends and its byte classes.
 func (f *Fields) key(key string) (int, int, uint8) {
+	i := len(f.keys)
 	f.keys = append(f.keys, key)
 	s := len(f.src)
+	if i < len(f.known) && f.known[i].key == key {
+		k := &f.known[i]
+		f.src = append(f.src, k.quoted...)
+		f.src = append(f.src, ':')
+		return s + 1, len(f.src) - 2, k.cl
+	}
 	var cl uint8
 	f.src, cl = f.appendString(f.src, key)
 	e := len(f.src) - 1
+	if i < maxKnownKeys {
+		if i == len(f.known) {
+			f.known = append(f.known, knownKey{})
+		}
+		if i < len(f.known) {
+			k := &f.known[i]
+			k.key, k.quoted, k.cl = key, append(k.quoted[:0], f.src[s:]...), cl
+		}
+	}
 	f.src = append(f.src, ':')
 	return s + 1, e, cl
 }
@@ -129,14 +160,14 @@ func (f *Fields) key(key string) (int, int, uint8) {
 func (f *Fields) appendString(dst []byte, s string) ([]byte, uint8) {
 	var cl uint8
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+		t := byteClass[s[i]]
+		if t&clJSON != 0 {
 			start := len(dst)
 			dst = appendZerologString(dst, s)
 			_, cl = scanString(dst, start)
 			return dst, cl
 		}
-		cl |= byteClass[c]
+		cl |= t
 	}
 	dst = append(dst, '"')
 	dst = append(dst, s...)

@@ -15,17 +15,23 @@ type field struct {
 	k0, k1, v0, v1 uint32
 	str            bool
 	// kcl and vcl are the byte classes (see scanString) found in the key
-	// and in a string value, so that rendering can copy plain text
-	// without scanning it again.
+	// and in the value (a string's escaped content), so that rendering can
+	// copy plain text without scanning it again.
 	kcl, vcl uint8
 }
 
-// Byte classes gathered while a JSON string is scanned.
+// Byte classes gathered while a JSON string or value is scanned.
 const (
 	clEscape  uint8 = 1 << iota // a backslash: the text holds escapes
 	clBracket                   // ']', escaped in an SD-PARAM value
 	clNotName                   // a byte an RFC 5424 SD-NAME cannot hold
+	clQuote                     // '"' (in a value other than a string), escaped in an SD-PARAM value
+	clJSON                      // a byte zerolog escapes in a string (or checks as UTF-8): below 0x20, '"', '\\', 0x7f and up
 )
+
+// clSDValue are the classes that keep a value from being copied into an
+// SD-PARAM value as it stands.
+const clSDValue = clEscape | clBracket | clQuote
 
 // byteClass maps a byte to its classes. It is a constant table, filled once.
 var byteClass = func() (t [256]uint8) {
@@ -34,10 +40,25 @@ var byteClass = func() (t [256]uint8) {
 			t[c] |= clNotName
 		}
 	}
-	t['\\'] |= clEscape
+	for c := range t {
+		if c < 0x20 || c >= 0x7f {
+			t[c] |= clJSON
+		}
+	}
+	t['\\'] |= clEscape | clJSON
+	t['"'] |= clQuote | clJSON
 	t[']'] |= clBracket
 	return t
 }()
+
+// bytesClass returns the classes of every byte of p.
+func bytesClass(p []byte) uint8 {
+	var cl uint8
+	for _, c := range p {
+		cl |= byteClass[c]
+	}
+	return cl
+}
 
 // scanString returns the index of the quote closing the string opening at
 // p[i] (or -1) and the classes of the bytes before it. An escaped byte
@@ -157,7 +178,7 @@ func parseObject(p []byte, fields []field) ([]byte, []field, bool) {
 				fields = append(fields, field{k0: uint32(ks), k1: uint32(ke), v0: uint32(i + 1), v1: uint32(ve - 1), str: true, kcl: kcl, vcl: vcl})
 			}
 		} else {
-			fields = append(fields, field{k0: uint32(ks), k1: uint32(ke), v0: uint32(i), v1: uint32(ve), kcl: kcl})
+			fields = append(fields, field{k0: uint32(ks), k1: uint32(ke), v0: uint32(i), v1: uint32(ve), kcl: kcl, vcl: bytesClass(p[i:ve])})
 		}
 		i = ve
 	}
