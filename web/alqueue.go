@@ -17,6 +17,13 @@ type alEntry struct {
 // writer (no line is dropped).
 const alQueueSize = 4096
 
+// alQueueKeep is the capacity a batch slice starts with: the slices grow
+// as the load needs (about 150 lines per batch at 70,000 requests/s), and
+// one larger than this that a batch used less than a quarter of is let go,
+// because a big idle slice of strings costs the garbage collector a scan
+// at every cycle.
+const alQueueKeep = 256
+
 // alBatchDelay is how long the writer lets lines gather after it is woken,
 // so that under load it wakes about once per delay instead of once per
 // request.
@@ -45,7 +52,7 @@ func (q *alQueue) start(write func([]alEntry)) {
 	q.mu.Lock()
 	q.space.L = &q.mu
 	q.open, q.idle = true, false
-	q.lines = make([]alEntry, 0, alQueueSize)
+	q.lines = make([]alEntry, 0, alQueueKeep)
 	q.wake, q.done, q.closed = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
 	wake, done, closed := q.wake, q.done, q.closed
 	q.mu.Unlock()
@@ -56,7 +63,7 @@ func (q *alQueue) start(write func([]alEntry)) {
 // writes every line queued, until stop; then it writes what is left.
 func (q *alQueue) run(write func([]alEntry), wake, done, closed chan struct{}) {
 	defer close(closed)
-	spare := make([]alEntry, 0, alQueueSize)
+	spare := make([]alEntry, 0, alQueueKeep)
 	for {
 		q.mu.Lock()
 		batch := q.lines
@@ -70,6 +77,9 @@ func (q *alQueue) run(write func([]alEntry), wake, done, closed chan struct{}) {
 			write(batch)
 			clear(batch) // drop the strings
 			spare = batch
+			if cap(spare) > alQueueKeep && len(batch) < cap(spare)/4 {
+				spare = nil // a past burst's slice; the next batch starts small
+			}
 			continue
 		}
 		spare = batch

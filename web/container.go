@@ -44,6 +44,7 @@ type Container struct {
 	alFields logging.Fields
 	stats    *stats
 	descs    descs
+	watch    *connWatch
 
 	mu  sync.Mutex
 	lns []net.Listener // bound at Initialize, handed to Run
@@ -90,6 +91,7 @@ func newContainer(a *app.Application, section string) (*Container, error) {
 		al:    logging.Get("asab.web.al"),
 		stats: newStats(),
 		descs: newDescs(section),
+		watch: newConnWatch(set.readHeader, set.idle),
 	}
 	c.e.HideBanner, c.e.HidePort = true, true
 	c.server = serverHeader(set.serverTokens, a)
@@ -175,6 +177,9 @@ func (c *Container) Run(ctx context.Context) error {
 	defer cut()
 	srv := c.newServer(base)
 	c.alq.start(c.writeAccessBatch)
+	watchCtx, stopWatch := context.WithCancel(context.Background())
+	var watching sync.WaitGroup
+	watching.Go(func() { c.watch.run(watchCtx) })
 	errc := make(chan error, len(lns))
 	var wg sync.WaitGroup
 	for _, ln := range lns {
@@ -193,8 +198,10 @@ func (c *Container) Run(ctx context.Context) error {
 		err = c.lameDuck(errc)
 	case err = <-errc:
 	}
-	c.drain(srv, cut)
+	c.drain(srv, cut) // slow clients are still cut meanwhile
 	wg.Wait()
+	stopWatch()
+	watching.Wait()
 	c.alq.stop() // every request served is in the log before stopped!
 	c.mu.Lock()
 	c.lns = nil
@@ -203,20 +210,28 @@ func (c *Container) Run(ctx context.Context) error {
 	return err
 }
 
-// newServer builds the http.Server with the configured timeouts; base is
-// every request's parent context, cancelled when the grace period runs out.
+// newServer builds the http.Server; base is every request's parent
+// context, cancelled when the grace period runs out. read_header_timeout
+// and idle_timeout are enforced by the container's connWatch and
+// read_timeout by core, not by net/http's per-request read deadlines (see
+// connWatch); write_timeout is net/http's.
 func (c *Container) newServer(base context.Context) *http.Server {
 	return &http.Server{
-		Handler:           c.handler,
-		ReadHeaderTimeout: c.set.readHeader,
-		ReadTimeout:       c.set.read,
-		WriteTimeout:      c.set.write,
-		IdleTimeout:       c.set.idle,
-		MaxHeaderBytes:    c.set.maxHeaderBytes,
-		ErrorLog:          log.New(serverErrorLog{c.log}, "", 0),
-		BaseContext:       func(net.Listener) context.Context { return base },
+		Handler:        c.handler,
+		WriteTimeout:   c.set.write,
+		MaxHeaderBytes: c.set.maxHeaderBytes,
+		ErrorLog:       log.New(serverErrorLog{c.log}, "", 0),
+		BaseContext:    func(net.Listener) context.Context { return base },
+		ConnState:      c.watch.connState,
+		ConnContext: func(ctx context.Context, nc net.Conn) context.Context {
+			return context.WithValue(ctx, connKey{}, nc)
+		},
 	}
 }
+
+// connKey is the context key of a request's connection (as net/http
+// serves it: a *tls.Conn on a TLS listener).
+type connKey struct{}
 
 // lameDuck keeps serving for stop_delay after the stop (the health
 // endpoint answers 503 meanwhile), so load balancers notice before the

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"time"
@@ -31,10 +32,8 @@ func (c *Container) core(next echo.HandlerFunc) echo.HandlerFunc {
 		if req.ContentLength > c.set.bodyMax {
 			err = echo.ErrStatusRequestEntityTooLarge
 		} else {
-			// A known length is already enforced by net/http; only a body
-			// of unknown length (chunked) needs counting.
-			if req.ContentLength < 0 && req.Body != nil && req.Body != http.NoBody {
-				req.Body = &limitedBody{rc: req.Body, left: c.set.bodyMax}
+			if req.ContentLength != 0 && req.Body != nil && req.Body != http.NoBody {
+				c.limitBody(req)
 			}
 			err = c.callRecovering(next, ec)
 		}
@@ -45,6 +44,21 @@ func (c *Container) core(next echo.HandlerFunc) echo.HandlerFunc {
 		c.stats.record(req.Method, ec.Path(), ec.Response().Status, dur)
 		c.logRequest(ec, dur, err)
 		return nil
+	}
+}
+
+// limitBody bounds reading a request's body: in time by read_timeout, a
+// read deadline on the connection from now (net/http clears it when the
+// connection goes idle), and, for a body of unknown length (chunked), in
+// size by body_max_size; net/http enforces a known length itself.
+func (c *Container) limitBody(req *http.Request) {
+	if c.set.read > 0 {
+		if nc, ok := req.Context().Value(connKey{}).(net.Conn); ok {
+			_ = nc.SetReadDeadline(time.Now().Add(c.set.read))
+		}
+	}
+	if req.ContentLength < 0 {
+		req.Body = &limitedBody{rc: req.Body, left: c.set.bodyMax}
 	}
 }
 
