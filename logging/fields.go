@@ -228,6 +228,15 @@ func appendZerologString(dst []byte, s string) []byte {
 // order, then Msg) would write. A logger made by With falls back to a
 // zerolog event so that its context fields come first, as usual.
 func (l *Logger) LogFields(lv Level, msg string, f *Fields) {
+	l.LogFieldsAt(time.Time{}, lv, msg, f)
+}
+
+// LogFieldsAt is LogFields with the line's time stamp given: t instead of
+// the pipeline's clock (the zero t means the clock). A component that
+// writes lines after the fact, such as the web access log's batch writer,
+// stamps each with the time of its event. A logger made by With stamps
+// its lines from the clock.
+func (l *Logger) LogFieldsAt(t time.Time, lv Level, msg string, f *Fields) {
 	if !lv.valid() || !l.Enabled(lv) {
 		return
 	}
@@ -241,7 +250,7 @@ func (l *Logger) LogFields(lv Level, msg string, f *Fields) {
 		f.src = appendZerologString(f.src, msg)
 		m = f.src[mark+1 : len(f.src)-1]
 	}
-	current.Load().writeDecoded(lv, l.name, f.src, m, f.fields)
+	current.Load().writeRecord(record{src: f.src, t: t, level: lv, name: l.name, msg: m, fields: f.fields})
 	f.src = f.src[:mark]
 }
 

@@ -101,6 +101,27 @@ func TestLogFieldsFiltered(t *testing.T) {
 	}
 }
 
+// TestLogFieldsAt: the line carries the time given, or the clock's for
+// the zero time.
+func TestLogFieldsAt(t *testing.T) {
+	out := &captureOutput{format: func(d []byte, r *record) []byte { return appendText(d, r, "sd", false, nil) }}
+	p := newPipeline(LevelNotice, nil, fixedClock)
+	p.outputs = []output{out}
+	use(t, p)
+	var f Fields
+	f.Str("a", "1")
+	at := time.Date(2027, time.March, 4, 5, 6, 7, 891011000, fixedClock().Location())
+	Get("x").LogFieldsAt(at, LevelNotice, "", &f)
+	Get("x").LogFieldsAt(time.Time{}, LevelNotice, "", &f)
+	want := []string{
+		"04-Mar-2027 05:06:07.891011 NOTICE x [sd a=\"1\"]\n",
+		"23-Nov-2026 00:01:12.593478 NOTICE x [sd a=\"1\"]\n",
+	}
+	if strings.Join(out.lines, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q, want %q", out.lines, want)
+	}
+}
+
 // FuzzLogFields compares the fast path with zerolog on arbitrary input.
 func FuzzLogFields(f *testing.F) {
 	f.Add("path", "/hello", int64(6), 0.000123, "")

@@ -68,20 +68,16 @@ func (p *Pipeline) write(lv Level, name string, b []byte) {
 	p.writeRecord(record{src: b, level: lv, name: name, undecoded: true})
 }
 
-// writeDecoded hands one decoded line (fields and msg point into src) to
-// every output.
-func (p *Pipeline) writeDecoded(lv Level, name string, src, msg []byte, flds []field) {
-	p.writeRecord(record{src: src, level: lv, name: name, msg: msg, fields: flds})
-}
-
-// writeRecord stamps r with the time and hands it to every output. The
-// record lives on the stack: outputs are called through their concrete
-// types, and only test outputs get a heap copy.
+// writeRecord stamps r with the time, unless it has one, and hands it to
+// every output. The record lives on the stack: outputs are called through
+// their concrete types, and only test outputs get a heap copy.
 func (p *Pipeline) writeRecord(r record) {
 	if r.level.valid() {
 		p.lines[r.level].Add(1)
 	}
-	r.t = p.clock()
+	if r.t.IsZero() {
+		r.t = p.clock()
+	}
 	for _, o := range p.outputs {
 		switch o := o.(type) {
 		case *streamOutput:

@@ -11,6 +11,7 @@ type alEntry struct {
 	status                int
 	bytes                 int64
 	dur                   time.Duration
+	end                   time.Duration // when the response was done, on the container's stats clock
 }
 
 // alQueueSize is how many lines may wait; past it requests wait for the

@@ -40,9 +40,10 @@ func (c *Container) core(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			ec.Error(err)
 		}
-		dur := c.stats.now() - start
+		end := c.stats.now()
+		dur := end - start
 		c.stats.record(req.Method, ec.Path(), ec.Response().Status, dur)
-		c.logRequest(ec, dur, err)
+		c.logRequest(ec, end, dur, err)
 		return nil
 	}
 }
@@ -86,7 +87,7 @@ func (c *Container) callRecovering(next echo.HandlerFunc, ec echo.Context) (err 
 
 // logRequest writes the access-log line (logger asab.web.al, NOTICE) and,
 // for a server error, an ERROR line with the handler's error.
-func (c *Container) logRequest(ec echo.Context, dur time.Duration, err error) {
+func (c *Container) logRequest(ec echo.Context, end, dur time.Duration, err error) {
 	res := ec.Response()
 	req := ec.Request()
 	if err != nil && res.Status >= 500 {
@@ -97,7 +98,7 @@ func (c *Container) logRequest(ec echo.Context, dur time.Duration, err error) {
 		return
 	}
 	e := alEntry{method: req.Method, path: req.URL.Path, ip: ec.RealIP(), status: res.Status,
-		bytes: res.Size, dur: dur}
+		bytes: res.Size, dur: dur, end: end}
 	if err != nil {
 		e.err = err.Error()
 	}
@@ -107,9 +108,13 @@ func (c *Container) logRequest(ec echo.Context, dur time.Duration, err error) {
 }
 
 // writeAccessBatch writes the lines the access-log queue collected, through
-// logging's pre-structured fast path (the same line as writeAccess).
+// logging's pre-structured fast path (the same line as writeAccess). Each
+// line is stamped with the time its response was done: the wall clock
+// read once per batch, less how long ago that was on the monotonic clock.
 func (c *Container) writeAccessBatch(batch []alEntry) {
 	f := &c.alFields
+	now := time.Now()
+	sinceEpoch := now.Sub(c.stats.epoch)
 	for i := range batch {
 		e := &batch[i]
 		f.Reset()
@@ -118,7 +123,7 @@ func (c *Container) writeAccessBatch(batch []alEntry) {
 		if e.err != "" {
 			f.Str("error", e.err)
 		}
-		c.al.LogFields(logging.LevelNotice, "", f)
+		c.al.LogFieldsAt(now.Add(e.end-sinceEpoch), logging.LevelNotice, "", f)
 	}
 }
 

@@ -245,6 +245,31 @@ func TestAccessLogAndErrorStatus(t *testing.T) {
 	}
 }
 
+// TestAccessLogTimeIsTheResponseTime: the access line is written later by
+// the batch writer but stamped with the time the response was done.
+func TestAccessLogTimeIsTheResponseTime(t *testing.T) {
+	s := startServer(t, "[web]\nlisten=127.0.0.1 0\n", func(a *app.Application, svc *web.Service) {
+		svc.Echo().GET("/hello", hello)
+	})
+	var before, after []time.Time
+	for range 20 {
+		before = append(before, time.Now().Truncate(time.Microsecond))
+		get(t, nil, s.url(0)+"/hello")
+		after = append(after, time.Now())
+	}
+	s.stop()
+	lines := s.logLines("asab.web.al")
+	if len(lines) != len(before) {
+		t.Fatalf("%d access lines, want %d", len(lines), len(before))
+	}
+	for i, l := range lines {
+		if l.Time.Before(before[i]) || l.Time.After(after[i]) {
+			t.Errorf("line %d stamped %s, outside its request [%s, %s]", i, l.Time.Format(time.RFC3339Nano),
+				before[i].Format(time.RFC3339Nano), after[i].Format(time.RFC3339Nano))
+		}
+	}
+}
+
 func TestUntrustedForwardedForIgnoredAndAccessLogOff(t *testing.T) {
 	// The peer (127.0.0.1) is not in the trusted list: X-Forwarded-For is
 	// ignored, and with access_log off no access line is written.

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"os"
 	"testing"
+	"time"
 )
 
 // LogLine is one line of a JSON log file ([logging:file] format=json).
 type LogLine struct {
+	Time    time.Time      `json:"time"`
 	Level   string         `json:"level"`
 	Logger  string         `json:"logger"`
 	Message string         `json:"message"`
