@@ -162,3 +162,20 @@ func BenchmarkAccessLineFieldsFile(b *testing.B) {
 		L.LogFields(LevelNotice, "", &f)
 	}
 }
+
+// BenchmarkAccessLineFieldsDiscard: the access-log line through
+// LogFieldsAt to a console output that discards, the CPU cost of encoding
+// and rendering alone (no clock read, no system call).
+func BenchmarkAccessLineFieldsDiscard(b *testing.B) {
+	benchPipeline(b, newStreamOutput(io.Discard, formatText, "sd", false))
+	L := Get("asab.web.al")
+	var f Fields
+	at := time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		f.Reset()
+		f.Str("method", "GET").Str("path", "/hello").Int64("status", 200).
+			Int64("bytes", 6).Seconds("duration", 123456*time.Nanosecond).Str("ip", "127.0.0.1")
+		L.LogFieldsAt(at, LevelNotice, "", &f)
+	}
+}

@@ -196,17 +196,20 @@ func appendSD(dst []byte, id string, r *record) []byte {
 	}
 	dst = append(dst, '[')
 	dst = append(dst, id...)
-	for _, f := range r.fields {
+	src := r.src
+	for i := range r.fields {
+		f := &r.fields[i]
+		k, v := src[f.k0:f.k1], src[f.v0:f.v1]
 		dst = append(dst, ' ')
-		// Plain keys and string values, as the parser classed them, are
-		// copied as they are; the rest go the long way.
-		if k := r.key(f); f.kcl&(clEscape|clNotName) == 0 && len(k) > 0 && len(k) <= 32 {
+		// Plain keys and values, as the parser classed them, are copied
+		// as they are; the rest go the long way.
+		if f.kcl&(clEscape|clNotName) == 0 && len(k) > 0 && len(k) <= 32 {
 			dst = append(dst, k...)
 		} else {
 			dst = appendSDName(dst, k)
 		}
 		dst = append(dst, '=', '"')
-		if v := r.val(f); f.vcl&clSDValue == 0 {
+		if f.vcl&clSDValue == 0 {
 			dst = append(dst, v...)
 		} else {
 			dst = appendSDValue(dst, v, f.str)

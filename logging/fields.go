@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Fields is a reusable set of typed fields for Logger.LogFields, the fast
@@ -19,29 +20,25 @@ import (
 type Fields struct {
 	src    []byte
 	fields []field
-	keys   []string // as given, for a logger made by With
-	// known remembers, per position, the last key added there and its
-	// encoding: a component that logs lines of one shape adds the same
-	// keys in the same order, and then encodes each key only once.
-	known []knownKey
+	// keys holds, per position, the last key added there, as given (for a
+	// logger made by With) and encoded: a component that logs lines of one
+	// shape adds the same keys in the same order, and then encodes each
+	// key only once.
+	keys []fieldKey
 }
 
-// knownKey is a key with its quoted, escaped form and the classes of its
-// content.
-type knownKey struct {
-	key    string
-	quoted []byte
-	cl     uint8
+// fieldKey is a key as given, and quoted, escaped and followed by the
+// colon as it goes into src, with the classes of its content.
+type fieldKey struct {
+	key     string
+	encoded []byte
+	cl      uint8
 }
 
-// maxKnownKeys bounds Fields.known.
-const maxKnownKeys = 16
-
-// Reset empties f, keeping its memory.
+// Reset empties f, keeping its memory (and the keys it has encoded).
 func (f *Fields) Reset() {
 	f.src = f.src[:0]
 	f.fields = f.fields[:0]
-	f.keys = f.keys[:0]
 }
 
 // Str adds a string field, as zerolog's Event.Str.
@@ -111,11 +108,14 @@ func (f *Fields) Seconds(key string, d time.Duration) *Fields {
 	vs := len(f.src)
 	var digits [11]byte // "0." and nine digits
 	digits[0], digits[1] = '0', '.'
-	n := int64(d)
-	for i := 10; i >= 2; i-- {
-		digits[i] = byte('0' + n%10)
-		n /= 10
+	n := uint32(d) // below 1e9
+	for i := 9; i >= 3; i -= 2 {
+		q := n / 100
+		r := 2 * (n - q*100)
+		digits[i], digits[i+1] = digitPairs[r], digitPairs[r+1]
+		n = q
 	}
+	digits[2] = byte('0' + n)
 	end := len(digits)
 	for digits[end-1] == '0' {
 		end--
@@ -126,32 +126,32 @@ func (f *Fields) Seconds(key string, d time.Duration) *Fields {
 	return f
 }
 
+// digitPairs holds "00" to "99", for writing two digits at a time.
+const digitPairs = "00010203040506070809" + "10111213141516171819" + "20212223242526272829" +
+	"30313233343536373839" + "40414243444546474849" + "50515253545556575859" +
+	"60616263646566676869" + "70717273747576777879" + "80818283848586878889" + "90919293949596979899"
+
 // key appends the quoted, escaped key and a colon, and returns where the
 // key's content starts and ends and its byte classes.
 func (f *Fields) key(key string) (int, int, uint8) {
-	i := len(f.keys)
-	f.keys = append(f.keys, key)
-	s := len(f.src)
-	if i < len(f.known) && f.known[i].key == key {
-		k := &f.known[i]
-		f.src = append(f.src, k.quoted...)
-		f.src = append(f.src, ':')
-		return s + 1, len(f.src) - 2, k.cl
+	i, s := len(f.fields), len(f.src)
+	if i < len(f.keys) {
+		k := &f.keys[i]
+		// A key from the same call site is the same string: compare the
+		// pointers before the bytes.
+		if len(k.key) == len(key) && (unsafe.StringData(k.key) == unsafe.StringData(key) || k.key == key) {
+			f.src = append(f.src, k.encoded...)
+			return s + 1, len(f.src) - 2, k.cl
+		}
+	} else {
+		f.keys = append(f.keys, fieldKey{})
 	}
 	var cl uint8
 	f.src, cl = f.appendString(f.src, key)
-	e := len(f.src) - 1
-	if i < maxKnownKeys {
-		if i == len(f.known) {
-			f.known = append(f.known, knownKey{})
-		}
-		if i < len(f.known) {
-			k := &f.known[i]
-			k.key, k.quoted, k.cl = key, append(k.quoted[:0], f.src[s:]...), cl
-		}
-	}
 	f.src = append(f.src, ':')
-	return s + 1, e, cl
+	k := &f.keys[i]
+	k.key, k.encoded, k.cl = key, append(k.encoded[:0], f.src[s:]...), cl
+	return s + 1, len(f.src) - 2, cl
 }
 
 // appendString appends s quoted and escaped as zerolog does, and returns
@@ -259,7 +259,7 @@ func (l *Logger) LogFieldsAt(t time.Time, lv Level, msg string, f *Fields) {
 func (l *Logger) logFieldsEvent(lv Level, msg string, f *Fields) {
 	ev := l.zl[lv].Log()
 	for i, fd := range f.fields {
-		ev = ev.RawJSON(f.keys[i], rawValue(f.src, fd))
+		ev = ev.RawJSON(f.keys[i].key, rawValue(f.src, fd))
 	}
 	ev.Msg(msg)
 }
