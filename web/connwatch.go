@@ -168,6 +168,12 @@ type watchedConn struct {
 	w     *connWatch
 	state atomic.Uint32
 	since atomic.Int64 // the watch's tick when state last changed
+
+	// dmu guards which deadlines are set, so that clearing one that is
+	// not set, which net/http does two or three times per request, skips
+	// the runtime's timer code.
+	dmu             sync.Mutex
+	readDL, writeDL bool
 }
 
 func (c *watchedConn) set(s uint32) {
@@ -184,6 +190,38 @@ func (c *watchedConn) Read(p []byte) (int, error) {
 		c.state.CompareAndSwap(connIdle, connReading)
 	}
 	return n, err
+}
+
+// SetDeadline implements net.Conn.
+func (c *watchedConn) SetDeadline(t time.Time) error {
+	c.dmu.Lock()
+	defer c.dmu.Unlock()
+	c.readDL, c.writeDL = !t.IsZero(), !t.IsZero()
+	return c.Conn.SetDeadline(t)
+}
+
+// SetReadDeadline implements net.Conn; clearing a deadline that is not
+// set does nothing.
+func (c *watchedConn) SetReadDeadline(t time.Time) error {
+	c.dmu.Lock()
+	defer c.dmu.Unlock()
+	if t.IsZero() && !c.readDL {
+		return nil
+	}
+	c.readDL = !t.IsZero()
+	return c.Conn.SetReadDeadline(t)
+}
+
+// SetWriteDeadline implements net.Conn; clearing a deadline that is not
+// set does nothing.
+func (c *watchedConn) SetWriteDeadline(t time.Time) error {
+	c.dmu.Lock()
+	defer c.dmu.Unlock()
+	if t.IsZero() && !c.writeDL {
+		return nil
+	}
+	c.writeDL = !t.IsZero()
+	return c.Conn.SetWriteDeadline(t)
 }
 
 // CloseWrite shuts down the writing side when the connection can.
@@ -204,5 +242,6 @@ func (c *watchedConn) ReadFrom(r io.Reader) (int64, error) {
 
 // NetConn returns the connection the listener accepted (a *net.TCPConn or
 // *net.UnixConn), for code that needs its concrete type, e.g. after
-// hijacking.
+// hijacking. Set deadlines on the watched connection, not on this one:
+// the watched connection keeps track of the deadlines set through it.
 func (c *watchedConn) NetConn() net.Conn { return c.Conn }
