@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# bench/webinstr.sh: user-space instructions per request of bare echo
+# (bench/webbare) and of examples/webserver (access log to a file), counted
+# by valgrind's callgrind while bench/webload sends the same requests to
+# each. Unlike requests/s on a shared 2-core machine, the counts repeat to
+# within about 1% from run to run, so they show what a change to the
+# request path costs or saves. Kernel time (system calls, TCP) is not
+# counted: it is about the same for both.
+#
+#   bench/webinstr.sh                    # 8000 requests over 8 connections
+#   N=20000 bench/webinstr.sh
+#   EXTRA='servertokens=none' bench/webinstr.sh   # more [web] lines
+#
+# Prints instructions per request for both, the difference and the ratio.
+set -euo pipefail
+
+N=${N:-8000}
+CONNS=${CONNS:-8}
+PORT_BARE=${PORT_BARE:-18091}
+PORT_ASAB=${PORT_ASAB:-18092}
+ACCESS_LOG=${ACCESS_LOG:-true}
+EXTRA=${EXTRA:-}
+
+cd "$(dirname "$0")/.."
+if ! command -v valgrind >/dev/null 2>&1; then
+	echo "valgrind not found; installing it from Debian packages" >&2
+	apt-get update -qq >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null
+fi
+
+work=$(mktemp -d)
+pid=""
+cleanup() {
+	if [ -n "$pid" ]; then kill -9 "$pid" 2>/dev/null || true; fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+go build -o "$work/webbare" ./bench/webbare
+go build -o "$work/webserver" ./examples/webserver
+go build -o "$work/webload" ./bench/webload
+{
+	printf '[web]\nlisten=127.0.0.1 %s\naccess_log=%s\n' "$PORT_ASAB" "$ACCESS_LOG"
+	if [ -n "$EXTRA" ]; then printf '%s\n' "$EXTRA"; fi
+	printf '[logging:console]\nenabled=false\n[logging:file]\npath=%s/access.log\n' "$work"
+} >"$work/webserver.conf"
+
+# count NAME PORT CMD...: runs the server under callgrind, warms it up,
+# counts N requests and prints instructions per request. It runs in a
+# command substitution, so it stops its server itself.
+count() {
+	local name=$1 port=$2
+	shift 2
+	# Go's asynchronous preemption signals upset callgrind; the count does
+	# not depend on them.
+	GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file="$work/$name.out" "$@" >/dev/null 2>"$work/$name.err" &
+	pid=$!
+	for _ in $(seq 1 300); do
+		if curl -fsS -o /dev/null "http://127.0.0.1:$port/hello" 2>/dev/null; then break; fi
+		sleep 0.2
+	done
+	"$work/webload" -url "http://127.0.0.1:$port/hello" -n 400 -c "$CONNS"
+	callgrind_control -z "$pid" >/dev/null
+	"$work/webload" -url "http://127.0.0.1:$port/hello" -n "$N" -c "$CONNS"
+	sleep 0.5 # let the access-log writer finish its batch
+	callgrind_control -d "$pid" >/dev/null
+	sleep 0.5
+	kill -9 "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	pid=""
+	local f
+	f=$(ls -t "$work/$name.out"* | head -1)
+	callgrind_annotate "$f" 2>/dev/null | awk -v n="$N" '/PROGRAM TOTALS/ && !done {gsub(",", "", $1); printf "%.0f\n", $1 / n; done = 1}'
+}
+
+bare=$(count bare "$PORT_BARE" "$work/webbare" -listen "127.0.0.1:$PORT_BARE")
+asab=$(count asab "$PORT_ASAB" "$work/webserver" -c "$work/webserver.conf")
+echo "instructions per request ($N requests over $CONNS connections): bare echo $bare, asab web $asab (access_log=$ACCESS_LOG${EXTRA:+, $EXTRA})"
+awk -v a="$asab" -v b="$bare" 'BEGIN {printf "difference %d, ratio (asab/bare) %.3f\n", a - b, a / b}'
