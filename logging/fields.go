@@ -126,11 +126,6 @@ func (f *Fields) Seconds(key string, d time.Duration) *Fields {
 	return f
 }
 
-// digitPairs holds "00" to "99", for writing two digits at a time.
-const digitPairs = "00010203040506070809" + "10111213141516171819" + "20212223242526272829" +
-	"30313233343536373839" + "40414243444546474849" + "50515253545556575859" +
-	"60616263646566676869" + "70717273747576777879" + "80818283848586878889" + "90919293949596979899"
-
 // key appends the quoted, escaped key and a colon, and returns where the
 // key's content starts and ends and its byte classes.
 func (f *Fields) key(key string) (int, int, uint8) {

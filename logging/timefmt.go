@@ -7,6 +7,25 @@ import (
 
 const monthNames = "JanFebMarAprMayJunJulAugSepOctNovDec"
 
+// digitPairs holds "00" to "99", for writing two digits at a time.
+const digitPairs = "00010203040506070809" + "10111213141516171819" + "20212223242526272829" +
+	"30313233343536373839" + "40414243444546474849" + "50515253545556575859" +
+	"60616263646566676869" + "70717273747576777879" + "80818283848586878889" + "90919293949596979899"
+
+// appendMicros appends the microseconds of a second, ns/1000, as six
+// digits, two at a time.
+func appendMicros(dst []byte, ns int) []byte {
+	var b [6]byte
+	us := uint32(ns) / 1000 // below 1e6
+	for i := 4; i >= 0; i -= 2 {
+		q := us / 100
+		r := 2 * (us - q*100)
+		b[i], b[i+1] = digitPairs[r], digitPairs[r+1]
+		us = q
+	}
+	return append(dst, b[:]...)
+}
+
 func appendInt(dst []byte, v, width int) []byte {
 	var b [20]byte
 	i := len(b)
@@ -42,7 +61,7 @@ func appendClock(dst []byte, h, mi, s, ns int) []byte {
 	dst = appendInt(dst, s, 2)
 	if ns >= 0 {
 		dst = append(dst, '.')
-		dst = appendInt(dst, ns/1000, 6)
+		dst = appendMicros(dst, ns)
 	}
 	return dst
 }
@@ -111,7 +130,7 @@ func (c *timeCache) appendTime(dst []byte, t time.Time, utc bool) []byte {
 		c.sec, c.loc = s, loc
 	}
 	dst = append(dst, c.text...)
-	dst = appendInt(dst, t.Nanosecond()/1000, 6)
+	dst = appendMicros(dst, t.Nanosecond())
 	if utc {
 		dst = append(dst, 'Z')
 	}
