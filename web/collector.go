@@ -1,8 +1,8 @@
 package web
 
 import (
-	"math"
 	"strconv"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -77,6 +77,6 @@ func (c *Container) collectMethod(ch chan<- prometheus.Metric, route, method str
 			cum[bounds[i]] = count
 		}
 	}
-	sum := math.Float64frombits(m.sumBits.Load())
+	sum := time.Duration(m.sumNanos.Load()).Seconds()
 	ch <- prometheus.MustNewConstHistogram(d.duration, count, sum, cum, method, route)
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"math"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -40,9 +39,9 @@ type routeStats struct {
 // methodStats are the counts of one method and route: per status, and the
 // latency histogram (non-cumulative buckets, the last one +Inf).
 type methodStats struct {
-	buckets []atomic.Uint64
-	sumBits atomic.Uint64                          // float64 seconds
-	classes [10]atomic.Pointer[[100]atomic.Uint64] // status/100 -> status%100
+	buckets  []atomic.Uint64
+	sumNanos atomic.Int64                           // total duration: one add per request, no compare-and-swap loop
+	classes  [10]atomic.Pointer[[100]atomic.Uint64] // status/100 -> status%100
 }
 
 func newStats() *stats {
@@ -83,12 +82,7 @@ func (s *stats) record(method, route string, status int, d time.Duration) {
 		i++
 	}
 	m.buckets[i].Add(1)
-	for {
-		old := m.sumBits.Load()
-		if m.sumBits.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+secs)) {
-			return
-		}
-	}
+	m.sumNanos.Add(int64(d))
 }
 
 // addRoute returns the routeStats of route, adding it to a new copy of the

@@ -32,6 +32,10 @@ func TestRecordBoundsLabels(t *testing.T) {
 	if got := (*s.routes.Load())[unmatchedRoute]; got == nil {
 		t.Fatal("an unmatched request was not counted under <unmatched>")
 	}
+	s.record("GET", "/hello", 200, 1500*time.Microsecond)
+	if got := r.methods[0].Load().sumNanos.Load(); got != int64(2500*time.Microsecond) {
+		t.Fatalf("GET /hello duration sum = %v, want 2.5ms", time.Duration(got))
+	}
 	if n := len(*s.routes.Load()); n != 2 {
 		t.Fatalf("routes = %d, want 2", n)
 	}
