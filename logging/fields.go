@@ -126,10 +126,15 @@ func (f *Fields) Seconds(key string, d time.Duration) *Fields {
 	return f
 }
 
-// key appends the quoted, escaped key and a colon, and returns where the
-// key's content starts and ends and its byte classes.
+// key appends a comma after a previous field, the quoted, escaped key and
+// a colon, and returns where the key's content starts and ends and its
+// byte classes.
 func (f *Fields) key(key string) (int, int, uint8) {
-	i, s := len(f.fields), len(f.src)
+	i := len(f.fields)
+	if i > 0 {
+		f.src = append(f.src, ',') // as in an object: the JSON line output copies the members whole
+	}
+	s := len(f.src)
 	if i < len(f.keys) {
 		k := &f.keys[i]
 		// A key from the same call site is the same string: compare the

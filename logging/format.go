@@ -56,10 +56,21 @@ func appendText(dst []byte, r *record, sdID string, colour bool, tc *timeCache) 
 // "fields" is left out when there are none; field values keep the JSON
 // type zerolog gave them.
 func appendJSONLine(dst []byte, r *record, tc *timeCache) []byte {
-	if r.undecoded {
-		var fields [16]field
-		d := r.decoded(fields[:0])
-		return appendJSONLine(dst, &d, tc)
+	msg, raw := r.msg, r.msgRaw
+	var members []byte // the fields as JSON members, copied in one piece
+	switch {
+	case r.undecoded:
+		m, mem, ok := flatEvent(r.src)
+		if !ok {
+			var fields [16]field
+			d := r.decoded(fields[:0])
+			return appendJSONLine(dst, &d, tc)
+		}
+		msg, members = m, mem
+	case len(r.fields) > 0:
+		if s, e, ok := r.fieldSpan(); ok {
+			members = r.src[s:e]
+		}
 	}
 	dst = append(dst, `{"time":"`...)
 	dst = tc.appendTime(dst, r.t, true)
@@ -68,19 +79,20 @@ func appendJSONLine(dst []byte, r *record, tc *timeCache) []byte {
 	dst = append(dst, `","logger":"`...)
 	dst = appendJSONName(dst, r.name)
 	dst = append(dst, `","message":"`...)
-	if r.msgRaw {
-		dst = appendJSONString(dst, r.msg)
+	if raw {
+		dst = appendJSONString(dst, msg)
 	} else {
-		dst = append(dst, r.msg...)
+		dst = append(dst, msg...)
 	}
 	dst = append(dst, '"')
-	if len(r.fields) > 0 {
+	switch {
+	case len(members) > 0:
 		dst = append(dst, `,"fields":{`...)
-		if s, e, ok := r.fieldSpan(); ok {
-			dst = append(dst, r.src[s:e]...)
-		} else {
-			dst = appendJSONFields(dst, r)
-		}
+		dst = append(dst, members...)
+		dst = append(dst, '}')
+	case !r.undecoded && len(r.fields) > 0:
+		dst = append(dst, `,"fields":{`...)
+		dst = appendJSONFields(dst, r)
 		dst = append(dst, '}')
 	}
 	return append(dst, '}', '\n')

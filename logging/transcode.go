@@ -145,3 +145,72 @@ func transcodeEvent(dst []byte, id string, spaced bool, src []byte) (out, msg []
 func isLineEnd(src []byte, i int) bool {
 	return i == len(src) || (i == len(src)-1 && src[i] == '\n')
 }
+
+// flatEvent splits the zerolog event src, when it is flat, into its
+// message (JSON-escaped; nil when there is none) and its other members as
+// they stand ("k":"v","n":5), for the JSON line output to copy whole. It
+// takes what transcodeEvent takes, and also keys and string values with
+// escapes, SD-unfriendly bytes or any length: strings, numbers, true,
+// false and null as values, nothing nested, "message" only as the last
+// member and with a string value. For anything else ok is false.
+func flatEvent(src []byte) (msg, members []byte, ok bool) {
+	if len(src) < 2 || src[0] != '{' {
+		return nil, nil, false
+	}
+	if src[1] == '}' {
+		return nil, nil, isLineEnd(src, 2)
+	}
+	i := 1
+	for {
+		if i >= len(src) || src[i] != '"' {
+			return nil, nil, false
+		}
+		ke, _ := scanString(src, i)
+		if ke < 0 || ke+2 >= len(src) || src[ke+1] != ':' {
+			return nil, nil, false
+		}
+		key, vs := src[i+1:ke], ke+2
+		var next int // the ',' or '}' after the value
+		if src[vs] == '"' {
+			ve, _ := scanString(src, vs)
+			if ve < 0 {
+				return nil, nil, false
+			}
+			next = ve + 1
+			if string(key) == zerolog.MessageFieldName {
+				if next < len(src) && src[next] == '}' && isLineEnd(src, next+1) {
+					if i == 1 {
+						return src[vs+1 : ve], nil, true
+					}
+					return src[vs+1 : ve], src[1 : i-1], true
+				}
+				return nil, nil, false // a "message" member not last: the long way
+			}
+		} else {
+			if c := src[vs]; c == '{' || c == '[' {
+				return nil, nil, false
+			}
+			next = vs
+			for next < len(src) && src[next] != ',' && src[next] != '}' {
+				if byteClass[src[next]] != 0 {
+					return nil, nil, false
+				}
+				next++
+			}
+			if next == vs {
+				return nil, nil, false
+			}
+		}
+		if next >= len(src) {
+			return nil, nil, false
+		}
+		switch src[next] {
+		case ',':
+			i = next + 1
+		case '}':
+			return nil, src[1:next], isLineEnd(src, next+1)
+		default:
+			return nil, nil, false
+		}
+	}
+}

@@ -149,3 +149,65 @@ func FuzzFieldSpan(f *testing.F) {
 		}
 	})
 }
+
+// jsonBothWays renders src as a JSON line from the undecoded event (the
+// flat fast path where it applies) and from the decoded record, and
+// reports whether the fast path took the event.
+func jsonBothWays(src []byte) (fast, long []byte, took bool) {
+	u := record{src: src, undecoded: true, name: "n", t: fixedClock()}
+	fast = appendJSONLine(nil, &u, nil)
+	_, _, took = flatEvent(src)
+	d := u.decoded(nil)
+	long = appendJSONLine(nil, &d, nil)
+	return fast, long, took
+}
+
+func TestFlatEventJSONLine(t *testing.T) {
+	const head = `{"time":"2026-11-23T00:01:12.593478Z","level":"DEBUG","logger":"n","message":"`
+	for _, tc := range []struct {
+		src, want string // want after head
+		fast      bool
+	}{
+		{`{"key":"value","n":5,"ok":true,"message":"Something odd"}` + "\n", `Something odd","fields":{"key":"value","n":5,"ok":true}}`, true},
+		{`{"message":"only"}` + "\n", `only"}`, true},
+		{`{"k e=":"a]\"b\\","message":"m\n"}`, `m\n","fields":{"k e=":"a]\"b\\"}}`, true},
+		{`{"k":"v"}`, `","fields":{"k":"v"}}`, true},
+		{`{}`, `"}`, true},
+		{`{"message":5,"k":null}`, `","fields":{"message":5,"k":null}}`, true},
+		{`{"o":{"a":1},"message":"m"}`, `m","fields":{"o":{"a":1}}}`, false},
+		{`{"message":"a","message":"b"}`, `b"}`, false},
+		{`{"message":"a","k":1}`, `a","fields":{"k":1}}`, false},
+		{`{ "k":1}`, `","fields":{"k":1}}`, false},
+		{`{"k":1} x`, `{\"k\":1} x"}`, false},
+		{`{"k":tr ue}`, `{\"k\":tr ue}"}`, false},
+	} {
+		fast, long, took := jsonBothWays([]byte(tc.src))
+		if want := head + tc.want + "\n"; string(long) != want {
+			t.Errorf("%s: long way %s, want %s", tc.src, long, want)
+		}
+		if !bytes.Equal(fast, long) {
+			t.Errorf("%s: fast path %s, long way %s", tc.src, fast, long)
+		}
+		if took != tc.fast {
+			t.Errorf("%s: fast path took it = %v, want %v", tc.src, took, tc.fast)
+		}
+	}
+}
+
+// FuzzFlatEvent: whatever the bytes, the JSON line from the flat fast
+// path is the one the long way writes.
+func FuzzFlatEvent(f *testing.F) {
+	for _, s := range []string{
+		`{"key":"value","n":5,"ok":true,"message":"Something odd"}` + "\n",
+		`{"k":"a\"b","message":"x"}`, `{"o":{"a":1},"message":"m"}`, `{}`, `{"message":"m","k":1}`,
+		`{"message":5}`, `{"":1}`, `{"k":1,}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		fast, long, _ := jsonBothWays(src)
+		if !bytes.Equal(fast, long) {
+			t.Fatalf("%q: fast path %s, long way %s", src, fast, long)
+		}
+	})
+}
