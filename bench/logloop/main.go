@@ -1,0 +1,55 @@
+// Command logloop writes N log lines of one kind to a console output that
+// discards them: the program bench/loginstr.sh counts instructions of.
+//
+//	go run ./bench/logloop -n 20000 -kind notice
+//
+// Kinds: notice (a NOTICE line with 3 fields through a Logger), access (the
+// web access line through Logger.LogFieldsAt), raw (plain zerolog writing
+// the NOTICE line's event with a time stamp to io.Discard).
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/asabgo/asab/logging"
+)
+
+func main() {
+	n := flag.Int("n", 1000, "lines to write")
+	kind := flag.String("kind", "notice", "notice, access or raw")
+	flag.Parse()
+	if _, err := logging.Setup(nil, logging.Options{Stderr: io.Discard}); err != nil {
+		fmt.Fprintln(os.Stderr, "logloop:", err)
+		os.Exit(1)
+	}
+	l := logging.Get("asab.web.al")
+	zl := zerolog.New(io.Discard).With().Timestamp().Logger()
+	at := time.Now()
+	var f logging.Fields
+	var line func()
+	switch *kind {
+	case "notice":
+		line = func() { l.Notice().Str("key", "value").Int("n", 5).Bool("ok", true).Msg("Something odd") }
+	case "access":
+		line = func() {
+			f.Reset()
+			f.Str("method", "GET").Str("path", "/hello").Int64("status", 200).
+				Int64("bytes", 6).Seconds("duration", 123456*time.Nanosecond).Str("ip", "127.0.0.1")
+			l.LogFieldsAt(at, logging.LevelNotice, "", &f)
+		}
+	case "raw":
+		line = func() { zl.Warn().Str("key", "value").Int("n", 5).Bool("ok", true).Msg("Something odd") }
+	default:
+		fmt.Fprintf(os.Stderr, "logloop: unknown -kind %q (want notice, access or raw)\n", *kind)
+		os.Exit(2)
+	}
+	for range *n {
+		line()
+	}
+}
