@@ -18,6 +18,7 @@ need() { # need COMMAND PACKAGE
 }
 need wrk wrk
 need curl curl
+need valgrind valgrind
 need rabbitmq-server rabbitmq-server
 if ! rabbitmqctl -q status >/dev/null 2>&1; then
 	rabbitmq-server -detached

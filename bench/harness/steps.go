@@ -173,6 +173,26 @@ func webStep(o *options) ([]row, error) {
 	return []row{{name: "web GET /hello (wrk -t2 -c64), access log on", unit: "req/s", framework: v[1], baseline: v[0], better: "higher", target: ">= 0.95", note: "median of alternating rounds"}}, nil
 }
 
+// webInstrStep: user-space instructions per request of the same two
+// servers under callgrind (bench/webinstr.sh), which repeat where
+// requests/s on a shared machine does not.
+func webInstrStep(o *options) ([]row, error) {
+	cmd := exec.Command("bash", "bench/webinstr.sh")
+	cmd.Dir = o.root
+	if o.quick {
+		cmd.Env = append(os.Environ(), "N=1000")
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("bench/webinstr.sh: %v\n%s", err, out)
+	}
+	v, err := medianLine(out, regexp.MustCompile(`bare echo (\d+), asab web (\d+)`))
+	if err != nil {
+		return nil, err
+	}
+	return []row{{name: "web GET /hello, access log on: user-space instructions per request", unit: "instr", framework: v[1], baseline: v[0], better: "lower", note: "callgrind, 8000 requests over 8 connections"}}, nil
+}
+
 // stopStep: SIGTERM to exit of an idle web app, examples/webserver against
 // bare echo with http.Server.Shutdown.
 func stopStep(o *options) ([]row, error) {
