@@ -48,15 +48,18 @@ type Application struct {
 	start  time.Time
 	phase  atomic.Int32
 
-	mu          sync.Mutex
-	exitCode    int
-	restart     bool
-	stopCount   int
-	tasks       map[string]int // running background tasks by name
-	tasksClosed bool
-	tasksWG     sync.WaitGroup
-	busy        string // what exit-time is waiting for right now
-	pipeline    *logging.Pipeline
+	mu        sync.Mutex
+	exitCode  int
+	restart   bool
+	stopCount int
+	// stopAnnounced is closed once the first Application.stop! has been
+	// delivered, so that exit-time publishes Application.exit! after it.
+	stopAnnounced chan struct{}
+	tasks         map[string]int // running background tasks by name
+	tasksClosed   bool
+	tasksWG       sync.WaitGroup
+	busy          string // what exit-time is waiting for right now
+	pipeline      *logging.Pipeline
 	// atRunEnd runs, last registered first, when Run is about to return or
 	// re-execute (the daemon's pidfile removal).
 	atRunEnd []func()
@@ -88,7 +91,7 @@ func New(opts ...Option) *Application { return newWithStderr(os.Stderr, opts...)
 
 // newWithStderr is New with start-up messages sent to stderr.
 func newWithStderr(stderr io.Writer, opts ...Option) *Application {
-	a := &Application{stderr: stderr, tasks: map[string]int{}}
+	a := &Application{stderr: stderr, tasks: map[string]int{}, stopAnnounced: make(chan struct{})}
 	for _, o := range opts {
 		o(&a.settings)
 	}

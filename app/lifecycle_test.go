@@ -41,6 +41,18 @@ func TestPhaseOrderWithTwoModulesAndThreeServices(t *testing.T) {
 	}
 }
 
+// TestStopIsDeliveredBeforeExit: the goroutine that stops the application
+// delivers Application.stop! while exit-time begins in another; exit! waits
+// for it, however long its subscribers take (within the deadline).
+func TestStopIsDeliveredBeforeExit(t *testing.T) {
+	c := startChild(t, "slow-stop")
+	lines, code := c.wait(30 * time.Second)
+	stopAt, handledAt, exitAt := index(lines, "Application.stop! 1"), index(lines, "stop! handled"), index(lines, "Application.exit!")
+	if code != 0 || stopAt < 0 || handledAt < stopAt || exitAt < handledAt {
+		t.Fatalf("exit %d, want stop!, its slow subscriber, then exit!; lines:\n%s", code, joinLines(lines))
+	}
+}
+
 func TestMainErrorExitsOneAndStillFinalizes(t *testing.T) {
 	c := startChild(t, "main-error")
 	lines, code := c.wait(30 * time.Second)
@@ -167,6 +179,16 @@ func median(xs []int64) int64 {
 		}
 	}
 	return s[len(s)/2]
+}
+
+// index returns the position of want in lines, or -1.
+func index(lines []string, want string) int {
+	for i, l := range lines {
+		if l == want {
+			return i
+		}
+	}
+	return -1
 }
 
 func contains(lines []string, want string) bool {

@@ -134,7 +134,7 @@ func (a *Application) initialize() (parts []part, userInitialized bool) {
 	fail := func(what string, err error) ([]part, bool) {
 		a.log.Error().Err(err).Msg(what + " failed to initialize; aborting start-up")
 		a.SetExitCode(1, false)
-		a.countStop(-1)
+		a.countStop(-1, false)
 		return parts, userInitialized
 	}
 	if a.settings.initialize != nil {
@@ -241,6 +241,18 @@ func (a *Application) exitTime(s runSettings, parts []part, userInitialized bool
 	ctx, cancel := context.WithTimeout(context.Background(), s.shutdown)
 	defer cancel()
 
+	// The stop request that ended run-time is announced from the goroutine
+	// that made it (Main, a task, the signal handler); its stop! goes out
+	// before exit!, unless a subscriber holds it past the deadline.
+	a.mu.Lock()
+	stopped := a.stopCount > 0
+	a.mu.Unlock()
+	if stopped {
+		select {
+		case <-a.stopAnnounced:
+		case <-ctx.Done():
+		}
+	}
 	a.ps.Publish(pubsub.Exit)
 	if userInitialized && a.settings.finalize != nil {
 		a.step(ctx, "the application's Finalize", func(ctx context.Context) error { return a.settings.finalize(ctx, a) })

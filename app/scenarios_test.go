@@ -16,6 +16,7 @@ import (
 // events the test checks, one per line, on stdout.
 var scenarios = map[string]func() int{
 	"phases":           phasesScenario,
+	"slow-stop":        slowStopScenario,
 	"main-error":       mainErrorScenario,
 	"init-error":       initErrorScenario,
 	"hanging-finalize": hangingFinalizeScenario,
@@ -96,6 +97,22 @@ func phasesScenario() int {
 	}))
 	_ = a.AddModule(recorderModule("A", &recorder{kind: "service", name: "s1", deps: []string{"s3"}}, &recorder{kind: "service", name: "s2"}))
 	_ = a.AddModule(recorderModule("B", &recorder{kind: "service", name: "s3"}))
+	return a.Run()
+}
+
+// slowStopScenario: Main stops the application and a stop! subscriber
+// takes its time; exit! must still come after it.
+func slowStopScenario() int {
+	a := lifecycleApp(WithMain(func(ctx context.Context, a *Application) error {
+		say("main")
+		a.Stop()
+		return nil
+	}))
+	a.PubSub().Subscribe(pubsub.Stop, func(pubsub.Message) error {
+		time.Sleep(300 * time.Millisecond)
+		say("stop! handled")
+		return nil
+	})
 	return a.Run()
 }
 

@@ -26,15 +26,17 @@ func (a *Application) Stop() { a.requestStop(-1) }
 func (a *Application) StopWithCode(code int) { a.requestStop(code) }
 
 func (a *Application) requestStop(code int) {
-	n := a.countStop(code)
+	n := a.countStop(code, true)
 	if n >= 3 {
 		a.emergencyExit()
 	}
 	a.announceStop(n)
 }
 
-// countStop records a stop request and, at the first, ends run-time.
-func (a *Application) countStop(code int) int {
+// countStop records a stop request and, at the first, ends run-time. The
+// caller says whether it will announce the request (announceStop); a first
+// request that is not announced lets exit-time go on at once.
+func (a *Application) countStop(code int, announced bool) int {
 	a.mu.Lock()
 	if code >= 0 && !a.restart && code > a.exitCode {
 		a.exitCode = code
@@ -43,6 +45,9 @@ func (a *Application) countStop(code int) int {
 	n := a.stopCount
 	a.mu.Unlock()
 	if n == 1 {
+		if !announced {
+			close(a.stopAnnounced)
+		}
 		a.phase.CompareAndSwap(int32(PhaseRunning), int32(PhaseStopping))
 		a.cancel()
 	}
@@ -56,6 +61,9 @@ func (a *Application) announceStop(n int) {
 		a.log.Warning().Str("still_running", a.stillRunning()).Msg("Stop requested again; waiting for what is still running (a third request exits at once)")
 	}
 	a.ps.Publish(pubsub.Stop, n)
+	if n == 1 {
+		close(a.stopAnnounced)
+	}
 }
 
 // stillRunning names the background tasks and the exit-time step in progress.
@@ -136,7 +144,7 @@ func (a *Application) handleSignals(done <-chan struct{}) func() {
 				a.log.Notice().Str("signal", sig.String()).Msg("Signal received, stopping")
 				// The count and the emergency exit happen here, so a
 				// subscriber that hangs in stop! cannot swallow later signals.
-				n := a.countStop(-1)
+				n := a.countStop(-1, true)
 				if n >= 3 {
 					a.emergencyExit()
 				}
