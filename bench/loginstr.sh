@@ -9,11 +9,8 @@
 set -euo pipefail
 N=${N:-20000}
 cd "$(dirname "$0")/.."
-if ! command -v valgrind >/dev/null 2>&1; then
-	echo "valgrind not found; installing it from Debian packages" >&2
-	apt-get update -qq >/dev/null
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null
-fi
+. bench/lib.sh
+need valgrind valgrind
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 go build -o "$work/logloop" ./bench/logloop

@@ -9,13 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_updated=0
-need() { # need COMMAND PACKAGE
-	if ! command -v "$1" >/dev/null 2>&1; then
-		if [ "$apt_updated" = 0 ]; then apt-get update -qq; apt_updated=1; fi
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-	fi
-}
+. bench/lib.sh
 need wrk wrk
 need curl curl
 need valgrind valgrind

@@ -21,11 +21,9 @@ PORT_ASAB=${PORT_ASAB:-18082}
 ACCESS_LOG=${ACCESS_LOG:-true} # false: measure the chain without the access log
 
 cd "$(dirname "$0")/.."
-if ! command -v wrk >/dev/null 2>&1; then
-	echo "wrk not found; installing it from Debian packages" >&2
-	apt-get update -qq >/dev/null
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-fi
+. bench/lib.sh
+need wrk wrk
+need curl curl
 
 work=$(mktemp -d)
 pid=""

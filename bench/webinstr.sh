@@ -22,11 +22,9 @@ ACCESS_LOG=${ACCESS_LOG:-true}
 EXTRA=${EXTRA:-}
 
 cd "$(dirname "$0")/.."
-if ! command -v valgrind >/dev/null 2>&1; then
-	echo "valgrind not found; installing it from Debian packages" >&2
-	apt-get update -qq >/dev/null
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null
-fi
+. bench/lib.sh
+need valgrind valgrind
+need curl curl
 
 work=$(mktemp -d)
 pid=""

@@ -97,6 +97,8 @@ func transcodeEvent(dst []byte, id string, spaced bool, src []byte) (out, msg []
 				return dst, nil, false
 			}
 		} else {
+			// scalarEnd's loop, written out: this is the console's hot path,
+			// and the call inlined here costs about 2% of a line.
 			if c := src[vs]; c == '{' || c == '[' {
 				return dst, nil, false
 			}
@@ -138,6 +140,27 @@ func transcodeEvent(dst []byte, id string, spaced bool, src []byte) (out, msg []
 			return dst, nil, false
 		}
 	}
+}
+
+// scalarEnd returns the index just past the plain scalar (a number, true,
+// false or null as zerolog writes them) starting at src[i], which is
+// followed by ',' or '}'; or -1 when there is none there: an object or
+// array, white space, a quote, a bracket, a backslash.
+func scalarEnd(src []byte, i int) int {
+	j := i
+	for ; j < len(src); j++ {
+		c := src[j]
+		if c == ',' || c == '}' {
+			break
+		}
+		if byteClass[c] != 0 || c == '{' || c == '[' {
+			return -1
+		}
+	}
+	if j == i || j == len(src) {
+		return -1
+	}
+	return j
 }
 
 // isLineEnd reports whether src[i:] is nothing or a single newline, what
@@ -186,20 +209,8 @@ func flatEvent(src []byte) (msg, members []byte, ok bool) {
 				}
 				return nil, nil, false // a "message" member not last: the long way
 			}
-		} else {
-			if c := src[vs]; c == '{' || c == '[' {
-				return nil, nil, false
-			}
-			next = vs
-			for next < len(src) && src[next] != ',' && src[next] != '}' {
-				if byteClass[src[next]] != 0 {
-					return nil, nil, false
-				}
-				next++
-			}
-			if next == vs {
-				return nil, nil, false
-			}
+		} else if next = scalarEnd(src, vs); next < 0 {
+			return nil, nil, false
 		}
 		if next >= len(src) {
 			return nil, nil, false

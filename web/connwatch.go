@@ -203,25 +203,25 @@ func (c *watchedConn) SetDeadline(t time.Time) error {
 // SetReadDeadline implements net.Conn; clearing a deadline that is not
 // set does nothing.
 func (c *watchedConn) SetReadDeadline(t time.Time) error {
-	c.dmu.Lock()
-	defer c.dmu.Unlock()
-	if t.IsZero() && !c.readDL {
-		return nil
-	}
-	c.readDL = !t.IsZero()
-	return c.Conn.SetReadDeadline(t)
+	return c.setOne(&c.readDL, t, c.Conn.SetReadDeadline)
 }
 
 // SetWriteDeadline implements net.Conn; clearing a deadline that is not
 // set does nothing.
 func (c *watchedConn) SetWriteDeadline(t time.Time) error {
+	return c.setOne(&c.writeDL, t, c.Conn.SetWriteDeadline)
+}
+
+// setOne sets one of the deadlines with set, unless t clears a deadline
+// that is not set.
+func (c *watchedConn) setOne(isSet *bool, t time.Time, set func(time.Time) error) error {
 	c.dmu.Lock()
 	defer c.dmu.Unlock()
-	if t.IsZero() && !c.writeDL {
+	if t.IsZero() && !*isSet {
 		return nil
 	}
-	c.writeDL = !t.IsZero()
-	return c.Conn.SetWriteDeadline(t)
+	*isSet = !t.IsZero()
+	return set(t)
 }
 
 // CloseWrite shuts down the writing side when the connection can.
