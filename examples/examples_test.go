@@ -282,3 +282,98 @@ func TestMom(t *testing.T) {
 		t.Fatalf("AMQP server exit: %v; stderr:\n%s", err, serverErr.String())
 	}
 }
+
+// TestWebserverLogFileRotation runs the main example with -l FILE and
+// sends SIGHUP twice: the lines logged before the first signal end up in
+// FILE.2, those between the signals in FILE.1, the rest in FILE; a
+// per-logger level ([logging] levels) keeps the application's NOTICE lines
+// out of every file while the web container's stay.
+func TestWebserverLogFileRotation(t *testing.T) {
+	bin := build(t, "webserver")
+	port := freePort(t)
+	dir := t.TempDir()
+	logFile := filepath.Join(dir, "webserver.log")
+	conf := filepath.Join(dir, "webserver.conf")
+	text := fmt.Sprintf("[web]\nlisten=127.0.0.1 %d\n[logging]\nlevels=asab.application WARNING\n"+
+		"[logging:console]\nenabled=false\n[logging:file]\nflush_interval=0\nbackup_count=3\n", port)
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-c", conf, "-l", logFile)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill() }()
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	// get requests path and waits until its access line is in the log file.
+	get := func(path string) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			if resp, err := http.Get(base + path); err == nil {
+				resp.Body.Close()
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("GET %s: no answer; stderr:\n%s", path, errb.String())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		for !strings.Contains(readFile(t, logFile), `path="`+path+`"`) {
+			if time.Now().After(deadline) {
+				t.Fatalf("no access line for %s in %s:\n%s", path, logFile, readFile(t, logFile))
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	// hup sends SIGHUP and waits until the file has been rotated to .1.
+	hup := func(rotated string) {
+		t.Helper()
+		if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(20 * time.Second); !strings.Contains(readFile(t, logFile+".1"), rotated); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("SIGHUP did not rotate %s to .1", logFile)
+			}
+		}
+	}
+	get("/first")
+	hup("/first")
+	get("/second")
+	hup("/second")
+	get("/third")
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v; stderr:\n%s", err, errb.String())
+	}
+	files := map[string]string{"/first": logFile + ".2", "/second": logFile + ".1", "/third": logFile}
+	for _, file := range files {
+		content := readFile(t, file)
+		for other, otherFile := range files {
+			if has := strings.Contains(content, `path="`+other+`"`); has != (otherFile == file) {
+				t.Errorf("%s has the access line of %s: %v, want %v:\n%s", file, other, has, otherFile == file, content)
+			}
+		}
+		if strings.Contains(content, "NOTICE asab.application") {
+			t.Errorf("%s has NOTICE lines of asab.application, set to WARNING:\n%s", file, content)
+		}
+	}
+	if first := readFile(t, logFile+".2"); !strings.Contains(first, "NOTICE asab.web ") {
+		t.Errorf("the first file lacks the web container's NOTICE lines:\n%s", first)
+	}
+}
+
+// readFile returns the file's text, or "" when it does not exist yet.
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	return string(b)
+}
