@@ -47,3 +47,18 @@ func TestRecordBoundsLabels(t *testing.T) {
 		t.Fatalf("status 405 count = %d, want 1", got)
 	}
 }
+
+// BenchmarkRecordParallel: the same from every core at once, where the
+// shared counters' cache lines move between cores.
+func BenchmarkRecordParallel(b *testing.B) {
+	s := newStats()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			start := s.now()
+			s.inFlight.Add(1)
+			s.record("GET", "/hello", 200, s.now()-start)
+			s.inFlight.Add(-1)
+		}
+	})
+}
