@@ -7,7 +7,9 @@
 #   ROUNDS=5 DURATION=5s bench/web.sh
 #
 # Prints each round, the median requests/s of both, their ratio
-# (framework / bare; the target is 0.95 or more) and the load average.
+# (framework / bare; the target is 0.95 or more), the median of the
+# rounds' own ratios (steadier when the machine's speed drifts) and the
+# load average.
 # Exits non-zero only when something fails to build or run, never on a
 # missed target.
 set -euo pipefail
@@ -84,16 +86,26 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 echo "wrk -t$THREADS -c$CONNS -d$DURATION, $ROUNDS rounds; $(nproc) CPUs; asab access_log=$ACCESS_LOG"
 : >"$work/bare.txt"
 : >"$work/asab.txt"
+: >"$work/ratios.txt"
 for r in $(seq 1 "$ROUNDS"); do
-	bare=$(run_one bare "$PORT_BARE" "$work/webbare" -listen "127.0.0.1:$PORT_BARE")
-	asab=$(run_one asab "$PORT_ASAB" "$work/webserver" -c "$work/webserver.conf")
+	# Which server goes first alternates, so a machine that slows down or
+	# speeds up during a round does not favour one of them.
+	if [ $((r % 2)) = 1 ]; then
+		bare=$(run_one bare "$PORT_BARE" "$work/webbare" -listen "127.0.0.1:$PORT_BARE")
+		asab=$(run_one asab "$PORT_ASAB" "$work/webserver" -c "$work/webserver.conf")
+	else
+		asab=$(run_one asab "$PORT_ASAB" "$work/webserver" -c "$work/webserver.conf")
+		bare=$(run_one bare "$PORT_BARE" "$work/webbare" -listen "127.0.0.1:$PORT_BARE")
+	fi
 	echo "$bare" >>"$work/bare.txt"
 	echo "$asab" >>"$work/asab.txt"
-	printf 'round %d: bare echo %10.0f req/s   asab web %10.0f req/s   load %s\n' "$r" "$bare" "$asab" "$(cut -d' ' -f1-3 /proc/loadavg)"
+	awk -v a="$asab" -v b="$bare" 'BEGIN {printf "%.4f\n", a / b}' >>"$work/ratios.txt"
+	printf 'round %d: bare echo %10.0f req/s   asab web %10.0f req/s   ratio %s   load %s\n' "$r" "$bare" "$asab" "$(tail -1 "$work/ratios.txt")" "$(cut -d' ' -f1-3 /proc/loadavg)"
 done
 lines=$(grep -c 'asab.web.al' "$work/access.log" || true)
 bare=$(median <"$work/bare.txt")
 asab=$(median <"$work/asab.txt")
 ratio=$(awk -v a="$asab" -v b="$bare" 'BEGIN {printf "%.3f", a / b}')
 printf 'median: bare echo %.0f req/s, asab web %.0f req/s, ratio %s (target 0.95), access-log lines %d\n' "$bare" "$asab" "$ratio" "$lines"
+printf 'paired: median of the rounds'"'"' ratios %.3f (each round runs both servers back to back)\n' "$(median <"$work/ratios.txt")"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
