@@ -77,13 +77,21 @@ func TestLogFieldsGolden(t *testing.T) {
 	}
 }
 
-// TestLogFieldsFiltered: a line below the threshold is not written, and a
-// Fields can be reused after Reset.
-func TestLogFieldsFiltered(t *testing.T) {
+// captureText makes a NOTICE pipeline with the fixed clock current for the
+// test, capturing console text lines.
+func captureText(t *testing.T) *captureOutput {
+	t.Helper()
 	out := &captureOutput{format: func(d []byte, r *record) []byte { return appendText(d, r, "sd", false, nil) }}
 	p := newPipeline(LevelNotice, nil, fixedClock)
 	p.outputs = []output{out}
 	use(t, p)
+	return out
+}
+
+// TestLogFieldsFiltered: a line below the threshold is not written, and a
+// Fields can be reused after Reset.
+func TestLogFieldsFiltered(t *testing.T) {
+	out := captureText(t)
 	var f Fields
 	f.Str("a", "1")
 	Get("x").LogFields(LevelInfo, "", &f)
@@ -104,10 +112,7 @@ func TestLogFieldsFiltered(t *testing.T) {
 // TestLogFieldsAt: the line carries the time given, or the clock's for
 // the zero time.
 func TestLogFieldsAt(t *testing.T) {
-	out := &captureOutput{format: func(d []byte, r *record) []byte { return appendText(d, r, "sd", false, nil) }}
-	p := newPipeline(LevelNotice, nil, fixedClock)
-	p.outputs = []output{out}
-	use(t, p)
+	out := captureText(t)
 	var f Fields
 	f.Str("a", "1")
 	at := time.Date(2027, time.March, 4, 5, 6, 7, 891011000, fixedClock().Location())
