@@ -42,5 +42,11 @@
 // 200 while the application runs and 503 otherwise. CORS answers follow
 // the cors key when it is set. Sessions are in package web/session.
 //
+// Slow clients: read_header_timeout and idle_timeout are enforced by one
+// goroutine per container that looks over its connections every tick and
+// closes those past their limit, instead of net/http's read deadlines set
+// and cleared on every request; read_timeout is a read deadline set for
+// requests that have a body.
+//
 // See docs/web.md for every configuration key and its default.
 package web
