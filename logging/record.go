@@ -39,8 +39,6 @@ var byteClass = func() (t [256]uint8) {
 		if !sdNameByte(byte(c)) {
 			t[c] |= clNotName
 		}
-	}
-	for c := range t {
 		if c < 0x20 || c >= 0x7f {
 			t[c] |= clJSON
 		}

@@ -28,7 +28,8 @@ import (
 //
 // A limit is enforced to within two ticks, a tick being a tenth of the
 // shorter limit (at least 5 ms, at most 1 s): a connection is never closed
-// before its limit and at most 20% after it.
+// before its limit and less than two ticks after it, which is at most 20%
+// of a limit of 50 ms or more.
 type connWatch struct {
 	header, idle time.Duration
 	tick         time.Duration
