@@ -170,11 +170,10 @@ type watchedConn struct {
 	state atomic.Uint32
 	since atomic.Int64 // the watch's tick when state last changed
 
-	// dmu guards which deadlines are set, so that clearing one that is
-	// not set, which net/http does two or three times per request, skips
-	// the runtime's timer code.
-	dmu             sync.Mutex
-	readDL, writeDL bool
+	// readDL and writeDL say whether a deadline may be set, so that
+	// clearing one that is not set, which net/http does two or three times
+	// per request, skips the runtime's timer code (see setOne).
+	readDL, writeDL atomic.Bool
 }
 
 func (c *watchedConn) set(s uint32) {
@@ -193,36 +192,55 @@ func (c *watchedConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// SetDeadline implements net.Conn.
+// SetDeadline implements net.Conn; clearing deadlines that are not set
+// does nothing.
 func (c *watchedConn) SetDeadline(t time.Time) error {
-	c.dmu.Lock()
-	defer c.dmu.Unlock()
-	c.readDL, c.writeDL = !t.IsZero(), !t.IsZero()
-	return c.Conn.SetDeadline(t)
+	if t.IsZero() {
+		if !c.readDL.Load() && !c.writeDL.Load() {
+			return nil
+		}
+		c.readDL.Store(false)
+		c.writeDL.Store(false)
+		return c.Conn.SetDeadline(t)
+	}
+	c.readDL.Store(true)
+	c.writeDL.Store(true)
+	err := c.Conn.SetDeadline(t)
+	c.readDL.Store(true) // see setOne
+	c.writeDL.Store(true)
+	return err
 }
 
 // SetReadDeadline implements net.Conn; clearing a deadline that is not
 // set does nothing.
 func (c *watchedConn) SetReadDeadline(t time.Time) error {
-	return c.setOne(&c.readDL, t, c.Conn.SetReadDeadline)
+	return setOne(&c.readDL, t, c.Conn.SetReadDeadline)
 }
 
 // SetWriteDeadline implements net.Conn; clearing a deadline that is not
 // set does nothing.
 func (c *watchedConn) SetWriteDeadline(t time.Time) error {
-	return c.setOne(&c.writeDL, t, c.Conn.SetWriteDeadline)
+	return setOne(&c.writeDL, t, c.Conn.SetWriteDeadline)
 }
 
-// setOne sets one of the deadlines with set, unless t clears a deadline
-// that is not set.
-func (c *watchedConn) setOne(isSet *bool, t time.Time, set func(time.Time) error) error {
-	c.dmu.Lock()
-	defer c.dmu.Unlock()
-	if t.IsZero() && !*isSet {
-		return nil
+// setOne sets a deadline with set, unless t clears a deadline that is not
+// set. isSet is true whenever the deadline is set (it may also be true
+// when it is not, which costs one needless clear), without a lock even
+// when goroutines set and clear at once: it turns false only just before
+// a clear, and a setter stores true again after its deadline is in place,
+// so a deadline put in place after that clear is always followed by true.
+func setOne(isSet *atomic.Bool, t time.Time, set func(time.Time) error) error {
+	if t.IsZero() {
+		if !isSet.Load() {
+			return nil
+		}
+		isSet.Store(false)
+		return set(t)
 	}
-	*isSet = !t.IsZero()
-	return set(t)
+	isSet.Store(true)
+	err := set(t)
+	isSet.Store(true)
+	return err
 }
 
 // CloseWrite shuts down the writing side when the connection can.

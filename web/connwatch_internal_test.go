@@ -53,26 +53,30 @@ func TestWatchedConnDeadlines(t *testing.T) {
 		t.Fatalf("write after clearing the deadline: %v", err)
 	}
 
-	var wg sync.WaitGroup
-	for i := range 4 {
-		wg.Go(func() {
-			for j := range 200 {
-				if (i+j)%2 == 0 {
-					_ = c.SetReadDeadline(time.Now().Add(time.Hour))
-				} else {
-					_ = c.SetReadDeadline(time.Time{})
+	// Goroutines set (in the past, so a deadline left in place fails the
+	// read below) and clear at once; the clear after them must leave no
+	// deadline, which it skips when the flag says none is set.
+	for round := range 20 {
+		var wg sync.WaitGroup
+		for i := range 4 {
+			wg.Go(func() {
+				for j := range 100 {
+					if (i+j)%2 == 0 {
+						_ = c.SetReadDeadline(time.Now().Add(-time.Second))
+					} else {
+						_ = c.SetReadDeadline(time.Time{})
+					}
 				}
-			}
-		})
-	}
-	wg.Wait()
-	_ = c.SetReadDeadline(time.Time{})
-	go func() { _, _ = b.Write([]byte{'y'}) }()
-	if err := c.SetReadDeadline(time.Time{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Read(buf); err != nil || buf[0] != 'y' {
-		t.Fatalf("read after concurrent set and clear: %v", err)
+			})
+		}
+		wg.Wait()
+		if err := c.SetReadDeadline(time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		go func() { _, _ = b.Write([]byte{'y'}) }()
+		if _, err := c.Read(buf); err != nil || buf[0] != 'y' {
+			t.Fatalf("round %d: read after concurrent set and clear: %v", round, err)
+		}
 	}
 }
 
