@@ -2,6 +2,7 @@ package logging
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -156,8 +157,15 @@ func checkSeconds(t *testing.T, d time.Duration) {
 	var a, b Fields
 	a.Seconds("d", d)
 	b.Float64("d", d.Seconds())
+	a.encode()
+	b.encode()
 	if string(a.src) != string(b.src) || a.fields[0] != b.fields[0] {
 		t.Errorf("%d ns: Seconds wrote %s %+v, Float64 %s %+v", int64(d), a.src, a.fields[0], b.src, b.fields[0])
+	}
+	sa, _ := a.appendSD(nil, "sd", false)
+	sb, _ := b.appendSD(nil, "sd", false)
+	if string(sa) != string(sb) {
+		t.Errorf("%d ns: Seconds rendered %s, Float64 %s", int64(d), sa, sb)
 	}
 }
 
@@ -168,4 +176,39 @@ func FuzzSeconds(f *testing.F) {
 		checkSeconds(t, time.Duration(n))
 		checkSeconds(t, time.Duration(n%int64(time.Second)))
 	})
+}
+
+// TestFieldsSDTakesPlainFields: plain keys and values are rendered
+// straight from the values; a key that is not an SD-NAME or a value with
+// a byte to escape makes appendSD decline and append nothing, so that the
+// line goes through the JSON encoding (which TestLogFieldsGolden checks
+// against zerolog).
+func TestFieldsSDTakesPlainFields(t *testing.T) {
+	var f Fields
+	f.Str("method", "GET").Str("path", "/hello").Int64("status", 200).
+		Seconds("duration", 34692*time.Nanosecond).Float64("f", 2.5e-9).Str("ip", "127.0.0.1")
+	got, ok := f.appendSD([]byte("x"), "sd", true)
+	want := `x [sd method="GET" path="/hello" status="200" duration="0.000034692" f="2.5e-9" ip="127.0.0.1"]`
+	if !ok || string(got) != want {
+		t.Errorf("appendSD = %q, %v; want %q, true", got, ok, want)
+	}
+	for _, odd := range []struct{ k, v string }{
+		{"k", `a"b`}, {"k", `a\b`}, {"k", "a]b"}, {"k", "a\nb"}, {"k", "ž"}, {"k", "\xff"},
+		{"a b", "v"}, {"a=b", "v"}, {"", "v"}, {`a\b`, "v"}, {strings.Repeat("k", 33), "v"},
+	} {
+		f.Reset()
+		f.Str("method", "GET").Str(odd.k, odd.v)
+		if got, ok := f.appendSD([]byte("x"), "sd", true); ok || string(got) != "x" {
+			t.Errorf("%q=%q: appendSD = %q, %v; want it to decline", odd.k, odd.v, got, ok)
+		}
+	}
+}
+
+// TestAppendSmall: every number appendSmall takes, as strconv writes it.
+func TestAppendSmall(t *testing.T) {
+	for n := range uint32(10000) {
+		if got, want := string(appendSmall(nil, n)), strconv.Itoa(int(n)); got != want {
+			t.Fatalf("appendSmall(%d) = %q, want %q", n, got, want)
+		}
+	}
 }

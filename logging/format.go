@@ -56,6 +56,10 @@ func appendText(dst []byte, r *record, sdID string, colour bool, tc *timeCache) 
 // "fields" is left out when there are none; field values keep the JSON
 // type zerolog gave them.
 func appendJSONLine(dst []byte, r *record, tc *timeCache) []byte {
+	if r.typed != nil {
+		d := r.typed.record(r)
+		return appendJSONLine(dst, &d, tc)
+	}
 	msg, raw := r.msg, r.msgRaw
 	var members []byte // the fields as JSON members, copied in one piece
 	switch {

@@ -92,10 +92,15 @@ type record struct {
 	// split out yet (msg and fields are empty). Renderers that can work
 	// from the event directly do; the others render a decoded copy.
 	undecoded bool
+	// typed: the fields are these, as given to Logger.LogFields, and src,
+	// msg and fields are empty. The SD renderings take them as they are;
+	// the others render a copy with them encoded (Fields.record).
+	typed *Fields
 }
 
 // decoded returns r with its event split into message and fields
-// (appended to fields), or r itself when it is decoded already. It
+// (appended to fields), or r itself when it is decoded already or its
+// fields are typed (every renderer takes those). It
 // returns a copy rather than decoding in place so that the fields can stay
 // in the caller's stack array: a store through r would move them to the
 // heap.

@@ -16,6 +16,13 @@ import "github.com/rs/zerolog"
 // rendered straight from the event when it is plain, and decoded first
 // otherwise.
 func appendSDMessage(dst []byte, r *record, id string, spaced bool) []byte {
+	if r.typed != nil { // no message: LogFields encodes lines that have one
+		if out, ok := r.typed.appendSD(dst, id, spaced); ok {
+			return out
+		}
+		d := r.typed.record(r)
+		return appendSDMessage(dst, &d, id, spaced)
+	}
 	if r.undecoded {
 		if out, msg, ok := transcodeEvent(dst, id, spaced, r.src); ok {
 			if len(msg) > 0 {
