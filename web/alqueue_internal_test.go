@@ -53,3 +53,24 @@ func TestALQueueKeepsEveryLine(t *testing.T) {
 		}
 	}
 }
+
+// TestAlQueueReuse: a batch slice is kept unless a burst left it four
+// times too big; then the next is twice the batch's size, never empty.
+func TestAlQueueReuse(t *testing.T) {
+	cases := []struct{ capacity, used, wantCap int }{
+		{alQueueKeep, 0, alQueueKeep},
+		{alQueueKeep, 10, alQueueKeep},
+		{4096, 2000, 4096},
+		{4096, 1024, 4096},
+		{4096, 1023, 2046},
+		{4096, 10, alQueueKeep},
+		{4096, 0, alQueueKeep},
+	}
+	for _, c := range cases {
+		b := make([]alEntry, c.used, c.capacity)
+		got := reuse(b)
+		if len(got) != 0 || cap(got) != c.wantCap {
+			t.Errorf("reuse(len %d, cap %d) = len %d, cap %d; want len 0, cap %d", c.used, c.capacity, len(got), cap(got), c.wantCap)
+		}
+	}
+}
