@@ -93,9 +93,10 @@ func (b *Broker) serve(s *session) {
 	b.restore(s)
 	b.mu.Lock()
 	b.sess = s
+	// Connected before ready: whoever WaitConnected lets go sees it.
+	b.counts.SetConnected(true)
 	close(b.ready)
 	b.mu.Unlock()
-	b.counts.SetConnected(true)
 	if b.served {
 		b.counts.Reconnected()
 	}
@@ -113,8 +114,8 @@ func (b *Broker) serve(s *session) {
 	b.mu.Lock()
 	b.sess = nil
 	b.ready = make(chan struct{})
-	b.mu.Unlock()
 	b.counts.SetConnected(false)
+	b.mu.Unlock()
 	_ = s.conn.Close() // returns every unacknowledged delivery to its queue
 	close(s.done)
 	if why != nil {
