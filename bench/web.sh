@@ -5,6 +5,7 @@
 #
 #   bench/web.sh                     # 3 rounds of 10 s each, -t2 -c64
 #   ROUNDS=5 DURATION=5s bench/web.sh
+#   EXTRA='servertokens=none' bench/web.sh   # more [web] lines for the example
 #
 # Prints each round, the median requests/s of both, their ratio
 # (framework / bare; the target is 0.95 or more), the median of the
@@ -21,6 +22,7 @@ CONNS=${CONNS:-64}
 PORT_BARE=${PORT_BARE:-18081}
 PORT_ASAB=${PORT_ASAB:-18082}
 ACCESS_LOG=${ACCESS_LOG:-true} # false: measure the chain without the access log
+EXTRA=${EXTRA:-}                # more lines for the example's [web] section
 
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -40,15 +42,11 @@ trap cleanup EXIT
 
 go build -o "$work/webbare" ./bench/webbare
 go build -o "$work/webserver" ./examples/webserver
-cat >"$work/webserver.conf" <<CONF
-[web]
-listen=127.0.0.1 $PORT_ASAB
-access_log=$ACCESS_LOG
-[logging:console]
-enabled=false
-[logging:file]
-path=$work/access.log
-CONF
+{
+	printf '[web]\nlisten=127.0.0.1 %s\naccess_log=%s\n' "$PORT_ASAB" "$ACCESS_LOG"
+	if [ -n "$EXTRA" ]; then printf '%s\n' "$EXTRA"; fi
+	printf '[logging:console]\nenabled=false\n[logging:file]\npath=%s/access.log\n' "$work"
+} >"$work/webserver.conf"
 
 # wait_port waits until something answers GET /hello on the port.
 wait_port() {
@@ -83,7 +81,7 @@ run_one() {
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-echo "wrk -t$THREADS -c$CONNS -d$DURATION, $ROUNDS rounds; $(nproc) CPUs; asab access_log=$ACCESS_LOG"
+echo "wrk -t$THREADS -c$CONNS -d$DURATION, $ROUNDS rounds; $(nproc) CPUs; asab access_log=$ACCESS_LOG${EXTRA:+, $EXTRA}"
 : >"$work/bare.txt"
 : >"$work/asab.txt"
 : >"$work/ratios.txt"
