@@ -113,6 +113,7 @@ func steps() []step {
 		{"pdict set", pdictStep},
 		{"socket echo", sockStep},
 		{"web hello", webStep},
+		{"web hello, access log off", webNoLogStep},
 		{"web instructions", webInstrStep},
 		{"graceful stop", stopStep},
 		{"amqp", amqpStep},
