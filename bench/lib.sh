@@ -13,3 +13,17 @@ need() {
 	fi
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
 }
+
+# build_web DIR PORT ACCESS_LOG EXTRA: builds bench/webbare and
+# examples/webserver into DIR and writes DIR/webserver.conf for the
+# example: listening on 127.0.0.1 PORT, access_log ACCESS_LOG, the EXTRA
+# lines in [web], the log to the file DIR/access.log only.
+build_web() {
+	go build -o "$1/webbare" ./bench/webbare
+	go build -o "$1/webserver" ./examples/webserver
+	{
+		printf '[web]\nlisten=127.0.0.1 %s\naccess_log=%s\n' "$2" "$3"
+		if [ -n "$4" ]; then printf '%s\n' "$4"; fi
+		printf '[logging:console]\nenabled=false\n[logging:file]\npath=%s/access.log\n' "$1"
+	} >"$1/webserver.conf"
+}

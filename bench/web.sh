@@ -40,13 +40,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-go build -o "$work/webbare" ./bench/webbare
-go build -o "$work/webserver" ./examples/webserver
-{
-	printf '[web]\nlisten=127.0.0.1 %s\naccess_log=%s\n' "$PORT_ASAB" "$ACCESS_LOG"
-	if [ -n "$EXTRA" ]; then printf '%s\n' "$EXTRA"; fi
-	printf '[logging:console]\nenabled=false\n[logging:file]\npath=%s/access.log\n' "$work"
-} >"$work/webserver.conf"
+build_web "$work" "$PORT_ASAB" "$ACCESS_LOG" "$EXTRA"
 
 # wait_port waits until something answers GET /hello on the port.
 wait_port() {

@@ -34,14 +34,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-go build -o "$work/webbare" ./bench/webbare
-go build -o "$work/webserver" ./examples/webserver
+build_web "$work" "$PORT_ASAB" "$ACCESS_LOG" "$EXTRA"
 go build -o "$work/webload" ./bench/webload
-{
-	printf '[web]\nlisten=127.0.0.1 %s\naccess_log=%s\n' "$PORT_ASAB" "$ACCESS_LOG"
-	if [ -n "$EXTRA" ]; then printf '%s\n' "$EXTRA"; fi
-	printf '[logging:console]\nenabled=false\n[logging:file]\npath=%s/access.log\n' "$work"
-} >"$work/webserver.conf"
 
 # count NAME PORT CMD...: runs the server under callgrind, warms it up,
 # counts N requests and prints instructions per request. It runs in a
