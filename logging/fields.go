@@ -68,13 +68,13 @@ func (f *Fields) Reset() {
 
 // Str adds a string field, as zerolog's Event.Str.
 func (f *Fields) Str(key, val string) *Fields {
-	f.vals = append(f.vals, fieldVal{key: key, kind: kindStr, s: val})
+	f.add(fieldVal{key: key, kind: kindStr, s: val})
 	return f
 }
 
 // Int64 adds an integer field, as zerolog's Event.Int64 (and Int).
 func (f *Fields) Int64(key string, val int64) *Fields {
-	f.vals = append(f.vals, fieldVal{key: key, kind: kindInt, n: val})
+	f.add(fieldVal{key: key, kind: kindInt, n: val})
 	return f
 }
 
@@ -90,7 +90,7 @@ func (f *Fields) Float64(key string, val float64) *Fields {
 	case math.IsInf(val, -1):
 		return f.Str(key, "-Inf")
 	}
-	f.vals = append(f.vals, fieldVal{key: key, kind: kindFloat, n: int64(math.Float64bits(val))})
+	f.add(fieldVal{key: key, kind: kindFloat, n: int64(math.Float64bits(val))})
 	return f
 }
 
@@ -104,8 +104,14 @@ func (f *Fields) Seconds(key string, d time.Duration) *Fields {
 	if d < time.Microsecond || d >= time.Second {
 		return f.Float64(key, d.Seconds())
 	}
-	f.vals = append(f.vals, fieldVal{key: key, kind: kindSeconds, n: int64(d)})
+	f.add(fieldVal{key: key, kind: kindSeconds, n: int64(d)})
 	return f
+}
+
+// add appends v; an encoding made for an earlier line is out of date.
+func (f *Fields) add(v fieldVal) {
+	f.vals = append(f.vals, v)
+	f.encoded = false
 }
 
 // appendValue appends a non-string value's text, the same in JSON and in

@@ -212,3 +212,29 @@ func TestAppendSmall(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldsAddAfterLogging: a field added after a line was written (no
+// Reset) is in the next line, in the text and in the JSON rendering.
+func TestFieldsAddAfterLogging(t *testing.T) {
+	out := &captureOutput{format: func(d []byte, r *record) []byte {
+		d = appendText(d, r, "sd", false, nil)
+		return appendJSONLine(d, r, &timeCache{})
+	}}
+	p := newPipeline(LevelNotice, nil, fixedClock)
+	p.outputs = []output{out}
+	use(t, p)
+	var f Fields
+	f.Str("a", "1")
+	Get("x").LogFields(LevelNotice, "m", &f) // encodes the fields for the message
+	f.Int64("b", 2)
+	Get("x").LogFields(LevelNotice, "m", &f)
+	Get("x").LogFields(LevelNotice, "", &f)
+	for i, want := range []string{`"fields":{"a":"1"}`, `"fields":{"a":"1","b":2}`, `"fields":{"a":"1","b":2}`} {
+		if !strings.Contains(out.lines[i], want) {
+			t.Errorf("line %d = %q, want %s in it", i, out.lines[i], want)
+		}
+	}
+	if want := `[sd a="1" b="2"]`; !strings.Contains(out.lines[2], want) {
+		t.Errorf("line 2 = %q, want %s in it", out.lines[2], want)
+	}
+}
