@@ -3,7 +3,6 @@ package logging
 import (
 	"math"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -207,9 +206,9 @@ func (f *Fields) newKey(i int, key string) *fieldKey {
 	k.key = key
 	k.encoded, k.cl = f.appendString(k.encoded[:0], key)
 	k.encoded = append(k.encoded, ':')
-	k.sd = k.sd[:0]
-	if validSDName(key) && strings.IndexByte(key, '\\') < 0 {
-		k.sd = append(append(append(k.sd, ' '), key...), '=', '"')
+	// The rule appendSD applies to an encoded key: plain, 1 to 32 bytes.
+	if k.cl&(clEscape|clNotName) == 0 && len(key) > 0 && len(key) <= 32 {
+		k.sd = append(append(append(k.sd[:0], ' '), key...), '=', '"')
 	} else {
 		k.sd = nil
 	}
