@@ -27,3 +27,19 @@ build_web() {
 		printf '[logging:console]\nenabled=false\n[logging:file]\npath=%s/access.log\n' "$1"
 	} >"$1/webserver.conf"
 }
+
+# baseline_args DIR BASELINE: prints bench/webbare's arguments for the
+# baseline named: bare (none), log (an access log to DIR/bare-access.log,
+# one write per request) or log-async (the same through zerolog's diode
+# writer).
+baseline_args() {
+	case $2 in
+	bare) ;;
+	log) echo "-access-log $1/bare-access.log" ;;
+	log-async) echo "-access-log $1/bare-access.log -access-log-async" ;;
+	*)
+		echo "BASELINE must be bare, log or log-async, not $2" >&2
+		return 1
+		;;
+	esac
+}

@@ -6,6 +6,12 @@
 #   bench/web.sh                     # 3 rounds of 10 s each, -t2 -c64
 #   ROUNDS=5 DURATION=5s bench/web.sh
 #   EXTRA='servertokens=none' bench/web.sh   # more [web] lines for the example
+#   BASELINE=log bench/web.sh        # the baseline writes an access log too
+#
+# BASELINE says what the example is compared with: "bare" (the default and
+# the issue's target: bare echo, no log), "log" (bare echo with echo's
+# RequestLogger writing a zerolog line per request to a file) or
+# "log-async" (the same through zerolog's diode writer); see bench/webbare.
 #
 # Prints each round, the median requests/s of both, their ratio
 # (framework / bare; the target is 0.95 or more), the median of the
@@ -23,6 +29,7 @@ PORT_BARE=${PORT_BARE:-18081}
 PORT_ASAB=${PORT_ASAB:-18082}
 ACCESS_LOG=${ACCESS_LOG:-true} # false: measure the chain without the access log
 EXTRA=${EXTRA:-}                # more lines for the example's [web] section
+BASELINE=${BASELINE:-bare}      # bare, log or log-async
 
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -41,6 +48,7 @@ cleanup() {
 trap cleanup EXIT
 
 build_web "$work" "$PORT_ASAB" "$ACCESS_LOG" "$EXTRA"
+base_args=$(baseline_args "$work" "$BASELINE")
 
 # wait_port waits until something answers GET /hello on the port.
 wait_port() {
@@ -75,7 +83,7 @@ run_one() {
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-echo "wrk -t$THREADS -c$CONNS -d$DURATION, $ROUNDS rounds; $(nproc) CPUs; asab access_log=$ACCESS_LOG${EXTRA:+, $EXTRA}"
+echo "wrk -t$THREADS -c$CONNS -d$DURATION, $ROUNDS rounds; $(nproc) CPUs; asab access_log=$ACCESS_LOG${EXTRA:+, $EXTRA}; baseline $BASELINE"
 : >"$work/bare.txt"
 : >"$work/asab.txt"
 : >"$work/ratios.txt"
@@ -83,11 +91,13 @@ for r in $(seq 1 "$ROUNDS"); do
 	# Which server goes first alternates, so a machine that slows down or
 	# speeds up during a round does not favour one of them.
 	if [ $((r % 2)) = 1 ]; then
-		bare=$(run_one bare "$PORT_BARE" "$work/webbare" -listen "127.0.0.1:$PORT_BARE")
+		# shellcheck disable=SC2086 # base_args is a list of words without spaces
+		bare=$(run_one bare "$PORT_BARE" "$work/webbare" -listen "127.0.0.1:$PORT_BARE" $base_args)
 		asab=$(run_one asab "$PORT_ASAB" "$work/webserver" -c "$work/webserver.conf")
 	else
 		asab=$(run_one asab "$PORT_ASAB" "$work/webserver" -c "$work/webserver.conf")
-		bare=$(run_one bare "$PORT_BARE" "$work/webbare" -listen "127.0.0.1:$PORT_BARE")
+		# shellcheck disable=SC2086 # base_args is a list of words without spaces
+		bare=$(run_one bare "$PORT_BARE" "$work/webbare" -listen "127.0.0.1:$PORT_BARE" $base_args)
 	fi
 	echo "$bare" >>"$work/bare.txt"
 	echo "$asab" >>"$work/asab.txt"
@@ -99,5 +109,8 @@ bare=$(median <"$work/bare.txt")
 asab=$(median <"$work/asab.txt")
 ratio=$(awk -v a="$asab" -v b="$bare" 'BEGIN {printf "%.3f", a / b}')
 printf 'median: bare echo %.0f req/s, asab web %.0f req/s, ratio %s (target 0.95), access-log lines %d\n' "$bare" "$asab" "$ratio" "$lines"
+if [ "$BASELINE" != bare ]; then
+	echo "baseline access-log lines $(wc -l <"$work/bare-access.log") (the target 0.95 is against BASELINE=bare)"
+fi
 printf 'paired: median of the rounds'"'"' ratios %.3f (each round runs both servers back to back)\n' "$(median <"$work/ratios.txt")"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -10,6 +10,8 @@
 #   bench/webinstr.sh                    # 8000 requests over 8 connections
 #   N=20000 bench/webinstr.sh
 #   EXTRA='servertokens=none' bench/webinstr.sh   # more [web] lines
+#   BASELINE=log bench/webinstr.sh       # the baseline writes an access log
+#                                        # (log or log-async; see bench/web.sh)
 #
 # Prints instructions per request for both, the difference and the ratio.
 set -euo pipefail
@@ -20,6 +22,7 @@ PORT_BARE=${PORT_BARE:-18091}
 PORT_ASAB=${PORT_ASAB:-18092}
 ACCESS_LOG=${ACCESS_LOG:-true}
 EXTRA=${EXTRA:-}
+BASELINE=${BASELINE:-bare}
 
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -36,6 +39,7 @@ trap cleanup EXIT
 
 build_web "$work" "$PORT_ASAB" "$ACCESS_LOG" "$EXTRA"
 go build -o "$work/webload" ./bench/webload
+base_args=$(baseline_args "$work" "$BASELINE")
 
 # count NAME PORT CMD...: runs the server under callgrind, warms it up,
 # counts N requests and prints instructions per request. It runs in a
@@ -65,7 +69,8 @@ count() {
 	callgrind_annotate "$f" 2>/dev/null | awk -v n="$N" '/PROGRAM TOTALS/ && !done {gsub(",", "", $1); printf "%.0f\n", $1 / n; done = 1}'
 }
 
-bare=$(count bare "$PORT_BARE" "$work/webbare" -listen "127.0.0.1:$PORT_BARE")
+# shellcheck disable=SC2086 # base_args is a list of words without spaces
+bare=$(count bare "$PORT_BARE" "$work/webbare" -listen "127.0.0.1:$PORT_BARE" $base_args)
 asab=$(count asab "$PORT_ASAB" "$work/webserver" -c "$work/webserver.conf")
-echo "instructions per request ($N requests over $CONNS connections): bare echo $bare, asab web $asab (access_log=$ACCESS_LOG${EXTRA:+, $EXTRA})"
+echo "instructions per request ($N requests over $CONNS connections): bare echo $bare, asab web $asab (baseline $BASELINE; access_log=$ACCESS_LOG${EXTRA:+, $EXTRA})"
 awk -v a="$asab" -v b="$bare" 'BEGIN {printf "difference %d, ratio (asab/bare) %.3f\n", a - b, a / b}'

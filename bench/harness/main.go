@@ -114,6 +114,7 @@ func steps() []step {
 		{"socket echo", sockStep},
 		{"web hello", webStep},
 		{"web hello, access log off", webNoLogStep},
+		{"web hello, baseline with an access log", webLogBaseStep},
 		{"web instructions", webInstrStep},
 		{"graceful stop", stopStep},
 		{"amqp", amqpStep},

@@ -156,21 +156,30 @@ func sockStep(o *options) ([]row, error) {
 // webStep: requests/s with wrk, examples/webserver with the access log to a
 // file against bare echo (bench/web.sh); the target is for this row.
 func webStep(o *options) ([]row, error) {
-	return webRun(o, "true", "web GET /hello (wrk -t2 -c64), access log on", ">= 0.95")
+	return webRun(o, "true", "bare", "web GET /hello (wrk -t2 -c64), access log on", ">= 0.95")
 }
 
 // webNoLogStep: the same with access_log = false, to show what the access
 // log costs.
 func webNoLogStep(o *options) ([]row, error) {
-	return webRun(o, "false", "web GET /hello (wrk -t2 -c64), access log off", "")
+	return webRun(o, "false", "bare", "web GET /hello (wrk -t2 -c64), access log off", "")
+}
+
+// webLogBaseStep: the example with its access log against bare echo that
+// writes an access log too (echo's RequestLogger and zerolog, one write
+// per request to a file: bench/webbare -access-log), the baseline a Go
+// programmer would write by hand for the same job.
+func webLogBaseStep(o *options) ([]row, error) {
+	return webRun(o, "true", "log", "web GET /hello (wrk -t2 -c64), access log on, baseline with an access log too", "")
 }
 
 // webRun runs bench/web.sh with the example's access_log set to accessLog
-// (and no EXTRA lines from the caller's environment) and makes one row.
-func webRun(o *options, accessLog, name, target string) ([]row, error) {
+// against the baseline named (bench/web.sh's BASELINE), with no EXTRA
+// lines from the caller's environment, and makes one row.
+func webRun(o *options, accessLog, baseline, name, target string) ([]row, error) {
 	cmd := exec.Command("bash", "bench/web.sh")
 	cmd.Dir = o.root
-	env := append(os.Environ(), "ACCESS_LOG="+accessLog, "EXTRA=")
+	env := append(os.Environ(), "ACCESS_LOG="+accessLog, "BASELINE="+baseline, "EXTRA=")
 	if o.quick {
 		cmd.Env = append(env, "ROUNDS=1", "DURATION=2s")
 	} else {
@@ -201,7 +210,7 @@ func webInstrStep(o *options) ([]row, error) {
 	if o.quick {
 		n = "1000"
 	}
-	cmd.Env = append(os.Environ(), "ACCESS_LOG=true", "EXTRA=", "N="+n)
+	cmd.Env = append(os.Environ(), "ACCESS_LOG=true", "BASELINE=bare", "EXTRA=", "N="+n)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return nil, fmt.Errorf("bench/webinstr.sh: %v\n%s", err, out)
