@@ -19,7 +19,9 @@ type CommandLine struct {
 	Kill      bool   // -k, --kill
 	Version   bool   // --version
 	Help      bool   // -h, --help
-	Args      []string
+	// Args holds the arguments left after the flags: from the first
+	// argument that is not a flag, or from the one after "--".
+	Args []string
 }
 
 // errUsage marks a command-line error, which exits with code 2.

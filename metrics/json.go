@@ -12,9 +12,14 @@ import (
 // Family is one metric family in the JSON view: every sample of one metric
 // name.
 type Family struct {
-	Name    string   `json:"name"`
-	Type    string   `json:"type"` // counter, gauge, histogram, summary, untyped
-	Help    string   `json:"help"`
+	// Name is the name the metric was registered with; the names of its
+	// samples start with it.
+	Name string `json:"name"`
+	Type string `json:"type"` // counter, gauge, histogram, summary, untyped
+	// Help is the help text the metric was registered with.
+	Help string `json:"help"`
+	// Samples holds the family's samples; it is empty, not nil, when there
+	// are none, so that JSON shows [].
 	Samples []Sample `json:"samples"`
 }
 
@@ -23,9 +28,16 @@ type Family struct {
 // name_sum and name_count; a summary gives its quantiles, name_sum and
 // name_count.
 type Sample struct {
-	Name   string            `json:"name"`
+	// Name is the family's name, with the suffix _bucket, _sum or _count
+	// where the sample is one of those.
+	Name string `json:"name"`
+	// Labels maps label names to values, including the "le" of a bucket and
+	// the "quantile" of a summary quantile; it is nil, and left out of the
+	// JSON, when the sample has no labels.
 	Labels map[string]string `json:"labels,omitempty"`
-	Value  Value             `json:"value"`
+	// Value is the sample's value; for a _bucket sample it is the cumulative
+	// count of observations up to the "le" bound.
+	Value Value `json:"value"`
 }
 
 // Value is a sample value. It is written as a JSON number, or as the

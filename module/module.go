@@ -22,6 +22,7 @@ import "context"
 // up at init-time. The context is cancelled if the application is stopped
 // while it initializes.
 type Initializer interface {
+	// Initialize sets the value up; a non-nil error aborts start-up.
 	Initialize(ctx context.Context) error
 }
 
@@ -30,6 +31,8 @@ type Initializer interface {
 // ([general] shutdown_timeout); a Finalize that overruns it is reported by
 // name and abandoned.
 type Finalizer interface {
+	// Finalize releases the value's resources and should return before
+	// ctx's deadline; an error is logged and does not change the exit code.
 	Finalize(ctx context.Context) error
 }
 
@@ -39,12 +42,16 @@ type Finalizer interface {
 // which happens at the first stop. A non-nil error (other than ctx's own)
 // stops the application with exit code 1.
 type Runner interface {
+	// Run does the value's run-time work and returns once ctx is cancelled
+	// (or earlier, when the work is done or fails).
 	Run(ctx context.Context) error
 }
 
 // Dependent is implemented by a service that needs other services to be
 // initialized before it. The names are service names as registered.
 type Dependent interface {
+	// DependsOn returns the names of the services that must be initialized
+	// before this one; each must be registered.
 	DependsOn() []string
 }
 

@@ -31,6 +31,8 @@ type Counters struct {
 // Instrumented is implemented by brokers that keep Counters; both built-in
 // brokers do.
 type Instrumented interface {
+	// Counters returns the counters the broker updates, the same ones on
+	// every call.
 	Counters() *Counters
 }
 
@@ -48,7 +50,7 @@ func (c *Counters) Published(target string, err error) {
 	t.published.Add(1)
 }
 
-// Consumed counts one message of queue handed to a handler.
+// Consumed counts one message of queue delivered for dispatch.
 func (c *Counters) Consumed(queue string) { c.queues.get(queue).consumed.Add(1) }
 
 // Settled counts how one message of queue was settled.
@@ -72,17 +74,44 @@ func (c *Counters) Reconnected() { c.reconnects.Add(1) }
 
 // CountsSnapshot is a copy of a broker's Counters.
 type CountsSnapshot struct {
-	Connected  bool
+	// Connected is true while the broker can publish and consume (the
+	// in-process broker: from its creation until Close).
+	Connected bool
+	// Reconnects counts the connections made again after one was lost; it
+	// stays 0 for the in-process broker.
 	Reconnects uint64
-	Targets    map[string]TargetCounts
-	Queues     map[string]QueueCounts
+	// Targets maps each target (routing key) published to, OtherKey and
+	// ReplyTarget to their counts.
+	Targets map[string]TargetCounts
+	// Queues maps each queue label (see QueueLabel), and OtherKey, to its
+	// counts.
+	Queues map[string]QueueCounts
 }
 
 // TargetCounts are the publish counts of one target.
-type TargetCounts struct{ Published, Errors uint64 }
+type TargetCounts struct {
+	// Published counts the messages the broker took (AMQP: confirmed).
+	Published uint64
+	// Errors counts the publishes that returned an error.
+	Errors uint64
+}
 
 // QueueCounts are the counts of one consumed queue.
-type QueueCounts struct{ Consumed, Acked, Rejected, Requeued uint64 }
+type QueueCounts struct {
+	// Consumed counts the messages delivered for dispatch, redeliveries
+	// included: handed to their handler, or dropped when the target has
+	// none.
+	Consumed uint64
+	// Acked counts the messages acknowledged: the handler succeeded, or
+	// there was no handler and the message was dropped.
+	Acked uint64
+	// Rejected counts the messages rejected without requeueing because
+	// the handler failed.
+	Rejected uint64
+	// Requeued counts the messages requeued by Retry or because the
+	// shutdown cut their handler off.
+	Requeued uint64
+}
 
 // Snapshot returns a copy of the counters.
 func (c *Counters) Snapshot() CountsSnapshot {

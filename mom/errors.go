@@ -36,7 +36,10 @@ const ErrorHeader = "x-asab-error"
 // RemoteError is returned by Request when the handler that served the
 // request failed; Message is its error text.
 type RemoteError struct {
-	Target  string
+	// Target is the target (routing key) the request was sent to.
+	Target string
+	// Message is the remote handler's error text, taken from the reply's
+	// ErrorHeader.
 	Message string
 }
 

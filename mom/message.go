@@ -11,15 +11,23 @@ type Message struct {
 	Target string
 	// Exchange is the exchange the message was published to ("" for the
 	// default exchange, which delivers to the queue named Target).
-	Exchange        string
-	ContentType     string
+	Exchange string
+	// ContentType is the MIME type of Body as the publisher set it; a
+	// reply carries the ContentType of its request.
+	ContentType string
+	// ContentEncoding names how Body is encoded (such as "gzip"), as the
+	// publisher set it; the broker does not decode Body.
 	ContentEncoding string
 	// CorrelationID and ReplyTo make a request: when both are set, the
 	// handler's return value is published to ReplyTo with the same
 	// CorrelationID.
 	CorrelationID string
-	ReplyTo       string
-	Headers       map[string]any
+	// ReplyTo is the routing key the reply is published to; see
+	// CorrelationID.
+	ReplyTo string
+	// Headers are the application headers the publisher set; a reply
+	// that carries ErrorHeader reports a failed handler.
+	Headers map[string]any
 	// Persistent asks the broker to store the message on disk.
 	Persistent bool
 	// Redelivered is true when the message was delivered before and was
@@ -31,12 +39,22 @@ type Message struct {
 type PublishOptions struct {
 	// Exchange to publish to; "" is the default exchange, which delivers to
 	// the queue named by the target.
-	Exchange        string
-	ContentType     string
+	Exchange string
+	// ContentType is the MIME type of the body, passed to the consumer
+	// as it is.
+	ContentType string
+	// ContentEncoding names how the body is encoded (such as "gzip"); the
+	// broker passes it on and neither encodes nor decodes the body.
 	ContentEncoding string
-	CorrelationID   string
-	ReplyTo         string
-	Headers         map[string]any
+	// CorrelationID, together with ReplyTo, makes the message a request:
+	// the handler's reply is published to ReplyTo with this id. Request
+	// sets both itself.
+	CorrelationID string
+	// ReplyTo is the routing key the reply is published to; see
+	// CorrelationID.
+	ReplyTo string
+	// Headers are application headers sent with the message.
+	Headers map[string]any
 	// Persistent marks the message to be stored on disk by the broker
 	// (AMQP delivery mode 2). The in-process broker keeps everything in
 	// memory regardless.

@@ -51,6 +51,8 @@ const (
 
 // Outcome is the result of dispatching one message.
 type Outcome struct {
+	// Action says whether the broker acknowledges, rejects or requeues
+	// the message.
 	Action Action
 	// Reply is set when the message is a request (ReplyTo and
 	// CorrelationID) and a reply must be published.

@@ -34,6 +34,8 @@ type BrokerFactory func(cfg *config.Config, section string) (Broker, error)
 // connection loop) when the application initializes; ctx is cancelled if
 // the application stops during start-up.
 type Starter interface {
+	// Start begins the broker's background work and returns; an error
+	// aborts the application's start-up.
 	Start(ctx context.Context) error
 }
 

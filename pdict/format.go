@@ -36,9 +36,15 @@ var ErrCorrupt = errors.New("pdict: corrupt file")
 // CorruptError reports a file that is not a valid pdict log. Line is 1-based;
 // Offset is the byte offset of the start of that line.
 type CorruptError struct {
-	Path   string
-	Line   int
+	// Path is the path of the file, as given to Open.
+	Path string
+	// Line is the 1-based number of the bad line; the header is line 1.
+	Line int
+	// Offset is the byte offset of the start of Line from the start of
+	// the file.
 	Offset int64
+	// Reason says what is wrong with the line, such as a checksum
+	// mismatch.
 	Reason string
 }
 

@@ -9,7 +9,11 @@ import (
 // Message is one published message: its type and the publisher's arguments.
 // Args is shared by all subscribers of the message; treat it as read-only.
 type Message struct {
+	// Type is the message type it was published with, such as
+	// "Application.tick!".
 	Type string
+	// Args are the arguments passed to Publish or PublishAsync after the
+	// type, in order.
 	Args []any
 }
 

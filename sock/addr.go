@@ -10,7 +10,10 @@ import (
 // "host:port" for TCP (host empty for every interface) and a file path for a
 // unix stream socket.
 type Addr struct {
+	// Network is "tcp" or "unix".
 	Network string
+	// Address is "host:port" for TCP (an empty host means every
+	// interface), or the socket's file path for unix.
 	Address string
 }
 

@@ -10,11 +10,17 @@ import (
 
 // LogLine is one line of a JSON log file ([logging:file] format=json).
 type LogLine struct {
-	Time    time.Time      `json:"time"`
-	Level   string         `json:"level"`
-	Logger  string         `json:"logger"`
-	Message string         `json:"message"`
-	Fields  map[string]any `json:"fields"`
+	// Time is when the line was logged, in UTC.
+	Time time.Time `json:"time"`
+	// Level is the upper-case level name, such as "INFO" or "WARNING".
+	Level string `json:"level"`
+	// Logger is the name of the logger that wrote the line.
+	Logger string `json:"logger"`
+	// Message is the text of the log message.
+	Message string `json:"message"`
+	// Fields holds the line's structured fields as encoding/json decodes
+	// them (numbers are float64); it is nil when the line has none.
+	Fields map[string]any `json:"fields"`
 }
 
 // JSONLogConfig is configuration text that logs to the file path as JSON

@@ -26,7 +26,9 @@ type ArgSpec struct {
 	// Paths names value flags whose relative value is made absolute
 	// against Dir, so that the daemon finds them after changing directory.
 	Paths map[string]bool
-	Dir   string
+	// Dir is the directory that relative Paths values are joined to,
+	// normally the working directory of the process that starts the daemon.
+	Dir string
 }
 
 // ChildArgs returns args (without the program name) as the daemon process

@@ -14,7 +14,11 @@ import (
 type KillResult struct {
 	// Stopped is true when the daemon is not running any more (or was not).
 	Stopped bool
-	Pid     int
+	// Pid is the pid read from the pidfile, or 0 when the pidfile was
+	// missing or empty.
+	Pid int
+	// Message says what Kill found or did, for printing to the user; it is
+	// empty when Kill returns an error.
 	Message string
 }
 

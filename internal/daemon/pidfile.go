@@ -45,6 +45,8 @@ func (s State) String() string {
 
 // Status is the result of Probe.
 type Status struct {
+	// State says whether the pidfile is missing, empty, held by a running
+	// daemon or stale.
 	State State
 	// Pid is the pid written in the file (0 when Missing or Empty, and for
 	// Running when the file holds no pid yet because the daemon is starting).

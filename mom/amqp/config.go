@@ -27,7 +27,9 @@ type Config struct {
 	// ReconnectDelay is the first delay after a failed connection attempt;
 	// it doubles on each further failure up to MaxReconnectDelay.
 	// Defaults 1 s and 5 s.
-	ReconnectDelay    time.Duration
+	ReconnectDelay time.Duration
+	// MaxReconnectDelay is the ceiling of that delay; a value below
+	// ReconnectDelay is replaced by the larger of 5 s and ReconnectDelay.
 	MaxReconnectDelay time.Duration
 	// PrefetchCount is how many unacknowledged messages a subscription
 	// holds, and so how many handlers run at once for it. Default 10.

@@ -22,6 +22,8 @@ type Env interface {
 	// Queue and Exchange return names unique to the test, removed from
 	// the server when the test ends.
 	Queue(t *testing.T) string
+	// Exchange returns an exchange name unique to t, removed from the
+	// server when t ends; see Queue.
 	Exchange(t *testing.T) string
 }
 
