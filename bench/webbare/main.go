@@ -75,7 +75,7 @@ func useAccessLog(e *echo.Echo, path string, async bool) (func(), error) {
 		return nil, fmt.Errorf("access log: %w", err)
 	}
 	closeLog := func() { _ = f.Close() }
-	var out = zerolog.New(f)
+	out := zerolog.New(f)
 	if async {
 		w := diode.NewWriter(f, 4096, 0, func(missed int) {
 			fmt.Fprintf(os.Stderr, "webbare: access log dropped %d lines\n", missed)
