@@ -33,6 +33,10 @@ type Message struct {
 	// Redelivered is true when the message was delivered before and was
 	// requeued (by Retry, by a shutdown, or by a lost connection).
 	Redelivered bool
+	// Attempt is the number of this delivery, counted from 1. Brokers
+	// that cannot count deliveries report 1 for a first delivery and at
+	// least 2 for a redelivery.
+	Attempt int
 }
 
 // PublishOptions are the properties of a published message.
@@ -76,6 +80,10 @@ type SubscribeOptions struct {
 	// queue that exists without it must be deleted first (AMQP refuses to
 	// redeclare a queue with other arguments).
 	DeadLetterExchange string
+	// Retry sets how a message whose handler returned Retry(err) is
+	// delivered again: after which delay, and how many times before it is
+	// dead-lettered. The zero value requeues at once without a limit.
+	Retry RetryPolicy
 }
 
 // Handler handles one inbound message. Returning nil acknowledges the
