@@ -18,9 +18,11 @@ import (
 )
 
 // ModuleFactory creates a module for an application, as ASAB's
-// add_module(ModuleClass) instantiates the class. The factory typically reads
-// configuration and registers services; the module it returns may implement
-// module.Initializer and module.Finalizer.
+// add_module(ModuleClass) instantiates the class. The factory typically
+// registers services; the module it returns, if any, may implement
+// module.Initializer, module.Runner and module.Finalizer. A factory whose
+// services do all the work returns a nil module: no placeholder type is
+// needed.
 type ModuleFactory func(a *Application) (any, error)
 
 // Application is the one application object of a process. Create it with New.
@@ -105,6 +107,10 @@ func newWithStderr(stderr io.Writer, opts ...Option) *Application {
 	a.log = logging.Get("asab.application")
 	a.phase.Store(int32(PhaseCreated))
 
+	if len(a.optionErrs) > 0 {
+		a.fail(1, a.optionErrs[0])
+		return a
+	}
 	cmd, usage, err := parseCommandLine(&a.settings, a.stderr)
 	if err != nil {
 		a.fail(2, err)
@@ -238,9 +244,7 @@ func (a *Application) AddModule(factory ModuleFactory) error {
 		return err
 	}
 	if m == nil {
-		err = fmt.Errorf("add module: the factory returned no module")
-		a.fail(1, err)
-		return err
+		return nil
 	}
 	a.mu.Lock()
 	a.modules = append(a.modules, m)
@@ -249,7 +253,8 @@ func (a *Application) AddModule(factory ModuleFactory) error {
 	return nil
 }
 
-// Modules returns the modules in the order they were added.
+// Modules returns the modules in the order they were added; a factory that
+// returned no module has none here.
 func (a *Application) Modules() []any {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -258,19 +263,35 @@ func (a *Application) Modules() []any {
 
 // RegisterService registers a service under a unique name. Services are
 // registered by module factories or at init-time; they are initialized after
-// the modules, in registration order (see registry.Registry.Order).
+// the modules, in registration order (see registry.Registry.Order). Find a
+// service again with [Service] (by type) or [ServiceNamed] (by name).
 func (a *Application) RegisterService(name string, svc any) error {
 	return a.reg.Register(name, svc)
 }
 
-// Service returns the service registered under name.
-func (a *Application) Service(name string) (any, bool) { return a.reg.Lookup(name) }
-
 // Services returns the registered service names in registration order.
 func (a *Application) Services() []string { return a.reg.Names() }
 
-// GetService returns the service registered under name as a T, or an error
-// naming the service when it is missing or of another type.
-func GetService[T any](a *Application, name string) (T, error) {
+// Service returns the one registered service of type T, such as
+// app.Service[*web.Service](a). It is the way to reach a service when only
+// one of its type is registered; when none or several are, the error names
+// the type and the candidates, and [ServiceNamed] picks one by name. An
+// interface T finds the one service that implements it.
+func Service[T any](a *Application) (T, error) {
+	return registry.ByType[T](a.reg)
+}
+
+// ServiceNamed returns the service registered under name as a T, or an error
+// naming the service when it is missing or of another type. Use it when
+// several services share a type (two sock servers, two web containers) or
+// to follow ASAB's names.
+func ServiceNamed[T any](a *Application, name string) (T, error) {
 	return registry.Get[T](a.reg, name)
+}
+
+// GetService returns the service registered under name as a T.
+//
+// Deprecated: use [ServiceNamed], or [Service] to find a service by type.
+func GetService[T any](a *Application, name string) (T, error) {
+	return ServiceNamed[T](a, name)
 }

@@ -61,7 +61,7 @@ func TestHello(t *testing.T) {
 	if code != 0 || out != "Hello world!\n" {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
 	}
-	if !strings.Contains(errs, "NOTICE asab.application is ready.") {
+	if !strings.Contains(errs, "NOTICE asab.application [sd startup_time=") || !strings.Contains(errs, "] is ready.") {
 		t.Fatalf("stderr lacks the ready line: %q", errs)
 	}
 	out, _, code = run(t, 20*time.Second, bin, nil, "--version")

@@ -1,0 +1,74 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// goodHooks has every hook with the right signature.
+type goodHooks struct{ calls []string }
+
+func (h *goodHooks) Initialize(context.Context, *Application) error {
+	h.calls = append(h.calls, "initialize")
+	return nil
+}
+
+func (h *goodHooks) Main(_ context.Context, a *Application) error {
+	h.calls = append(h.calls, "main")
+	a.Stop()
+	return nil
+}
+
+func (h *goodHooks) Finalize(context.Context, *Application) error {
+	h.calls = append(h.calls, "finalize")
+	return nil
+}
+
+// mainWithoutApp has a Main that forgot the *Application parameter.
+type mainWithoutApp struct{ ran bool }
+
+func (m *mainWithoutApp) Main(context.Context) error { m.ran = true; return nil }
+
+// finalizeWithoutError has a Finalize that returns nothing.
+type finalizeWithoutError struct{}
+
+func (finalizeWithoutError) Finalize(context.Context, *Application) {}
+
+func TestWithHooksUsesEveryHook(t *testing.T) {
+	h := &goodHooks{}
+	a, stderr := quiet(t, WithArgs(), WithConfigString("[logging:console]\nenabled = false\n"), WithHooks(h))
+	if code := a.Run(); code != 0 {
+		t.Fatalf("exit %d; stderr %s", code, stderr)
+	}
+	if got := strings.Join(h.calls, " "); got != "initialize main finalize" {
+		t.Fatalf("hooks called: %q", got)
+	}
+}
+
+func TestWithHooksRejectsAWrongSignature(t *testing.T) {
+	cases := []struct {
+		name string
+		obj  any
+		want string
+	}{
+		{"Main without the application", &mainWithoutApp{},
+			"WithHooks(*app.mainWithoutApp): method Main has the signature func(context.Context) error; a hook must be Main(ctx context.Context, a *app.Application) error"},
+		{"Finalize without an error", finalizeWithoutError{},
+			"method Finalize has the signature func(context.Context, *app.Application); a hook must be Finalize(ctx context.Context, a *app.Application) error"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a, stderr := quiet(t, WithArgs(), WithConfigString("[logging:console]\nenabled = false\n"), WithHooks(tc.obj))
+			if code := a.Run(); code != 1 {
+				t.Fatalf("exit %d, want 1; stderr %s", code, stderr)
+			}
+			if !strings.Contains(stderr.String(), tc.want) {
+				t.Fatalf("stderr %q lacks %q", stderr, tc.want)
+			}
+			if m, ok := tc.obj.(*mainWithoutApp); ok && m.ran {
+				t.Fatal("the mistyped Main ran")
+			}
+		})
+	}
+}
