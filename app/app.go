@@ -7,6 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -44,6 +47,7 @@ type Application struct {
 
 	modules     []any
 	moduleNames []string
+	added       []addedModule
 
 	ctx    context.Context // cancelled at the first stop
 	cancel context.CancelFunc
@@ -226,31 +230,66 @@ func (a *Application) ShutdownTimeout() time.Duration {
 	return d
 }
 
-// AddModule creates a module with its factory and adds it to the
-// application. Modules are initialized in the order they are added and
-// finalized in reverse. An error from the factory is returned and also makes
-// Run fail with exit code 1.
-func (a *Application) AddModule(factory ModuleFactory) error {
+// AddModule creates modules with their factories, in order, and adds them
+// to the application: a.AddModule(web.Module, mom.Module, mymodule.Module).
+// Modules are initialized in the order they are added and finalized in
+// reverse. A factory's error stops the adding; it is returned, names the
+// factory, and also makes Run fail with exit code 1.
+func (a *Application) AddModule(factories ...ModuleFactory) error {
+	for _, factory := range factories {
+		if err := a.addModule(factory); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addedModule is what one factory added: the module (nil when the factory
+// returned none) and the services it registered, for the -v log.
+type addedModule struct {
+	factory  string
+	module   any
+	services []string
+}
+
+func (a *Application) addModule(factory ModuleFactory) error {
 	if a.initErr != nil || a.early {
 		return a.initErr
 	}
 	if Phase(a.phase.Load()) != PhaseCreated {
 		return fmt.Errorf("add module: the application has already started")
 	}
+	name := factoryName(factory)
+	before := a.reg.Len()
 	m, err := factory(a)
 	if err != nil {
-		err = fmt.Errorf("add module: %w", err)
+		err = fmt.Errorf("add module %s: %w", name, err)
 		a.fail(1, err)
 		return err
 	}
-	if m == nil {
-		return nil
-	}
 	a.mu.Lock()
-	a.modules = append(a.modules, m)
-	a.moduleNames = append(a.moduleNames, fmt.Sprintf("%T", m))
-	a.mu.Unlock()
+	defer a.mu.Unlock()
+	a.added = append(a.added, addedModule{factory: name, module: m, services: a.reg.Names()[before:]})
+	if m != nil {
+		a.modules = append(a.modules, m)
+		a.moduleNames = append(a.moduleNames, fmt.Sprintf("%T", m))
+	}
 	return nil
+}
+
+// factoryName is the factory's function name as Go reports it
+// ("github.com/asabgo/asab/web.Module"), shortened to its package's last
+// element ("web.Module").
+func factoryName(f ModuleFactory) string {
+	fn := runtime.FuncForPC(reflect.ValueOf(f).Pointer())
+	if fn == nil {
+		return "(unknown factory)"
+	}
+	name := fn.Name()
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	return name
 }
 
 // Modules returns the modules in the order they were added; a factory that

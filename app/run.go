@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -165,9 +167,9 @@ func (a *Application) initialize() (parts []part, userInitialized bool) {
 				return fail(fmt.Sprintf("Module %s", name), err)
 			}
 		}
-		a.log.Debug().Str("module", name).Msg("Module initialized")
 		parts = append(parts, part{"module", name, m})
 	}
+	a.logModules()
 	order, err := a.reg.Order()
 	if err != nil {
 		return fail("The service registry", err)
@@ -181,7 +183,7 @@ func (a *Application) initialize() (parts []part, userInitialized bool) {
 		}
 		ev := a.log.Debug().Str("service", name).Str("type", fmt.Sprintf("%T", svc))
 		if d, ok := svc.(module.Dependent); ok {
-			ev = ev.Strs("depends_on", d.DependsOn())
+			ev = ev.Str("depends_on", strings.Join(d.DependsOn(), ", "))
 		}
 		ev.Msg("Service initialized")
 		parts = append(parts, part{"service", name, svc})
@@ -215,12 +217,31 @@ func (a *Application) logConfigurationRead() {
 	for _, p := range paths {
 		ev := a.log.Debug().Str("file", p)
 		if by := files[p]; by != "the caller" {
+			if abs, err := filepath.Abs(by); err == nil {
+				by = abs
+			}
 			ev = ev.Str("included_by", by)
 		}
 		ev.Msg("Configuration file read")
 	}
 	if len(paths) == 0 && a.configText == nil {
 		a.log.Debug().Msg("No configuration file read (no -c, no ASAB_CONFIG): defaults only")
+	}
+}
+
+// logModules logs, at DEBUG (shown with -v), each module factory in the
+// order it was added, with its module's type (if it returned one) and the
+// services it registered.
+func (a *Application) logModules() {
+	a.mu.Lock()
+	added := append([]addedModule(nil), a.added...)
+	a.mu.Unlock()
+	for _, m := range added {
+		ev := a.log.Debug().Str("factory", m.factory).Str("services", strings.Join(m.services, ", "))
+		if m.module != nil {
+			ev = ev.Str("module", fmt.Sprintf("%T", m.module))
+		}
+		ev.Msg("Module initialized")
 	}
 }
 

@@ -38,12 +38,7 @@ func TestVerboseShowsFilesServicesAndStartupTime(t *testing.T) {
 
 	ta := asabtest.New(t, "", app.WithArgs("-v", "-c", main),
 		app.WithMain(func(_ context.Context, a *app.Application) error { a.Stop(); return nil }))
-	ta.AddModule(func(a *app.Application) (any, error) {
-		if err := a.RegisterService("test.Api", api{}); err != nil {
-			return nil, err
-		}
-		return &recordingModule{}, a.RegisterService("test.Store", &store{})
-	})
+	ta.AddModule(storeModule, apiModule)
 	if code := ta.RunToExit(); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
@@ -55,9 +50,10 @@ func TestVerboseShowsFilesServicesAndStartupTime(t *testing.T) {
 		"DEBUG Configuration read file=<embedded configuration>",
 		"DEBUG Configuration file read file=" + main,
 		"DEBUG Configuration file read file=" + extra + " included_by=" + main,
-		"DEBUG Module initialized module=*app_test.recordingModule",
+		"DEBUG Module initialized factory=app_test.storeModule module=*app_test.recordingModule services=test.Store",
+		"DEBUG Module initialized factory=app_test.apiModule services=test.Api",
 		"DEBUG Service initialized service=test.Store type=*app_test.store",
-		"DEBUG Service initialized depends_on=[test.Store] service=test.Api type=app_test.api",
+		"DEBUG Service initialized depends_on=test.Store service=test.Api type=app_test.api",
 		"NOTICE is ready. startup_time=",
 	}
 	all := strings.Join(got, "\n")
@@ -73,6 +69,13 @@ func TestVerboseShowsFilesServicesAndStartupTime(t *testing.T) {
 
 // recordingModule is a module with nothing to do but be listed.
 type recordingModule struct{}
+
+// storeModule returns a module; apiModule only registers a service.
+func storeModule(a *app.Application) (any, error) {
+	return &recordingModule{}, a.RegisterService("test.Store", &store{})
+}
+
+func apiModule(a *app.Application) (any, error) { return nil, a.RegisterService("test.Api", api{}) }
 
 // fields renders a line's fields sorted by key, as key=value.
 func fields(f map[string]any) string {

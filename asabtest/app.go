@@ -48,18 +48,14 @@ func New(t testing.TB, config string, opts ...app.Option) *App {
 // Start is New followed by AddModule for each factory and Start.
 func Start(t testing.TB, config string, modules ...app.ModuleFactory) *App {
 	t.Helper()
-	ta := New(t, config)
-	for _, m := range modules {
-		ta.AddModule(m)
-	}
-	return ta.Start()
+	return New(t, config).AddModule(modules...).Start()
 }
 
-// AddModule adds a module as Application.AddModule does; an error fails the
+// AddModule adds modules as Application.AddModule does; an error fails the
 // test. It returns ta, so calls chain.
-func (ta *App) AddModule(factory app.ModuleFactory) *App {
+func (ta *App) AddModule(factories ...app.ModuleFactory) *App {
 	ta.t.Helper()
-	if err := ta.Application.AddModule(factory); err != nil {
+	if err := ta.Application.AddModule(factories...); err != nil {
 		ta.t.Fatalf("asabtest: %v", err)
 	}
 	return ta

@@ -92,8 +92,6 @@ func Module(a *app.Application) (any, error) {
 
 func main() {
 	a := app.New(app.WithName("tutorial"))
-	_ = a.AddModule(web.Module) // a failing module is reported and makes Run return 1
-	_ = a.AddModule(mom.Module)
-	_ = a.AddModule(Module)
+	_ = a.AddModule(web.Module, mom.Module, Module) // an error is printed and makes Run return 1
 	os.Exit(a.Run())
 }

@@ -21,7 +21,7 @@ func TestCounter(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "counter.pdict")
 	conf := fmt.Sprintf("[web]\nlisten=127.0.0.1:0\n[tutorial]\nstate=%s\n[logging:console]\nenabled=false\n", state)
 
-	ta := asabtest.New(t, conf).AddModule(web.Module).AddModule(mom.Module).AddModule(Module)
+	ta := asabtest.New(t, conf).AddModule(web.Module, mom.Module, Module)
 	counted := ta.Subscribe(Counted)
 	ta.Start()
 	counted.Wait(t.Context(), nil)
@@ -45,7 +45,7 @@ func TestCounter(t *testing.T) {
 	}
 
 	// A second run goes on counting from the stored count.
-	ta = asabtest.New(t, conf).AddModule(web.Module).AddModule(mom.Module).AddModule(Module)
+	ta = asabtest.New(t, conf).AddModule(web.Module, mom.Module, Module)
 	counted = ta.Subscribe(Counted)
 	ta.Start()
 	if m := counted.Wait(t.Context(), func(pubsub.Message) bool { return true }); m.Args[0].(int) <= 2 {
