@@ -54,6 +54,8 @@ func TestWithHooksRejectsAWrongSignature(t *testing.T) {
 	}{
 		{"Main without the application", &mainWithoutApp{},
 			"WithHooks(*app.mainWithoutApp): method Main has the signature func(context.Context) error; a hook must be Main(ctx context.Context, a *app.Application) error"},
+		{"a value whose hooks have pointer receivers", goodHooks{},
+			"WithHooks(app.goodHooks): method Initialize has a pointer receiver, so the value passed has no such method; pass a pointer (&value)"},
 		{"Finalize without an error", finalizeWithoutError{},
 			"method Finalize has the signature func(context.Context, *app.Application); a hook must be Finalize(ctx context.Context, a *app.Application) error"},
 	}

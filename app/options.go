@@ -89,8 +89,9 @@ func WithFinalize(fn func(ctx context.Context, a *Application) error) Option {
 //	Finalize(ctx context.Context, a *app.Application) error
 //
 // that the object has are used. A method of one of those names with another
-// signature is a start-up error naming the method and the signature it
-// should have (Run returns 1), not a hook that is silently left out.
+// signature, or one that only a pointer to the value passed has, is a
+// start-up error naming the method and what it should be (Run returns 1),
+// not a hook that is silently left out.
 func WithHooks(obj any) Option {
 	return func(s *settings) {
 		for _, h := range []struct {
@@ -119,8 +120,14 @@ func hookMethod(obj any, name string) (func(context.Context, *Application) error
 	if obj == nil {
 		return nil, nil
 	}
-	m := reflect.ValueOf(obj).MethodByName(name)
+	v := reflect.ValueOf(obj)
+	m := v.MethodByName(name)
 	if !m.IsValid() {
+		if v.Kind() != reflect.Pointer {
+			if _, ok := reflect.PointerTo(v.Type()).MethodByName(name); ok {
+				return nil, fmt.Errorf("WithHooks(%T): method %s has a pointer receiver, so the value passed has no such method; pass a pointer (&value)", obj, name)
+			}
+		}
 		return nil, nil
 	}
 	if m.Type() != hookType {
