@@ -206,7 +206,9 @@ func (a *Application) Config() *config.Config { return a.cfg }
 // PubSub returns the application's publish/subscribe hub.
 func (a *Application) PubSub() *pubsub.PubSub { return a.ps }
 
-// Registry returns the application's service registry.
+// Registry returns the application's low-level service registry, for code
+// that walks every service; user code finds a service with [Service] or
+// [ServiceNamed].
 func (a *Application) Registry() *registry.Registry { return a.reg }
 
 // Context returns a context that is cancelled at the application's first

@@ -5,7 +5,7 @@
 //
 //	ta := asabtest.New(t, "[general]\ntick_period = 10ms\n").AddModule(NewModule).Start()
 //	counter := asabtest.Service[*Counter](t, ta)
-//	ta.Subscribe(pubsub.TickN(10)).Wait(nil)
+//	ta.Subscribe(pubsub.TickN(10)).Wait(t.Context(), nil)
 //	if code := ta.Stop(); code != 0 { ... }
 //
 // [New] builds the application from configuration text (and app options),
