@@ -261,6 +261,11 @@ func (a *Application) addModule(factory ModuleFactory) error {
 	if Phase(a.phase.Load()) != PhaseCreated {
 		return fmt.Errorf("add module: the application has already started")
 	}
+	if factory == nil {
+		err := errors.New("add module: the factory is nil")
+		a.fail(1, err)
+		return err
+	}
 	name := factoryName(factory)
 	before := a.reg.Len()
 	m, err := factory(a)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -74,3 +75,35 @@ func TestWithHooksRejectsAWrongSignature(t *testing.T) {
 		})
 	}
 }
+
+// A factory may return no module; a failing factory is named; a nil one is
+// an error, not a panic.
+func TestAddModule(t *testing.T) {
+	a, _ := quiet(t, WithArgs())
+	svc := &goodHooks{}
+	noModule := func(a *Application) (any, error) { return nil, a.RegisterService("test.Svc", svc) }
+	if err := a.AddModule(noModule); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Service[*goodHooks](a); err != nil || got != svc || len(a.Modules()) != 0 {
+		t.Fatalf("service %p, %v; modules %v", got, err, a.Modules())
+	}
+
+	a.Release()
+	b, stderr := quiet(t, WithArgs())
+	err := b.AddModule(noModule, failingModule, noModule)
+	if err == nil || !strings.Contains(err.Error(), "add module app.failingModule: no database") {
+		t.Fatalf("failing factory: %v", err)
+	}
+	if b.Run() != 1 || !strings.Contains(stderr.String(), "app.failingModule") {
+		t.Fatalf("stderr %q", stderr)
+	}
+
+	b.Release()
+	c, _ := quiet(t, WithArgs())
+	if err := c.AddModule(nil); err == nil || !strings.Contains(err.Error(), "nil") {
+		t.Fatalf("nil factory: %v", err)
+	}
+}
+
+func failingModule(*Application) (any, error) { return nil, errors.New("no database") }
