@@ -85,6 +85,8 @@ func (ta *App) StartUntil(msgType string, ready func(pubsub.Message) bool) *App 
 		return nil
 	})
 	defer sub.Unsubscribe()
+	timeout := time.NewTimer(StartTimeout)
+	defer timeout.Stop()
 	ta.run()
 	select {
 	case <-readyCh:
@@ -96,7 +98,7 @@ func (ta *App) StartUntil(msgType string, ready func(pubsub.Message) bool) *App 
 		default:
 		}
 		ta.t.Fatalf("asabtest: the application ended with exit code %d before %s (start-up error: %v)", code, msgType, ta.Application.Err())
-	case <-time.After(StartTimeout):
+	case <-timeout.C:
 		ta.t.Fatalf("asabtest: no %s within %s", msgType, StartTimeout)
 	}
 	return ta
@@ -146,10 +148,12 @@ func (ta *App) Wait() int {
 	if exited {
 		return code
 	}
+	timeout := time.NewTimer(ExitTimeout)
+	defer timeout.Stop()
 	select {
 	case code = <-ta.code:
 		ta.setExit(code)
-	case <-time.After(ExitTimeout):
+	case <-timeout.C:
 		ta.t.Fatalf("asabtest: the application did not exit within %s (phase %s)", ExitTimeout, ta.Application.Phase())
 	}
 	return code
