@@ -70,7 +70,7 @@ func TestHello(t *testing.T) {
 		t.Fatalf("--version: exit %d, %q", code, out)
 	}
 	_, errs, code = run(t, 20*time.Second, bin, nil, "--no-such-flag")
-	if code != 2 || !strings.Contains(errs, "usage:") {
+	if code != 2 || strings.Count(errs, "usage:") != 1 {
 		t.Fatalf("unknown flag: exit %d, stderr %q", code, errs)
 	}
 	_, errs, code = run(t, 20*time.Second, bin, nil, "-c", "hello/missing.conf")
