@@ -7,6 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,9 +21,11 @@ import (
 )
 
 // ModuleFactory creates a module for an application, as ASAB's
-// add_module(ModuleClass) instantiates the class. The factory typically reads
-// configuration and registers services; the module it returns may implement
-// module.Initializer and module.Finalizer.
+// add_module(ModuleClass) instantiates the class. The factory typically
+// registers services; the module it returns, if any, may implement
+// module.Initializer, module.Runner and module.Finalizer. A factory whose
+// services do all the work returns a nil module: no placeholder type is
+// needed.
 type ModuleFactory func(a *Application) (any, error)
 
 // Application is the one application object of a process. Create it with New.
@@ -42,6 +47,7 @@ type Application struct {
 
 	modules     []any
 	moduleNames []string
+	added       []addedModule
 
 	ctx    context.Context // cancelled at the first stop
 	cancel context.CancelFunc
@@ -105,6 +111,10 @@ func newWithStderr(stderr io.Writer, opts ...Option) *Application {
 	a.log = logging.Get("asab.application")
 	a.phase.Store(int32(PhaseCreated))
 
+	if len(a.optionErrs) > 0 {
+		a.fail(1, a.optionErrs[0])
+		return a
+	}
 	cmd, usage, err := parseCommandLine(&a.settings, a.stderr)
 	if err != nil {
 		a.fail(2, err)
@@ -196,7 +206,9 @@ func (a *Application) Config() *config.Config { return a.cfg }
 // PubSub returns the application's publish/subscribe hub.
 func (a *Application) PubSub() *pubsub.PubSub { return a.ps }
 
-// Registry returns the application's service registry.
+// Registry returns the application's low-level service registry, for code
+// that walks every service; user code finds a service with [Service] or
+// [ServiceNamed].
 func (a *Application) Registry() *registry.Registry { return a.reg }
 
 // Context returns a context that is cancelled at the application's first
@@ -220,36 +232,75 @@ func (a *Application) ShutdownTimeout() time.Duration {
 	return d
 }
 
-// AddModule creates a module with its factory and adds it to the
-// application. Modules are initialized in the order they are added and
-// finalized in reverse. An error from the factory is returned and also makes
-// Run fail with exit code 1.
-func (a *Application) AddModule(factory ModuleFactory) error {
+// AddModule creates modules with their factories, in order, and adds them
+// to the application: a.AddModule(web.Module, mom.Module, mymodule.Module).
+// Modules are initialized in the order they are added and finalized in
+// reverse. A factory's error stops the adding; it is returned, names the
+// factory, and also makes Run fail with exit code 1.
+func (a *Application) AddModule(factories ...ModuleFactory) error {
+	for _, factory := range factories {
+		if err := a.addModule(factory); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addedModule is what one factory added: the module (nil when the factory
+// returned none) and the services it registered, for the -v log.
+type addedModule struct {
+	factory  string
+	module   any
+	services []string
+}
+
+func (a *Application) addModule(factory ModuleFactory) error {
 	if a.initErr != nil || a.early {
 		return a.initErr
 	}
 	if Phase(a.phase.Load()) != PhaseCreated {
 		return fmt.Errorf("add module: the application has already started")
 	}
-	m, err := factory(a)
-	if err != nil {
-		err = fmt.Errorf("add module: %w", err)
+	if factory == nil {
+		err := errors.New("add module: the factory is nil")
 		a.fail(1, err)
 		return err
 	}
-	if m == nil {
-		err = fmt.Errorf("add module: the factory returned no module")
+	name := factoryName(factory)
+	before := a.reg.Len()
+	m, err := factory(a)
+	if err != nil {
+		err = fmt.Errorf("add module %s: %w", name, err)
 		a.fail(1, err)
 		return err
 	}
 	a.mu.Lock()
-	a.modules = append(a.modules, m)
-	a.moduleNames = append(a.moduleNames, fmt.Sprintf("%T", m))
-	a.mu.Unlock()
+	defer a.mu.Unlock()
+	a.added = append(a.added, addedModule{factory: name, module: m, services: a.reg.Names()[before:]})
+	if m != nil {
+		a.modules = append(a.modules, m)
+		a.moduleNames = append(a.moduleNames, fmt.Sprintf("%T", m))
+	}
 	return nil
 }
 
-// Modules returns the modules in the order they were added.
+// factoryName is the factory's function name as Go reports it
+// ("github.com/asabgo/asab/web.Module"), shortened to its package's last
+// element ("web.Module").
+func factoryName(f ModuleFactory) string {
+	fn := runtime.FuncForPC(reflect.ValueOf(f).Pointer())
+	if fn == nil {
+		return "(unknown factory)"
+	}
+	name := fn.Name()
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	return name
+}
+
+// Modules returns the modules in the order they were added; a factory that
+// returned no module has none here.
 func (a *Application) Modules() []any {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -258,19 +309,35 @@ func (a *Application) Modules() []any {
 
 // RegisterService registers a service under a unique name. Services are
 // registered by module factories or at init-time; they are initialized after
-// the modules, in registration order (see registry.Registry.Order).
+// the modules, in registration order (see registry.Registry.Order). Find a
+// service again with [Service] (by type) or [ServiceNamed] (by name).
 func (a *Application) RegisterService(name string, svc any) error {
 	return a.reg.Register(name, svc)
 }
 
-// Service returns the service registered under name.
-func (a *Application) Service(name string) (any, bool) { return a.reg.Lookup(name) }
-
 // Services returns the registered service names in registration order.
 func (a *Application) Services() []string { return a.reg.Names() }
 
-// GetService returns the service registered under name as a T, or an error
-// naming the service when it is missing or of another type.
-func GetService[T any](a *Application, name string) (T, error) {
+// Service returns the one registered service of type T, such as
+// app.Service[*web.Service](a). It is the way to reach a service when only
+// one of its type is registered; when none or several are, the error names
+// the type and the candidates, and [ServiceNamed] picks one by name. An
+// interface T finds the one service that implements it.
+func Service[T any](a *Application) (T, error) {
+	return registry.ByType[T](a.reg)
+}
+
+// ServiceNamed returns the service registered under name as a T, or an error
+// naming the service when it is missing or of another type. Use it when
+// several services share a type (two sock servers, two web containers) or
+// to follow ASAB's names.
+func ServiceNamed[T any](a *Application, name string) (T, error) {
 	return registry.Get[T](a.reg, name)
+}
+
+// GetService returns the service registered under name as a T.
+//
+// Deprecated: use [ServiceNamed], or [Service] to find a service by type.
+func GetService[T any](a *Application, name string) (T, error) {
+	return ServiceNamed[T](a, name)
 }

@@ -75,8 +75,11 @@ func TestCommandLineErrors(t *testing.T) {
 			if !strings.Contains(stderr.String(), tc.text) {
 				t.Fatalf("stderr %q lacks %q", stderr, tc.text)
 			}
-			if tc.code == 2 && !strings.Contains(stderr.String(), "usage:") {
-				t.Fatalf("no usage on stderr: %q", stderr)
+			if n := strings.Count(stderr.String(), "usage:"); tc.code == 2 && n != 1 {
+				t.Fatalf("usage printed %d times on stderr, want once: %q", n, stderr)
+			}
+			if tc.code == 2 && strings.Index(stderr.String(), tc.text) > strings.Index(stderr.String(), "usage:") {
+				t.Fatalf("the error comes after the usage: %q", stderr)
 			}
 		})
 	}
@@ -161,10 +164,16 @@ func TestTolerantTaskDoesNotStop(t *testing.T) {
 	}
 }
 
-func TestBadGeneralSettingsAreNamed(t *testing.T) {
-	a, stderr := quiet(t, WithArgs(), WithConfigString("[general]\ntick_period = soon\n"))
-	if code := a.Run(); code != 1 || !strings.Contains(stderr.String(), "tick_period") || !strings.Contains(stderr.String(), "soon") {
-		t.Fatalf("exit %d, stderr %q", code, stderr)
+func TestBadGeneralSettingsAreNamedAndQuoted(t *testing.T) {
+	for _, tc := range []struct{ conf, want string }{
+		{"[general]\ntick_period = soon\n", `tick_period = "soon"`},
+		{"[general]\ntick_period = 0\n", `configuration [general] tick_period = "0": must be a positive duration`},
+		{"[general]\nshutdown_timeout = 0\n", `configuration [general] shutdown_timeout = "0": must be a positive duration`},
+	} {
+		a, stderr := quiet(t, WithArgs(), WithConfigString(tc.conf))
+		if code := a.Run(); code != 1 || !strings.Contains(stderr.String(), tc.want) {
+			t.Fatalf("%q: exit %d, stderr %q; want %q", tc.conf, code, stderr, tc.want)
+		}
 	}
 }
 

@@ -41,9 +41,20 @@
 //
 // [Application.Stop], SIGINT and SIGTERM stop the application. Every stop
 // request publishes Application.stop! with the number of requests so far; the
-// second logs a warning naming what is still running, the third exits the
-// process at once with code 70 (EX_SOFTWARE). SIGHUP reopens log files and
+// second logs a warning naming what is still running, the third publishes its
+// Application.stop! (waiting at most a second for the subscribers) and exits
+// the process with code 70 (EX_SOFTWARE). SIGHUP reopens log files and
 // publishes Application.hup!.
+//
+// # Modules and services
+//
+// A [ModuleFactory] registers services with [Application.RegisterService]
+// and returns its module, or nil when the services do all the work. User
+// code finds a service by its Go type with [Service], or by name with
+// [ServiceNamed] when several share a type. Modules and services join the
+// lifecycle through the interfaces of package module (Initializer, Runner,
+// Finalizer, Dependent). [WithHooks] rejects an Initialize, Main or Finalize
+// method of the wrong signature at start-up.
 //
 // # Exit code
 //
@@ -56,5 +67,9 @@
 // New makes the application current ([Current], [Config]); a second
 // application cannot be created while one is current. Run releases it when it
 // returns, and [Application.Release] releases one that will never run, so
-// tests can create, run and drop applications one after another.
+// tests can create, run and drop applications one after another; package
+// asabtest does that for a test, with a cleanup.
+//
+// docs/app.md is the guide to this package and docs/architecture.md the
+// project's layers, lifecycle and module convention.
 package app

@@ -56,7 +56,7 @@ func ExampleApplication_AddModule() {
 	a := app.New(app.WithName("ticker"), app.WithArgs(),
 		app.WithConfigString("[general]\ntick_period = 10ms\n[logging]\nlevel = ERROR\n"))
 	_ = a.AddModule(func(a *app.Application) (any, error) {
-		return struct{}{}, a.RegisterService("example.Counter", &counter{a: a})
+		return nil, a.RegisterService("example.Counter", &counter{a: a}) // no module, just a service
 	})
 	code := a.Run()
 	fmt.Println("exit code", code)
@@ -78,15 +78,31 @@ func ExampleApplication_SetExitCode() {
 	// 2 false
 }
 
-func ExampleGetService() {
+// Find a service by its Go type when it is the only one of that type, by
+// name when several share it.
+func ExampleService() {
 	a := app.New(app.WithName("lookup"), app.WithArgs())
 	defer a.Release()
 	_ = a.RegisterService("example.Counter", &counter{a: a})
-	c, err := app.GetService[*counter](a, "example.Counter")
+	c, err := app.Service[*counter](a)
 	fmt.Println(c != nil, err)
-	_, err = app.GetService[*counter](a, "example.Missing")
+
+	_ = a.RegisterService("example.OtherCounter", &counter{a: a})
+	_, err = app.Service[*counter](a)
 	fmt.Println(err)
+	c, err = app.ServiceNamed[*counter](a, "example.OtherCounter")
+	fmt.Println(c != nil, err)
 	// Output:
 	// true <nil>
+	// service of type *app_test.counter: 2 services have it, ["example.Counter" "example.OtherCounter"]; look one up by name: several services have the type
+	// true <nil>
+}
+
+func ExampleServiceNamed() {
+	a := app.New(app.WithName("lookup"), app.WithArgs())
+	defer a.Release()
+	_, err := app.ServiceNamed[*counter](a, "example.Missing")
+	fmt.Println(err)
+	// Output:
 	// service "example.Missing": service not found
 }

@@ -55,7 +55,9 @@ func parseCommandLine(s *settings, stderr io.Writer) (*CommandLine, func(io.Writ
 		add(fs)
 	}
 	usage := func(w io.Writer) { printUsage(w, s, fs, standard) }
-	fs.Usage = func() { usage(stderr) }
+	// Parse would print the usage itself on an error; it is printed once,
+	// below, after the error.
+	fs.Usage = func() {}
 
 	args := s.args
 	if !s.argsSet {
@@ -67,7 +69,7 @@ func parseCommandLine(s *settings, stderr io.Writer) (*CommandLine, func(io.Writ
 			return cl, usage, nil
 		}
 		fmt.Fprintf(stderr, "%s: %v\n", s.name, err)
-		fs.Usage()
+		usage(stderr)
 		return nil, usage, fmt.Errorf("%w: %w", errUsage, err)
 	}
 	cl.Args = fs.Args()

@@ -92,7 +92,7 @@ func TestInitializeErrorNamesServiceAndFinalizesWhatStarted(t *testing.T) {
 	}
 }
 
-func TestThreeSIGTERMsExit70WhileFinalizeHangs(t *testing.T) {
+func TestThreeSIGTERMsPublishStopAndExit70WhileFinalizeHangs(t *testing.T) {
 	c := startChild(t, "hanging-finalize")
 	c.waitFor("main")
 	c.signal(syscall.SIGTERM)
@@ -101,9 +101,13 @@ func TestThreeSIGTERMsExit70WhileFinalizeHangs(t *testing.T) {
 	c.waitFor("Application.stop! 2")
 	c.signal(syscall.SIGTERM)
 	// shutdown_timeout is 60 s: only the emergency exit ends it sooner.
-	_, code := c.wait(15 * time.Second)
+	lines, code := c.wait(15 * time.Second)
 	if code != ExitSoftware {
 		t.Fatalf("exit code %d, want %d; stderr:\n%s", code, ExitSoftware, c.stderr)
+	}
+	// Every stop publishes, the third too, before the process exits.
+	if !contains(lines, "Application.stop! 3") {
+		t.Fatalf("no Application.stop! 3 before the emergency exit; lines %q", lines)
 	}
 	log := c.stderr.String()
 	if !strings.Contains(log, "Emergency exit") || !strings.Contains(log, "service stuck") {

@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"flag"
+	"fmt"
+	"reflect"
 )
 
 // Option configures an Application in New.
@@ -21,6 +23,9 @@ type settings struct {
 	initialize  func(ctx context.Context, a *Application) error
 	main        func(ctx context.Context, a *Application) error
 	finalize    func(ctx context.Context, a *Application) error
+	// optionErrs are mistakes found while applying the options; New
+	// reports the first as a start-up error.
+	optionErrs []error
 }
 
 // WithName sets the application name, used in logs, the usage text, syslog
@@ -77,25 +82,57 @@ func WithFinalize(fn func(ctx context.Context, a *Application) error) Option {
 }
 
 // WithHooks takes the user hooks from an object's methods, in the manner of
-// subclassing ASAB's Application: any of Initialize(ctx, *Application) error,
-// Main(ctx, *Application) error and Finalize(ctx, *Application) error that the
-// object has are used.
+// subclassing ASAB's Application: any of
+//
+//	Initialize(ctx context.Context, a *app.Application) error
+//	Main(ctx context.Context, a *app.Application) error
+//	Finalize(ctx context.Context, a *app.Application) error
+//
+// that the object has are used. A method of one of those names with another
+// signature, or one that only a pointer to the value passed has, is a
+// start-up error naming the method and what it should be (Run returns 1),
+// not a hook that is silently left out.
 func WithHooks(obj any) Option {
 	return func(s *settings) {
-		if h, ok := obj.(interface {
-			Initialize(context.Context, *Application) error
-		}); ok {
-			s.initialize = h.Initialize
-		}
-		if h, ok := obj.(interface {
-			Main(context.Context, *Application) error
-		}); ok {
-			s.main = h.Main
-		}
-		if h, ok := obj.(interface {
-			Finalize(context.Context, *Application) error
-		}); ok {
-			s.finalize = h.Finalize
+		for _, h := range []struct {
+			name string
+			set  *func(ctx context.Context, a *Application) error
+		}{{"Initialize", &s.initialize}, {"Main", &s.main}, {"Finalize", &s.finalize}} {
+			fn, err := hookMethod(obj, h.name)
+			if err != nil {
+				s.optionErrs = append(s.optionErrs, err)
+				continue
+			}
+			if fn != nil {
+				*h.set = fn
+			}
 		}
 	}
+}
+
+// hookType is the signature of every user hook.
+var hookType = reflect.TypeFor[func(context.Context, *Application) error]()
+
+// hookMethod returns obj's method name as a hook, nil when obj has no
+// exported method of that name, and an error when it has one of another
+// signature.
+func hookMethod(obj any, name string) (func(context.Context, *Application) error, error) {
+	if obj == nil {
+		return nil, nil
+	}
+	v := reflect.ValueOf(obj)
+	m := v.MethodByName(name)
+	if !m.IsValid() {
+		if v.Kind() != reflect.Pointer {
+			if _, ok := reflect.PointerTo(v.Type()).MethodByName(name); ok {
+				return nil, fmt.Errorf("WithHooks(%T): method %s has a pointer receiver, so the value passed has no such method; pass a pointer (&value)", obj, name)
+			}
+		}
+		return nil, nil
+	}
+	if m.Type() != hookType {
+		return nil, fmt.Errorf("WithHooks(%T): method %s has the signature %s; a hook must be %s(ctx context.Context, a *app.Application) error",
+			obj, name, m.Type(), name)
+	}
+	return m.Interface().(func(context.Context, *Application) error), nil
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -63,6 +66,7 @@ func (a *Application) Run() int {
 	for _, w := range a.cfg.Warnings() {
 		a.log.Warning().Msg(w)
 	}
+	a.logConfigurationRead()
 
 	signalsDone := make(chan struct{})
 	stopSignals := a.handleSignals(signalsDone)
@@ -111,7 +115,7 @@ func (a *Application) readRunSettings() (runSettings, error) {
 		return s, err
 	}
 	if s.shutdown <= 0 {
-		return s, errBadSetting("general", "shutdown_timeout", "must be a positive duration")
+		return s, a.badSetting("general", "shutdown_timeout", "must be a positive duration")
 	}
 	if a.cfg.GetOr("general", "watchdog_threshold", "") != "" {
 		if s.watchdog, err = a.cfg.GetDuration("general", "watchdog_threshold"); err != nil {
@@ -121,8 +125,21 @@ func (a *Application) readRunSettings() (runSettings, error) {
 	return s, nil
 }
 
+// errBadSetting is an error about a setting whose value is not at hand;
+// badSetting, which quotes the value, is preferred.
 func errBadSetting(section, key, why string) error {
 	return fmt.Errorf("configuration [%s] %s: %s", section, key, why)
+}
+
+// badSetting is an error about the value of [section] key, quoting it as
+// the configuration gives it: `configuration [general] tick_period = "0":
+// must be a positive duration`.
+func (a *Application) badSetting(section, key, why string) error {
+	v, err := a.cfg.Get(section, key)
+	if err != nil {
+		return errBadSetting(section, key, why)
+	}
+	return fmt.Errorf("configuration [%s] %s = %q: %s", section, key, v, why)
 }
 
 // initialize is init-time after logging: init!, the user hook, modules, then
@@ -152,6 +169,7 @@ func (a *Application) initialize() (parts []part, userInitialized bool) {
 		}
 		parts = append(parts, part{"module", name, m})
 	}
+	a.logModules()
 	order, err := a.reg.Order()
 	if err != nil {
 		return fail("The service registry", err)
@@ -163,12 +181,68 @@ func (a *Application) initialize() (parts []part, userInitialized bool) {
 				return fail(fmt.Sprintf("Service %q", name), err)
 			}
 		}
+		ev := a.log.Debug().Str("service", name).Str("type", fmt.Sprintf("%T", svc))
+		if d, ok := svc.(module.Dependent); ok {
+			ev = ev.Str("depends_on", strings.Join(d.DependsOn(), ", "))
+		}
+		ev.Msg("Service initialized")
 		parts = append(parts, part{"service", name, svc})
 	}
 	if a.ctx.Err() == nil {
-		a.log.Notice().Msg("is ready.")
+		a.log.Notice().Str("startup_time", time.Since(a.StartTime()).Round(time.Microsecond).String()).Msg("is ready.")
 	}
 	return parts, userInitialized
+}
+
+// logConfigurationRead logs, at DEBUG (shown with -v), where the
+// configuration came from: the embedded text, the file given with -c or
+// ASAB_CONFIG, and every file it included, with the file that included it.
+func (a *Application) logConfigurationRead() {
+	if a.configText != nil {
+		a.log.Debug().Str("file", "<embedded configuration>").Msg("Configuration read")
+	}
+	files := a.cfg.Files()
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	// The file the caller loaded first, then the includes in path order.
+	sort.Slice(paths, func(i, j int) bool {
+		ci, cj := files[paths[i]] == "the caller", files[paths[j]] == "the caller"
+		if ci != cj {
+			return ci
+		}
+		return paths[i] < paths[j]
+	})
+	for _, p := range paths {
+		ev := a.log.Debug().Str("file", p)
+		if by := files[p]; by != "the caller" {
+			if abs, err := filepath.Abs(by); err == nil {
+				by = abs
+			}
+			ev = ev.Str("included_by", by)
+		}
+		ev.Msg("Configuration file read")
+	}
+	if len(paths) == 0 && a.configText == nil {
+		a.log.Debug().Msg("No configuration file read (no -c, no ASAB_CONFIG): defaults only")
+	}
+}
+
+// logModules logs, at DEBUG (shown with -v), each module factory in the
+// order it was added, with its module's type (if it returned one) and the
+// services it registered.
+func (a *Application) logModules() {
+	a.mu.Lock()
+	added := append([]addedModule(nil), a.added...)
+	a.mu.Unlock()
+	for _, m := range added {
+		ev := a.log.Debug().Str("factory", m.factory).Str("services", strings.Join(m.services, ", "))
+		if m.module != nil {
+			ev = ev.Str("module", fmt.Sprintf("%T", m.module))
+		}
+		ev.Msg("Module initialized")
+	}
 }
 
 // tickState is the tick loop (and watchdog) running during run-time.

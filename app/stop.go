@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/asabgo/asab/logging"
 	"github.com/asabgo/asab/pubsub"
@@ -28,7 +29,7 @@ func (a *Application) StopWithCode(code int) { a.requestStop(code) }
 func (a *Application) requestStop(code int) {
 	n := a.countStop(code, true)
 	if n >= 3 {
-		a.emergencyExit()
+		a.emergencyExit(n)
 	}
 	a.announceStop(n)
 }
@@ -86,9 +87,24 @@ func (a *Application) stillRunning() string {
 	return strings.Join(names, ", ")
 }
 
-// emergencyExit is the one place Run's process exits by itself.
-func (a *Application) emergencyExit() {
+// emergencyPublishWait bounds how long the emergency exit waits for the
+// subscribers of its Application.stop! before the process exits anyway.
+const emergencyPublishWait = time.Second
+
+// emergencyExit is the one place Run's process exits by itself. Like every
+// stop it publishes Application.stop! with the request count n first, but a
+// subscriber that does not return within emergencyPublishWait cannot hold it.
+func (a *Application) emergencyExit(n int) {
 	a.log.Critical().Str("still_running", a.stillRunning()).Msg("Emergency exit")
+	published := make(chan struct{})
+	go func() {
+		defer close(published)
+		a.ps.Publish(pubsub.Stop, n)
+	}()
+	select {
+	case <-published:
+	case <-time.After(emergencyPublishWait):
+	}
 	os.Exit(ExitSoftware)
 }
 
@@ -146,7 +162,7 @@ func (a *Application) handleSignals(done <-chan struct{}) func() {
 				// subscriber that hangs in stop! cannot swallow later signals.
 				n := a.countStop(-1, true)
 				if n >= 3 {
-					a.emergencyExit()
+					a.emergencyExit(n)
 				}
 				go a.announceStop(n)
 			}

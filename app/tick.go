@@ -20,7 +20,7 @@ func (a *Application) tickPeriod() (time.Duration, error) {
 		return 0, err
 	}
 	if d <= 0 {
-		return 0, errBadSetting("general", "tick_period", "must be a positive duration")
+		return 0, a.badSetting("general", "tick_period", "must be a positive duration")
 	}
 	return d, nil
 }

@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -61,7 +62,7 @@ func TestHello(t *testing.T) {
 	if code != 0 || out != "Hello world!\n" {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
 	}
-	if !strings.Contains(errs, "NOTICE asab.application is ready.") {
+	if !strings.Contains(errs, "NOTICE asab.application [sd startup_time=") || !strings.Contains(errs, "] is ready.") {
 		t.Fatalf("stderr lacks the ready line: %q", errs)
 	}
 	out, _, code = run(t, 20*time.Second, bin, nil, "--version")
@@ -69,7 +70,7 @@ func TestHello(t *testing.T) {
 		t.Fatalf("--version: exit %d, %q", code, out)
 	}
 	_, errs, code = run(t, 20*time.Second, bin, nil, "--no-such-flag")
-	if code != 2 || !strings.Contains(errs, "usage:") {
+	if code != 2 || strings.Count(errs, "usage:") != 1 {
 		t.Fatalf("unknown flag: exit %d, stderr %q", code, errs)
 	}
 	_, errs, code = run(t, 20*time.Second, bin, nil, "-c", "hello/missing.conf")
@@ -376,4 +377,63 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestTutorial runs examples/tutorial (docs/tutorial.md) with its .conf on
+// a free port and a temporary state file: GET /count answers, over the
+// in-process MOM broker, with the count the timer keeps, and SIGTERM stops
+// it with exit code 0.
+func TestTutorial(t *testing.T) {
+	bin := build(t, "tutorial")
+	src, err := os.ReadFile("tutorial/tutorial.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := freePort(t)
+	text := strings.Replace(string(src), "listen=127.0.0.1 8080", fmt.Sprintf("listen=127.0.0.1 %d", port), 1)
+	text = strings.Replace(text, "state=/tmp/asab-tutorial/counter.pdict", "state="+filepath.Join(t.TempDir(), "counter.pdict"), 1)
+	if text == string(src) || strings.Contains(text, "/tmp/asab-tutorial") {
+		t.Fatal("tutorial.conf no longer has the listen and state lines this test moves")
+	}
+	conf := filepath.Join(t.TempDir(), "tutorial.conf")
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-c", conf)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill() }()
+	url := fmt.Sprintf("http://127.0.0.1:%d/count", port)
+	var body string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		resp, err := http.Get(url)
+		if err != nil {
+			continue
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if n, err := strconv.Atoi(string(b)); resp.StatusCode == http.StatusOK && err == nil && n > 0 {
+			body = string(b)
+			break
+		}
+	}
+	if body == "" {
+		t.Fatalf("GET /count never gave a count above 0; stderr:\n%s", errb.String())
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit: %v; stderr:\n%s", err, errb.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no exit within 20 s of SIGTERM")
+	}
 }

@@ -17,7 +17,7 @@ func (s *Service) expose() error {
 	if s.set.path == "" && s.set.jsonPath == "" {
 		return nil
 	}
-	v, ok := s.app.Service(web.ServiceName)
+	v, ok := s.app.Registry().Lookup(web.ServiceName)
 	if !ok {
 		s.log.Notice().Str("path", s.set.path).
 			Msg("No asab.WebService is registered, so metrics are not served over HTTP; add web.Module to serve them")

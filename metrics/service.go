@@ -181,7 +181,7 @@ func (s *Service) collectServices() error {
 		if seen {
 			continue
 		}
-		svc, _ := s.app.Service(name)
+		svc, _ := s.app.Registry().Lookup(name)
 		c, ok := svc.(prometheus.Collector)
 		if !ok {
 			continue

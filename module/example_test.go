@@ -10,6 +10,12 @@ import (
 // cache is a service that implements two of the optional interfaces.
 type cache struct{ entries map[string]string }
 
+// The interface guards make the compiler check the signatures.
+var (
+	_ module.Initializer = (*cache)(nil)
+	_ module.Finalizer   = (*cache)(nil)
+)
+
 func (c *cache) Initialize(ctx context.Context) error {
 	c.entries = map[string]string{}
 	return nil

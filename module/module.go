@@ -14,6 +14,14 @@
 //     carries the application's shutdown deadline.
 //   - [Dependent]: a service that names the services it needs; it is
 //     initialized after them and finalized before them.
+//
+// A method with a slightly wrong signature does not implement the
+// interface and is left out without a word, so state the intent with an
+// interface guard, which the compiler checks:
+//
+//	var _ module.Initializer = (*Counter)(nil)
+//
+// docs/architecture.md describes the lifecycle and the module convention.
 package module
 
 import "context"

@@ -21,7 +21,10 @@ func Example() {
 	_ = r.Register("app.WebService", WebService{})
 	_ = r.Register("app.Database", &Database{})
 
-	db, err := registry.Get[*Database](r, "app.Database")
+	db, err := registry.ByType[*Database](r)
+	fmt.Println(db != nil, err)
+
+	db, err = registry.Get[*Database](r, "app.Database")
 	fmt.Println(db != nil, err)
 
 	_, err = registry.Get[*Database](r, "app.WebService")
@@ -30,6 +33,7 @@ func Example() {
 	order, _ := r.Order()
 	fmt.Println(order)
 	// Output:
+	// true <nil>
 	// true <nil>
 	// service "app.WebService" is registry_test.WebService, not *registry_test.Database: service has another type
 	// [app.Database app.WebService]

@@ -1,8 +1,14 @@
-// Package registry is the named service registry of an application.
+// Package registry is the low-level service registry of an application.
+//
+// User code does not use it directly: it finds services with app.Service
+// (by Go type) and app.ServiceNamed (by name), which are built on [ByType]
+// and [Get]. The registry is for the framework and for code that lists or
+// walks every service.
 //
 // A service is any Go value registered under a unique name such as
-// "asab.WebService". Lookups are by name, or typed through the generic [Get],
-// which reports a missing name or a wrong type as an error instead of a panic.
+// "asab.WebService". [ByType] finds the one service of a Go type, and [Get]
+// the service of a name as a Go type; both report a missing, ambiguous or
+// mistyped service as an error naming the candidates instead of a panic.
 // [Registry.Order] gives the order in which services are initialized:
 // registration order, except that a service implementing
 // [module.Dependent] comes after every service it names. Finalization runs
@@ -12,6 +18,7 @@ package registry
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 
 	"github.com/asabgo/asab/module"
@@ -25,6 +32,9 @@ var (
 	ErrNotFound = errors.New("service not found")
 	// ErrWrongType is returned by Get when the service is not of the asked type.
 	ErrWrongType = errors.New("service has another type")
+	// ErrAmbiguous is returned by ByType when several services have the
+	// asked type; look one up by name instead.
+	ErrAmbiguous = errors.New("several services have the type")
 	// ErrDependency is returned by Order for a missing dependency or a cycle.
 	ErrDependency = errors.New("service dependency error")
 )
@@ -94,9 +104,41 @@ func Get[T any](r *Registry, name string) (T, error) {
 	}
 	typed, ok := svc.(T)
 	if !ok {
-		return zero, fmt.Errorf("service %q is %T, not %T: %w", name, svc, zero, ErrWrongType)
+		return zero, fmt.Errorf("service %q is %T, not %s: %w", name, svc, typeName[T](), ErrWrongType)
 	}
 	return typed, nil
+}
+
+// ByType returns the one registered service whose type is T (for an
+// interface T: that implements T). No such service wraps ErrNotFound and
+// several wrap ErrAmbiguous; the error names the type and, for several, the
+// candidates' names in registration order.
+func ByType[T any](r *Registry) (T, error) {
+	var zero T
+	r.mu.RLock()
+	var found []string
+	var svc T
+	for _, n := range r.names {
+		if typed, ok := r.services[n].(T); ok {
+			found = append(found, n)
+			svc = typed
+		}
+	}
+	r.mu.RUnlock()
+	switch len(found) {
+	case 1:
+		return svc, nil
+	case 0:
+		return zero, fmt.Errorf("no service of type %s: %w", typeName[T](), ErrNotFound)
+	default:
+		return zero, fmt.Errorf("service of type %s: %d services have it, %q; look one up by name: %w",
+			typeName[T](), len(found), found, ErrAmbiguous)
+	}
+}
+
+// typeName is T's name as the errors show it, for interface types too.
+func typeName[T any]() string {
+	return reflect.TypeFor[T]().String()
 }
 
 // Order returns the service names in initialization order: registration

@@ -123,3 +123,41 @@ func BenchmarkGet(b *testing.B) {
 		}
 	}
 }
+
+type namer interface{ Name() string }
+
+func (p *plain) Name() string { return p.name }
+
+func TestByTypeFindsTheOneServiceOfAType(t *testing.T) {
+	r := New()
+	db := &plain{name: "db"}
+	if err := r.Register("app.Database", db); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Register("app.Web", dependent{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ByType[*plain](r)
+	if err != nil || got != db {
+		t.Fatalf("ByType[*plain] = %p, %v; want %p", got, err, db)
+	}
+	n, err := ByType[namer](r)
+	if err != nil || n.Name() != "db" {
+		t.Fatalf("ByType[namer] = %v, %v", n, err)
+	}
+	_, err = ByType[*strings.Builder](r)
+	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "*strings.Builder") {
+		t.Fatalf("no service of the type: %v", err)
+	}
+	if err := r.Register("app.Cache", &plain{name: "cache"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ByType[*plain](r)
+	if !errors.Is(err, ErrAmbiguous) || !strings.Contains(err.Error(), `["app.Database" "app.Cache"]`) {
+		t.Fatalf("two services of the type: %v", err)
+	}
+	// By name still tells the two apart.
+	if c, err := Get[*plain](r, "app.Cache"); err != nil || c.name != "cache" {
+		t.Fatalf("Get by name: %v, %v", c, err)
+	}
+}

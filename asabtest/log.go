@@ -1,4 +1,4 @@
-package apptest
+package asabtest
 
 import (
 	"bufio"
@@ -37,7 +37,7 @@ func ReadLog(t testing.TB, path, logger string) []LogLine {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
-		t.Fatalf("apptest: %v", err)
+		t.Fatalf("asabtest: %v", err)
 	}
 	defer f.Close()
 	var out []LogLine
@@ -46,14 +46,14 @@ func ReadLog(t testing.TB, path, logger string) []LogLine {
 	for sc.Scan() {
 		var l LogLine
 		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			t.Fatalf("apptest: %s: log line %q: %v", path, sc.Text(), err)
+			t.Fatalf("asabtest: %s: log line %q: %v", path, sc.Text(), err)
 		}
 		if logger == "" || l.Logger == logger {
 			out = append(out, l)
 		}
 	}
 	if err := sc.Err(); err != nil {
-		t.Fatalf("apptest: reading %s: %v", path, err)
+		t.Fatalf("asabtest: reading %s: %v", path, err)
 	}
 	return out
 }

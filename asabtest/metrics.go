@@ -1,4 +1,4 @@
-package apptest
+package asabtest
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -15,25 +16,45 @@ import (
 // Scrape GETs a Prometheus text endpoint (such as a web container's URL
 // plus "/asab/v1/metrics") and returns its metric families by name. A
 // request error, a status other than 200 or a body expfmt cannot parse
-// fails the test.
+// fails the test. The request uses its own connection, closed before
+// Scrape returns, so that goleak finds no idle connection of it.
 func Scrape(t testing.TB, url string) map[string]*dto.MetricFamily {
 	t.Helper()
-	res, err := http.Get(url)
+	tr := &http.Transport{DisableKeepAlives: true}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: StartTimeout}
+	res, err := client.Get(url)
 	if err != nil {
-		t.Fatalf("apptest: scrape: %v", err)
+		t.Fatalf("asabtest: scrape: %v", err)
 	}
 	defer res.Body.Close()
 	body, err := io.ReadAll(res.Body)
 	if err != nil {
-		t.Fatalf("apptest: scrape %s: reading the body: %v", url, err)
+		t.Fatalf("asabtest: scrape %s: reading the body: %v", url, err)
 	}
 	if res.StatusCode != http.StatusOK {
-		t.Fatalf("apptest: scrape %s: status %d\n%s", url, res.StatusCode, body)
+		t.Fatalf("asabtest: scrape %s: status %d\n%s", url, res.StatusCode, body)
 	}
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	fams, err := p.TextToMetricFamilies(bytes.NewReader(body))
 	if err != nil {
-		t.Fatalf("apptest: scrape %s: %v\n%s", url, err, body)
+		t.Fatalf("asabtest: scrape %s: %v\n%s", url, err, body)
+	}
+	return fams
+}
+
+// Gather collects the metric families of a Prometheus gatherer in process,
+// such as the registry of the application's metrics service
+// (metrics.Service.Registry()), without HTTP. An error fails the test.
+func Gather(t testing.TB, g prometheus.Gatherer) map[string]*dto.MetricFamily {
+	t.Helper()
+	list, err := g.Gather()
+	if err != nil {
+		t.Fatalf("asabtest: gather: %v", err)
+	}
+	fams := make(map[string]*dto.MetricFamily, len(list))
+	for _, mf := range list {
+		fams[mf.GetName()] = mf
 	}
 	return fams
 }
@@ -70,7 +91,7 @@ func Value(t testing.TB, fams map[string]*dto.MetricFamily, name string, want ma
 	t.Helper()
 	v, err := Lookup(fams, name, want)
 	if err != nil {
-		t.Fatalf("apptest: %v", err)
+		t.Fatalf("asabtest: %v", err)
 	}
 	return v
 }

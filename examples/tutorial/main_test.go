@@ -1,0 +1,56 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/asabgo/asab/asabtest"
+	"github.com/asabgo/asab/mom"
+	"github.com/asabgo/asab/web"
+)
+
+// TestCounter runs the tutorial's application in the test: it waits for
+// two counts, asks for the count over HTTP (which asks the counter over
+// MOM), and checks that the count survives a restart in the pdict.
+func TestCounter(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "counter.pdict")
+	conf := fmt.Sprintf("[web]\nlisten=127.0.0.1:0\n[tutorial]\nstate=%s\n[logging:console]\nenabled=false\n", state)
+
+	ta := asabtest.New(t, conf).AddModule(web.Module, mom.Module, Module)
+	counted := ta.Subscribe(Counted)
+	ta.Start()
+	counted.Wait(t.Context(), nil)
+	second := counted.Wait(t.Context(), nil)
+	if second.Args[0] != 2 {
+		t.Fatalf("second %s carries %v, want 2", Counted, second.Args)
+	}
+
+	url := asabtest.Service[*web.Service](t, ta).URL(0) + "/count"
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if n, err := strconv.Atoi(string(body)); res.StatusCode != http.StatusOK || err != nil || n < 2 {
+		t.Fatalf("GET /count: %d %q", res.StatusCode, body)
+	}
+	if code := ta.Stop(); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+
+	// A second run goes on counting from the stored count.
+	ta = asabtest.New(t, conf).AddModule(web.Module, mom.Module, Module)
+	counted = ta.Subscribe(Counted)
+	ta.Start()
+	if m := counted.Wait(t.Context(), nil); m.Args[0].(int) <= 2 {
+		t.Fatalf("after a restart the count is %v, want more than 2", m.Args[0])
+	}
+	if code := ta.Stop(); code != 0 {
+		t.Fatalf("second run: exit code %d", code)
+	}
+}
