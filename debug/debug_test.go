@@ -9,16 +9,16 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/asabgo/asab/debug"
-	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/web"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // debugServer returns the debug module of a running application.
-func debugServer(t *testing.T, r *apptest.Running) *debug.Server {
+func debugServer(t *testing.T, r *asabtest.App) *debug.Server {
 	t.Helper()
-	for _, m := range r.App.Modules() {
+	for _, m := range r.Application.Modules() {
 		if s, ok := m.(*debug.Server); ok {
 			return s
 		}
@@ -42,7 +42,7 @@ func get(t *testing.T, url string) (int, string) {
 }
 
 func TestServesProfilesOnItsOwnListener(t *testing.T) {
-	r := apptest.Start(t, "[debug]\nlisten = 127.0.0.1:0\n[web]\nlisten = 127.0.0.1:0\n", debug.Module, web.Module)
+	r := asabtest.Start(t, "[debug]\nlisten = 127.0.0.1:0\n[web]\nlisten = 127.0.0.1:0\n", debug.Module, web.Module)
 	addr := debugServer(t, r).Addr()
 	if addr == nil {
 		t.Fatal("the debug listener is not open")
@@ -63,7 +63,7 @@ func TestServesProfilesOnItsOwnListener(t *testing.T) {
 	}
 
 	// The public web container does not serve them.
-	svc := apptest.Service[*web.Service](t, r.App, web.ServiceName)
+	svc := asabtest.Service[*web.Service](t, r)
 	code, _ = get(t, "http://"+svc.Addrs()[0].String()+"/debug/pprof/")
 	if code != http.StatusNotFound {
 		t.Fatalf("the web container answered /debug/pprof/ with %d, want 404", code)
@@ -74,7 +74,7 @@ func TestServesProfilesOnItsOwnListener(t *testing.T) {
 }
 
 func TestOffByDefault(t *testing.T) {
-	r := apptest.Start(t, "", debug.Module)
+	r := asabtest.Start(t, "", debug.Module)
 	if addr := debugServer(t, r).Addr(); addr != nil {
 		t.Fatalf("listening on %v without [debug] listen", addr)
 	}
@@ -82,8 +82,8 @@ func TestOffByDefault(t *testing.T) {
 }
 
 func TestBadListenFailsStartUp(t *testing.T) {
-	r := apptest.New(t, "[debug]\nlisten = 127.0.0.1 port\n", nil)
-	err := r.App.AddModule(debug.Module)
+	r := asabtest.New(t, "[debug]\nlisten = 127.0.0.1 port\n")
+	err := r.Application.AddModule(debug.Module)
 	if err == nil || !strings.Contains(err.Error(), "[debug] listen") || !strings.Contains(err.Error(), `"127.0.0.1 port"`) {
 		t.Fatalf("got %v, want an error naming [debug] listen and the quoted value", err)
 	}

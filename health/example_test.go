@@ -19,8 +19,11 @@ func ExampleService_Add() {
 		fmt.Println(err)
 		return
 	}
-	v, _ := a.Service(health.ServiceName)
-	hs := v.(*health.Service)
+	hs, err := app.Service[*health.Service](a)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	_ = hs.Add("database", true, func(ctx context.Context) error { return errors.New("connection refused") })
 	_ = hs.Add("cache", false, func(ctx context.Context) error { return nil })
 

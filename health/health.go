@@ -136,7 +136,7 @@ func Module(a *app.Application) (any, error) {
 	if err := a.RegisterService(ServiceName, s); err != nil {
 		return nil, fmt.Errorf("health: %w", err)
 	}
-	return struct{}{}, nil // the lifecycle belongs to the Service
+	return nil, nil // the lifecycle belongs to the Service
 }
 
 // Add adds a named check. A required check must pass for the application to

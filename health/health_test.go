@@ -14,7 +14,7 @@ import (
 
 	"github.com/asabgo/asab/app"
 	"github.com/asabgo/asab/health"
-	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/metrics"
 	"github.com/asabgo/asab/web"
 )
@@ -22,9 +22,9 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // probe GETs one probe of the default web container.
-func probe(t *testing.T, r *apptest.Running, p health.Probe) (int, health.Report) {
+func probe(t *testing.T, r *asabtest.App, p health.Probe) (int, health.Report) {
 	t.Helper()
-	svc := apptest.Service[*web.Service](t, r.App, web.ServiceName)
+	svc := asabtest.Service[*web.Service](t, r)
 	resp, err := http.Get(svc.URL(0) + health.PathPrefix + string(p))
 	if err != nil {
 		t.Fatal(err)
@@ -78,16 +78,19 @@ const conf = "[web]\nlisten = 127.0.0.1 0\n[asab:health]\ninterval = 20ms\n"
 
 // start runs an app with web, health and metrics, a service "db" that
 // implements Checker, and an informative user check "cache".
-func start(t *testing.T, config string, cache func(context.Context) error) (*apptest.Running, *switchable) {
+func start(t *testing.T, config string, cache func(context.Context) error) (*asabtest.App, *switchable) {
 	t.Helper()
 	db := &switchable{}
-	r := apptest.New(t, config, []app.Option{app.WithInitialize(func(ctx context.Context, a *app.Application) error {
-		hs := apptest.Service[*health.Service](t, a, health.ServiceName)
+	r := asabtest.New(t, config, app.WithInitialize(func(ctx context.Context, a *app.Application) error {
+		hs, err := app.Service[*health.Service](a)
+		if err != nil {
+			return err
+		}
 		return hs.Add("cache", false, cache)
-	})}, web.Module, metrics.Module, func(a *app.Application) (any, error) {
-		return db, a.RegisterService("db", db)
+	})).AddModule(web.Module, metrics.Module, func(a *app.Application) (any, error) {
+		return nil, a.RegisterService("db", db)
 	}, health.Module)
-	return r.Run(), db
+	return r.Start(), db
 }
 
 func TestReadinessFollowsRequiredChecks(t *testing.T) {
@@ -113,15 +116,15 @@ func TestReadinessFollowsRequiredChecks(t *testing.T) {
 	if code, rep := probe(t, r, health.Live); code != http.StatusOK {
 		t.Fatalf("live answered %d with a plain failure: %+v", code, rep)
 	}
-	fams := apptest.Scrape(t, apptest.Service[*web.Service](t, r.App, web.ServiceName).URL(0)+"/asab/v1/metrics")
-	if v := apptest.Value(t, fams, "asab_health_check_up", map[string]string{"check": "db"}); v != 0 {
+	fams := asabtest.Scrape(t, asabtest.Service[*web.Service](t, r).URL(0)+"/asab/v1/metrics")
+	if v := asabtest.Value(t, fams, "asab_health_check_up", map[string]string{"check": "db"}); v != 0 {
 		t.Fatalf("asab_health_check_up{check=db} = %v while down", v)
 	}
 
 	db.set(nil)
 	eventually(t, "ready again", func() bool { code, _ := probe(t, r, health.Ready); return code == http.StatusOK })
-	fams = apptest.Scrape(t, apptest.Service[*web.Service](t, r.App, web.ServiceName).URL(0)+"/asab/v1/metrics")
-	if v := apptest.Value(t, fams, "asab_health_check_up", map[string]string{"check": "db"}); v != 1 {
+	fams = asabtest.Scrape(t, asabtest.Service[*web.Service](t, r).URL(0)+"/asab/v1/metrics")
+	if v := asabtest.Value(t, fams, "asab_health_check_up", map[string]string{"check": "db"}); v != 1 {
 		t.Fatalf("asab_health_check_up{check=db} = %v while up", v)
 	}
 	if code := r.Stop(); code != 0 {
@@ -159,7 +162,7 @@ func TestStartupAndReadinessAtStop(t *testing.T) {
 	}
 	eventually(t, "ready", func() bool { code, _ := probe(t, r, health.Ready); return code == http.StatusOK })
 
-	r.App.Stop()
+	r.Application.Stop()
 	// Still serving during stop_delay: ready says 503 at once, startup and
 	// live still 200.
 	eventually(t, "not ready at the stop", func() bool { code, _ := probe(t, r, health.Ready); return code == http.StatusServiceUnavailable })
@@ -175,16 +178,16 @@ func TestStartupAndReadinessAtStop(t *testing.T) {
 }
 
 func TestBadSettings(t *testing.T) {
-	r := apptest.New(t, "[asab:health]\ninterval = 0\n", nil)
-	err := r.App.AddModule(health.Module)
+	r := asabtest.New(t, "[asab:health]\ninterval = 0\n")
+	err := r.Application.AddModule(health.Module)
 	if err == nil || !strings.Contains(err.Error(), `[asab:health] interval = "0"`) {
 		t.Fatalf("got %v, want an error naming the key and the quoted value", err)
 	}
 }
 
 func TestDuplicateCheck(t *testing.T) {
-	r := apptest.New(t, "", nil, health.Module)
-	hs := apptest.Service[*health.Service](t, r.App, health.ServiceName)
+	r := asabtest.New(t, "").AddModule(health.Module)
+	hs := asabtest.Service[*health.Service](t, r)
 	ok := func(context.Context) error { return nil }
 	if err := hs.Add("x", true, ok); err != nil {
 		t.Fatal(err)
@@ -195,8 +198,8 @@ func TestDuplicateCheck(t *testing.T) {
 }
 
 func TestPanickingCheckIsDown(t *testing.T) {
-	r := apptest.New(t, "", nil, health.Module)
-	hs := apptest.Service[*health.Service](t, r.App, health.ServiceName)
+	r := asabtest.New(t, "").AddModule(health.Module)
+	hs := asabtest.Service[*health.Service](t, r)
 	if err := hs.Add("p", true, func(context.Context) error { panic("boom") }); err != nil {
 		t.Fatal(err)
 	}

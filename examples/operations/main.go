@@ -43,7 +43,7 @@ func (u *upstream) CheckHealth(context.Context) error {
 func main() {
 	u := &upstream{}
 	a := app.New(app.WithName("operations"), app.WithInitialize(func(_ context.Context, a *app.Application) error {
-		svc, err := app.GetService[*web.Service](a, web.ServiceName)
+		svc, err := app.Service[*web.Service](a)
 		if err != nil {
 			return err
 		}
@@ -53,7 +53,7 @@ func main() {
 		return nil
 	}))
 	_ = a.AddModule(web.Module)
-	_ = a.AddModule(func(a *app.Application) (any, error) { return struct{}{}, a.RegisterService("upstream", u) })
+	_ = a.AddModule(func(a *app.Application) (any, error) { return nil, a.RegisterService("upstream", u) })
 	_ = a.AddModule(health.Module)
 	_ = a.AddModule(debug.Module)
 	os.Exit(a.Run())
