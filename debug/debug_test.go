@@ -8,8 +8,8 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/asabgo/asab/debug"
 	"github.com/asabgo/asab/asabtest"
+	"github.com/asabgo/asab/debug"
 	"github.com/asabgo/asab/web"
 )
 

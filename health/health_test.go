@@ -13,8 +13,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/asabgo/asab/app"
-	"github.com/asabgo/asab/health"
 	"github.com/asabgo/asab/asabtest"
+	"github.com/asabgo/asab/health"
 	"github.com/asabgo/asab/metrics"
 	"github.com/asabgo/asab/web"
 )
