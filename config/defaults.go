@@ -85,7 +85,7 @@ func (c *Config) AddDefaults(d map[string]map[string]any) {
 			}
 			sort.Strings(keys)
 			for _, k := range keys {
-				e.set(s, strings.ToLower(k), expandEnv(Stringify(d[s][k]), dir), true)
+				e.set(s, lowerKey(k), newValue(expandEnv(Stringify(d[s][k]), dir), "", 0), true)
 			}
 		}
 	})

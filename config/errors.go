@@ -24,6 +24,7 @@ func notFound(section, key string) error {
 	return fmt.Errorf("config: [%s] %s: %w", section, key, ErrNotFound)
 }
 
-func badValue(section, key, value string, err error) error {
-	return fmt.Errorf("config: [%s] %s = %q: %w", section, key, value, err)
+// badValue names pos ("file:line: " or ""), section, key and the quoted value.
+func badValue(pos, section, key, value string, err error) error {
+	return fmt.Errorf("config: %s[%s] %s = %q: %w", pos, section, key, value, err)
 }

@@ -87,5 +87,5 @@ targets =
 	fmt.Println(err)
 	// Output:
 	// 120 500ms true [alpha beta gamma] 3
-	// config: [job] period = "2m": not an integer: bad value
+	// config: app.conf:3: [job] period = "2m": not an integer: bad value
 }

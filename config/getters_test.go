@@ -171,8 +171,8 @@ func TestOrGettersFallBackOnlyWhenMissing(t *testing.T) {
 	if v, err := c.GetURLOr("t", "x", "http://fb"); err != nil || v != "http://fb" {
 		t.Errorf("GetURLOr = %v, %v", v, err)
 	}
-	if v, err := c.GetStringOr("t", "x", "fb"); err != nil || v != "fb" {
-		t.Errorf("GetStringOr = %v, %v", v, err)
+	if v, err := c.GetOr("t", "x", "fb"); err != nil || v != "fb" {
+		t.Errorf("GetOr = %v, %v", v, err)
 	}
 }
 

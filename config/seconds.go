@@ -10,7 +10,8 @@ import (
 )
 
 // unitSeconds returns the length in seconds of a one-letter unit suffix. "m" is
-// a minute and "M" a month of 31 days, as in ASAB.
+// a minute and "M" a month of 31 days, as in ASAB, which also accepts "Y", "W"
+// and "D" for backward compatibility.
 func unitSeconds(suffix byte) (float64, bool) {
 	switch suffix {
 	case 's':
@@ -19,13 +20,13 @@ func unitSeconds(suffix byte) (float64, bool) {
 		return 60, true
 	case 'h':
 		return 3600, true
-	case 'd':
+	case 'd', 'D':
 		return 86400, true
-	case 'w':
+	case 'w', 'W':
 		return 7 * 86400, true
 	case 'M':
 		return 31 * 86400, true
-	case 'y':
+	case 'y', 'Y':
 		return 365 * 86400, true
 	}
 	return 0, false
@@ -33,7 +34,7 @@ func unitSeconds(suffix byte) (float64, bool) {
 
 // ParseSeconds parses ASAB's time syntax into seconds: a number followed by an
 // optional unit, ms, s, m (minutes), h, d, w, M (31 days) or y (365 days); a bare
-// number is seconds. White space anywhere is ignored ("5 s" is 5). Negative, NaN
+// number is seconds. D, W and Y are accepted for d, w and y, as ASAB does. White space anywhere is ignored ("5 s" is 5). Negative, NaN
 // and infinite values are errors.
 func ParseSeconds(s string) (float64, error) {
 	t := strings.Map(func(r rune) rune {
