@@ -24,7 +24,12 @@ func notFound(section, key string) error {
 	return fmt.Errorf("config: [%s] %s: %w", section, key, ErrNotFound)
 }
 
-// badValue names pos ("file:line: " or ""), section, key and the quoted value.
-func badValue(pos, section, key, value string, err error) error {
+// badValue names pos ("file:line: " or ""), section, key and the quoted value
+// as written (raw), followed by what it resolved to when interpolation
+// changed it.
+func badValue(pos, section, key, raw, value string, err error) error {
+	if raw != value {
+		return fmt.Errorf("config: %s[%s] %s = %q (resolved to %q): %w", pos, section, key, raw, value, err)
+	}
 	return fmt.Errorf("config: %s[%s] %s = %q: %w", pos, section, key, value, err)
 }

@@ -21,7 +21,7 @@ func get[T any](c *Config, section, key string, parse func(string) (T, error)) (
 	}
 	t, err := parse(s)
 	if err != nil {
-		return zero, badValue(v.pos(), section, key, s, err)
+		return zero, badValue(v.pos(), section, key, v.raw, s, err)
 	}
 	return t, nil
 }
