@@ -10,7 +10,9 @@ import (
 )
 
 // Defaults returns the default sections of an asab application, as ASAB names
-// them. Each call returns a new map that the caller may change. An empty value
+// them. Each call returns a new map that the caller may change. Sections that
+// a module owns ([web], [metrics], [mom:*], ...) are not here: the module
+// declares its keys and defaults itself, once (see [Decode]). An empty value
 // means "not set" (for [daemon]: fall back to [general]; for
 // [logging:console] enabled: decide by whether stderr is a terminal).
 func Defaults() map[string]map[string]any {
@@ -53,10 +55,6 @@ func Defaults() map[string]map[string]any {
 			"enabled": false,
 			"address": "/dev/log",
 			"format":  "3",
-		},
-		"web": {
-			"listen":        "0.0.0.0 8080",
-			"body_max_size": 1048576,
 		},
 	}
 }

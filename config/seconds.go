@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -52,15 +51,15 @@ func ParseSeconds(s string) (float64, error) {
 		}
 	}
 	if !isPlainNumber(num) {
-		return 0, fmt.Errorf("%q is not a time: want a number with an optional unit ms, s, m, h, d, w, M or y: %w", s, ErrValue)
+		return 0, notA(s, "not a time: want a number with an optional unit ms, s, m, h, d, w, M or y")
 	}
 	f, err := strconv.ParseFloat(num, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a time: %w", s, ErrValue)
+		return 0, notA(s, "not a time")
 	}
 	f = f * mult / div
 	if f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
-		return 0, fmt.Errorf("%q is not a time: negative or too large: %w", s, ErrValue)
+		return 0, notA(s, "not a time: negative or too large")
 	}
 	return f, nil
 }
@@ -74,7 +73,7 @@ func ParseDuration(s string) (time.Duration, error) {
 	}
 	ns := math.Round(f * 1e9)
 	if ns >= math.MaxInt64 {
-		return 0, fmt.Errorf("%q is not a time: too large for a duration: %w", s, ErrValue)
+		return 0, notA(s, "not a time: too large for a duration")
 	}
 	return time.Duration(ns), nil
 }

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -48,22 +47,22 @@ func ParseBytes(s string) (int64, error) {
 	num, unit := t[:i], strings.TrimFunc(t[i:], isSpace)
 	mult, ok := sizeUnit(unit)
 	if !ok || !isPlainNumber(num) {
-		return 0, fmt.Errorf("%q is not a size: want a number of bytes with an optional unit B, kB, MB, GB, TB, K, M, G, T, KiB, MiB, GiB or TiB: %w", s, ErrValue)
+		return 0, notA(s, "not a size: want a number of bytes with an optional unit B, kB, MB, GB, TB, K, M, G, T, KiB, MiB, GiB or TiB")
 	}
 	if unit == "" && !strings.Contains(num, ".") {
 		n, err := strconv.ParseInt(num, 10, 64)
 		if err != nil {
-			return 0, fmt.Errorf("%q is not a size: too large: %w", s, ErrValue)
+			return 0, notA(s, "not a size: too large")
 		}
 		return n, nil
 	}
 	f, err := strconv.ParseFloat(num, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a size: %w", s, ErrValue)
+		return 0, notA(s, "not a size")
 	}
 	f = math.Trunc(f * mult)
 	if f >= math.MaxInt64 {
-		return 0, fmt.Errorf("%q is not a size: too large: %w", s, ErrValue)
+		return 0, notA(s, "not a size: too large")
 	}
 	return int64(f), nil
 }
