@@ -405,7 +405,7 @@ func (s *KeySpec) decode(c *Config, section string, sv reflect.Value) error {
 	pos, raw := v.pos(), v.raw
 	switch {
 	case errors.Is(err, ErrNotFound) && s.Required:
-		return fmt.Errorf("config: [%s] %s: required key is missing: %w", section, s.Key, err)
+		return fmt.Errorf("config: [%s] %s: required key is missing: %w", section, s.Key, ErrNotFound)
 	case errors.Is(err, ErrNotFound) && !s.HasDefault:
 		return nil
 	case errors.Is(err, ErrNotFound):
