@@ -420,7 +420,11 @@ func (s *KeySpec) decode(c *Config, section string, sv reflect.Value) error {
 	if err := s.check(text, fv); err != nil {
 		return badValue(pos, section, s.Key, raw, text, err)
 	}
-	sv.FieldByIndex(s.index).Set(fv)
+	f, err := sv.FieldByIndexErr(s.index)
+	if err != nil {
+		return fmt.Errorf("config: [%s] %s: field %s: %w", section, s.Key, s.Field, err) // a nil embedded pointer
+	}
+	f.Set(fv)
 	return nil
 }
 

@@ -279,3 +279,24 @@ func TestParseBytes(t *testing.T) {
 		}
 	}
 }
+
+// Keys of an embedded struct are keys of the section; a nil embedded pointer
+// is an error, not a panic.
+func TestDecodeEmbedded(t *testing.T) {
+	type Common struct {
+		Timeout time.Duration `ini:"timeout" default:"1s"`
+	}
+	var s struct {
+		Common
+		Name string `ini:"name"`
+	}
+	if err := Decode(load(t, "[x]\ntimeout = 2m\nname = n\n"), "x", &s); err != nil || s.Timeout != 2*time.Minute || s.Name != "n" {
+		t.Errorf("Decode = %v, %+v", err, s)
+	}
+	var p struct {
+		*Common
+	}
+	if err := Decode(New(), "x", &p); err == nil {
+		t.Error("nil embedded pointer: no error")
+	}
+}
