@@ -21,18 +21,24 @@ type daemonSettings struct {
 }
 
 // daemonKey returns a [daemon] key when it is set and not empty, otherwise
-// the same key of [general] (the ASAB places for these keys).
-func (a *Application) daemonKey(key string) string {
-	if v := strings.TrimSpace(a.cfg.GetOr("daemon", key, "")); v != "" {
-		return v
+// the same key of [general] (the ASAB places for these keys). An
+// interpolation error is returned, never mistaken for an unset key.
+func (a *Application) daemonKey(key string) (string, error) {
+	v, err := a.cfg.GetOr("daemon", key, "")
+	if err != nil || strings.TrimSpace(v) != "" {
+		return strings.TrimSpace(v), err
 	}
-	return strings.TrimSpace(a.cfg.GetOr("general", key, ""))
+	v, err = a.cfg.GetOr("general", key, "")
+	return strings.TrimSpace(v), err
 }
 
 // pidfilePath resolves the pidfile key: "!" is /var/run/<name>.pid, empty
 // means none, a relative path is taken from the current directory.
 func (a *Application) pidfilePath() (string, error) {
-	p := a.daemonKey("pidfile")
+	p, err := a.daemonKey("pidfile")
+	if err != nil {
+		return "", err
+	}
 	switch p {
 	case "":
 		return "", nil
@@ -64,17 +70,32 @@ func (a *Application) readDaemonSettings() (daemonSettings, error) {
 	if s.pidfile, err = a.pidfilePath(); err != nil {
 		return s, err
 	}
-	uid, gid := a.daemonKey("uid"), a.daemonKey("gid")
+	uid, err := a.daemonKey("uid")
+	if err != nil {
+		return s, err
+	}
+	gid, err := a.daemonKey("gid")
+	if err != nil {
+		return s, err
+	}
 	if s.cred, err = daemon.Credential(uid, gid); err != nil {
 		return s, fmt.Errorf("configuration [daemon] uid/gid: %w", err)
 	}
-	if wd := a.daemonKey("working_dir"); wd != "" {
+	wd, err := a.daemonKey("working_dir")
+	if err != nil {
+		return s, err
+	}
+	if wd != "" {
 		s.workingDir = wd
 	}
 	if s.workingDir, err = filepath.Abs(s.workingDir); err != nil {
 		return s, fmt.Errorf("configuration [daemon] working_dir: %w", err)
 	}
-	if s.umask, err = daemon.ParseUmask(a.daemonKey("umask")); err != nil {
+	umask, err := a.daemonKey("umask")
+	if err != nil {
+		return s, err
+	}
+	if s.umask, err = daemon.ParseUmask(umask); err != nil {
 		return s, fmt.Errorf("configuration [daemon] umask: %w", err)
 	}
 	if s.killTimeout, err = a.positiveDuration("daemon", "kill_timeout", 10*time.Second); err != nil {

@@ -117,7 +117,11 @@ func (a *Application) readRunSettings() (runSettings, error) {
 	if s.shutdown <= 0 {
 		return s, a.badSetting("general", "shutdown_timeout", "must be a positive duration")
 	}
-	if a.cfg.GetOr("general", "watchdog_threshold", "") != "" {
+	wt, err := a.cfg.GetOr("general", "watchdog_threshold", "")
+	if err != nil {
+		return s, err
+	}
+	if wt != "" {
 		if s.watchdog, err = a.cfg.GetDuration("general", "watchdog_threshold"); err != nil {
 			return s, err
 		}

@@ -13,7 +13,7 @@ func BenchmarkGetPlain(b *testing.B) {
 	c.AddDefaults(Defaults())
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := c.Get("web", "listen"); err != nil {
+		if _, err := c.Get("general", "var_dir"); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -24,7 +24,7 @@ func BenchmarkGetInt(b *testing.B) {
 	c.AddDefaults(Defaults())
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := c.GetInt("web", "body_max_size"); err != nil {
+		if _, err := c.GetInt("general", "shutdown_timeout"); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -95,7 +95,7 @@ func BenchmarkBaselineNestedMap(b *testing.B) {
 			m[s][k] = Stringify(v)
 		}
 	}
-	section, key := "web", "listen"
+	section, key := "general", "var_dir"
 	b.ReportAllocs()
 	for b.Loop() {
 		if m[section][key] == "" {
@@ -110,7 +110,7 @@ func BenchmarkGetPlainParallel(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, err := c.Get("web", "listen"); err != nil {
+			if _, err := c.Get("general", "var_dir"); err != nil {
 				b.Error(err)
 				return
 			}

@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -37,7 +36,7 @@ func (c *Config) write(fn func(e *edit)) {
 func (c *Config) Set(section, key, value string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.write(func(e *edit) { e.set(section, strings.ToLower(key), value, false) })
+	c.write(func(e *edit) { e.set(section, lowerKey(key), newValue(value, "", 0), false) })
 }
 
 // Get returns the interpolated value of key in section, or of key in [DEFAULT]
@@ -45,41 +44,46 @@ func (c *Config) Set(section, key, value string) {
 // [ErrNotFound]; a reference that cannot be resolved is an error wrapping
 // [ErrInterpolation]. Both name the section and key.
 func (c *Config) Get(section, key string) (string, error) {
-	key = strings.ToLower(key)
+	s, _, err := c.get(section, lowerKey(key))
+	return s, err
+}
+
+// get is Get for a lowercased key; it also returns the stored value, for its
+// position in error messages.
+func (c *Config) get(section, key string) (string, value, error) {
 	snap := c.snap.Load()
 	v, ok := snap.lookup(section, key)
 	if !ok {
-		return "", notFound(section, key)
+		return "", v, notFound(section, key)
 	}
 	if !v.dollar {
-		return v.raw, nil
+		return v.raw, v, nil
 	}
 	s, err := interpolate(snap.lookupRaw, section, v.raw, 0)
 	if err != nil {
-		return "", fmt.Errorf("config: [%s] %s = %q: %w", section, key, v.raw, err)
+		return "", v, fmt.Errorf("config: %s[%s] %s = %q: %w", v.pos(), section, key, v.raw, err)
 	}
-	return s, nil
+	return s, v, nil
 }
 
-// GetOr returns the value of Get, or fallback when Get fails (a missing key or a
-// reference that cannot be resolved). Use [Config.GetStringOr] to see the latter.
-func (c *Config) GetOr(section, key, fallback string) string {
-	v, err := c.Get(section, key)
-	if err != nil {
-		return fallback
-	}
-	return v
-}
-
-// GetStringOr returns the value of Get, or fallback with a nil error only when
-// the key is missing; an interpolation error is returned.
-func (c *Config) GetStringOr(section, key, fallback string) (string, error) {
+// GetOr returns the value of Get, or fallback with a nil error when the key is
+// missing. Any other error (a reference that cannot be resolved) is returned:
+// a fallback never hides a bad value.
+func (c *Config) GetOr(section, key, fallback string) (string, error) {
 	return getOr(c, section, key, fallback, func(s string) (string, error) { return s, nil })
+}
+
+// Origin returns the file and line a key's value was read from (through
+// [DEFAULT] when the section lacks the key). ok is false for a missing key;
+// file is "" for a value that code set (Set, AddDefaults).
+func (c *Config) Origin(section, key string) (file string, line int, ok bool) {
+	v, ok := c.snap.Load().lookup(section, lowerKey(key))
+	return v.file, v.line, ok
 }
 
 // Has reports whether key exists in section, directly or through [DEFAULT].
 func (c *Config) Has(section, key string) bool {
-	_, ok := c.snap.Load().lookup(section, strings.ToLower(key))
+	_, ok := c.snap.Load().lookup(section, lowerKey(key))
 	return ok
 }
 

@@ -10,7 +10,9 @@ import (
 )
 
 // Defaults returns the default sections of an asab application, as ASAB names
-// them. Each call returns a new map that the caller may change. An empty value
+// them. Each call returns a new map that the caller may change. Sections that
+// a module owns ([web], [metrics], [mom:*], ...) are not here: the module
+// declares its keys and defaults itself, once (see [Decode]). An empty value
 // means "not set" (for [daemon]: fall back to [general]; for
 // [logging:console] enabled: decide by whether stderr is a terminal).
 func Defaults() map[string]map[string]any {
@@ -54,10 +56,6 @@ func Defaults() map[string]map[string]any {
 			"address": "/dev/log",
 			"format":  "3",
 		},
-		"web": {
-			"listen":        "0.0.0.0 8080",
-			"body_max_size": 1048576,
-		},
 	}
 }
 
@@ -85,7 +83,7 @@ func (c *Config) AddDefaults(d map[string]map[string]any) {
 			}
 			sort.Strings(keys)
 			for _, k := range keys {
-				e.set(s, strings.ToLower(k), expandEnv(Stringify(d[s][k]), dir), true)
+				e.set(s, lowerKey(k), newValue(expandEnv(Stringify(d[s][k]), dir), "", 0), true)
 			}
 		}
 	})

@@ -24,6 +24,27 @@ func notFound(section, key string) error {
 	return fmt.Errorf("config: [%s] %s: %w", section, key, ErrNotFound)
 }
 
-func badValue(section, key, value string, err error) error {
-	return fmt.Errorf("config: [%s] %s = %q: %w", section, key, value, err)
+// valueError is a value that does not parse: its text is the quoted value,
+// "is", and why ("not a time: ..."); it wraps ErrValue.
+type valueError struct{ value, why string }
+
+func notA(value, why string) error { return &valueError{value: value, why: why} }
+
+func (e *valueError) Error() string {
+	return fmt.Sprintf("%q is %s: %s", e.value, e.why, ErrValue)
+}
+
+func (e *valueError) Unwrap() error { return ErrValue }
+
+// badValue names pos ("file:line: " or ""), section, key and the quoted value
+// as written (raw), followed by what it resolved to when interpolation
+// changed it.
+func badValue(pos, section, key, raw, value string, err error) error {
+	if ve, ok := err.(*valueError); ok && ve.value == value {
+		err = fmt.Errorf("%s: %w", ve.why, ErrValue) // the value is quoted once
+	}
+	if raw != value {
+		return fmt.Errorf("config: %s[%s] %s = %q (resolved to %q): %w", pos, section, key, raw, value, err)
+	}
+	return fmt.Errorf("config: %s[%s] %s = %q: %w", pos, section, key, value, err)
 }

@@ -3,8 +3,11 @@ package config
 import (
 	"errors"
 	"math"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func FuzzLoad(f *testing.F) {
@@ -116,6 +119,88 @@ func FuzzParseSeconds(f *testing.F) {
 		d, err := ParseDuration(s)
 		if err == nil && math.Abs(d.Seconds()-v) > 1e-6*math.Max(1, v) {
 			t.Fatalf("ParseDuration(%q) = %v, ParseSeconds = %v", s, d, v)
+		}
+	})
+}
+
+func FuzzParseBytes(f *testing.F) {
+	for _, s := range []string{"0", "10MB", "1.5 KiB", "2K", "-1", "1e3", "99999999999999999999", "1..5M", " 7 B "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := ParseBytes(s)
+		if err != nil {
+			if !errors.Is(err, ErrValue) || !strings.Contains(err.Error(), strconv.Quote(s)) {
+				t.Fatalf("error %v is not a quoted ErrValue", err)
+			}
+			return
+		}
+		if n < 0 {
+			t.Fatalf("ParseBytes(%q) = %d", s, n)
+		}
+	})
+}
+
+func FuzzParseURL(f *testing.F) {
+	for _, s := range []string{"HTTP://x/", "http://x/?q=1", "http://x/p/#frag/", "amqp://u:p@h:5672/%2F", "x", "://", "1a://b", "http://x y/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		u, err := ParseURL(s)
+		if err != nil {
+			if !errors.Is(err, ErrValue) {
+				t.Fatalf("error %v is not ErrValue", err)
+			}
+			return
+		}
+		scheme, _, _ := strings.Cut(u, "://")
+		if scheme != strings.ToLower(scheme) {
+			t.Fatalf("ParseURL(%q) = %q: scheme not lowercased", s, u)
+		}
+		// Normalizing is idempotent except for the one "/" dropped per call.
+		again, err := ParseURL(u)
+		if err != nil {
+			t.Fatalf("ParseURL(%q) = %q, which does not parse again: %v", s, u, err)
+		}
+		p := strings.SplitN(strings.SplitN(u, "?", 2)[0], "#", 2)[0]
+		if !strings.HasSuffix(p, "/") && u == strings.TrimFunc(u, isSpace) && again != u {
+			t.Fatalf("ParseURL(%q) = %q, then %q", s, u, again)
+		}
+	})
+}
+
+// fuzzSettings has one field of each decoded kind.
+type fuzzSettings struct {
+	S  string        `ini:"s" oneof:"a b"`
+	B  bool          `ini:"b"`
+	I  int8          `ini:"i" min:"-5" max:"5"`
+	U  uint16        `ini:"u" unit:"bytes"`
+	F  float32       `ini:"f"`
+	Se float64       `ini:"se" unit:"s"`
+	D  time.Duration `ini:"d" max:"1h"`
+	L  []string      `ini:"l" split:"comma"`
+	R  *url.URL      `ini:"r"`
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{"a", "yes", "5", "64kB", "1.5", "2m", "1h", "x, y", "http://h/", "${s}", "", "-6", "1e40"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		for _, key := range []string{"s", "b", "i", "u", "f", "se", "d", "l", "r"} {
+			c := New()
+			c.Set("x", key, v)
+			var s fuzzSettings
+			err := Decode(c, "x", &s)
+			if err == nil {
+				continue
+			}
+			if !errors.Is(err, ErrValue) && !errors.Is(err, ErrInterpolation) {
+				t.Fatalf("[x] %s = %q: error %v is neither ErrValue nor ErrInterpolation", key, v, err)
+			}
+			if !strings.Contains(err.Error(), "[x] "+key+" = "+strconv.Quote(v)) {
+				t.Fatalf("[x] %s = %q: error %q does not name the key and the quoted value", key, v, err)
+			}
 		}
 	})
 }

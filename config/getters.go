@@ -14,13 +14,14 @@ import (
 // names section, key and value.
 func get[T any](c *Config, section, key string, parse func(string) (T, error)) (T, error) {
 	var zero T
-	v, err := c.Get(section, key)
+	key = lowerKey(key)
+	s, v, err := c.get(section, key)
 	if err != nil {
 		return zero, err
 	}
-	t, err := parse(v)
+	t, err := parse(s)
 	if err != nil {
-		return zero, badValue(section, strings.ToLower(key), v, err)
+		return zero, badValue(v.pos(), section, key, v.raw, s, err)
 	}
 	return t, nil
 }
@@ -70,24 +71,57 @@ func parseMultiline(s string) ([]string, error) {
 	return strings.Fields(s), nil
 }
 
-// ParseURL trims space, drops one trailing "/", and checks that the result is a
-// URL of the form scheme://...; when schemes are given, the scheme must be one of
-// them (compared without case).
+// ParseURL reads a URL as ASAB's geturl does: it trims space, lowercases the
+// scheme, drops one trailing "/" from the path (so "http://x/?q" becomes
+// "http://x?q"), drops an empty query or fragment and leaves the fragment's
+// text alone. The URL must have the form scheme://...; when schemes are
+// given, the scheme must be one of them (compared without case).
 func ParseURL(s string, schemes ...string) (string, error) {
-	t := strings.TrimSpace(s)
-	t = strings.TrimSuffix(t, "/")
-	u, err := url.Parse(t)
-	if err != nil {
-		return "", fmt.Errorf("not a URL: %w: %w", err, ErrValue)
-	}
-	if u.Scheme == "" || !strings.HasPrefix(t[len(u.Scheme):], "://") {
+	t := strings.TrimFunc(s, isSpace)
+	scheme, rest, ok := strings.Cut(t, "://")
+	if !ok || !validScheme(scheme) {
 		return "", fmt.Errorf("not a URL: want scheme://...: %w", ErrValue)
 	}
-	if len(schemes) > 0 && !slices.ContainsFunc(schemes, func(x string) bool { return strings.EqualFold(x, u.Scheme) }) {
-		return "", fmt.Errorf("URL scheme %q is not one of %v: %w", u.Scheme, schemes, ErrValue)
+	scheme = strings.ToLower(scheme)
+	rest, fragment, _ := strings.Cut(rest, "#")
+	rest, query, _ := strings.Cut(rest, "?")
+	path := ""
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		rest, path = rest[:i], rest[i:]
 	}
-	return t, nil
+	path = strings.TrimSuffix(path, "/")
+	out := scheme + "://" + rest + path
+	if query != "" {
+		out += "?" + query
+	}
+	if fragment != "" {
+		out += "#" + fragment
+	}
+	if _, err := url.Parse(out); err != nil {
+		return "", fmt.Errorf("not a URL: %w: %w", err, ErrValue)
+	}
+	if len(schemes) > 0 && !slices.ContainsFunc(schemes, func(x string) bool { return strings.EqualFold(x, scheme) }) {
+		return "", fmt.Errorf("URL scheme %q is not one of %q: %w", scheme, schemes, ErrValue)
+	}
+	return out, nil
 }
+
+// validScheme reports whether s is a URL scheme: a letter, then letters,
+// digits, "+", "-" or ".".
+func validScheme(s string) bool {
+	if s == "" || !isASCIILetter(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !isASCIILetter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCIILetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
 
 // GetInt returns the value as a decimal integer.
 func (c *Config) GetInt(section, key string) (int, error) {

@@ -3,7 +3,9 @@ package config
 import (
 	"errors"
 	"math"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -171,8 +173,8 @@ func TestOrGettersFallBackOnlyWhenMissing(t *testing.T) {
 	if v, err := c.GetURLOr("t", "x", "http://fb"); err != nil || v != "http://fb" {
 		t.Errorf("GetURLOr = %v, %v", v, err)
 	}
-	if v, err := c.GetStringOr("t", "x", "fb"); err != nil || v != "fb" {
-		t.Errorf("GetStringOr = %v, %v", v, err)
+	if v, err := c.GetOr("t", "x", "fb"); err != nil || v != "fb" {
+		t.Errorf("GetOr = %v, %v", v, err)
 	}
 }
 
@@ -182,4 +184,65 @@ func equal(a, b any) bool {
 		return ok && slices.Equal(as, bs)
 	}
 	return a == b
+}
+
+// No getter hides an error: with `url = ${secrets:amqp_url}` unresolved,
+// every getter, GetOr included, returns an interpolation error that names
+// file:line, section, key and the quoted value, never its fallback.
+func TestNoGetterHidesAnInterpolationError(t *testing.T) {
+	c := New()
+	if err := c.LoadString("app.conf", "[mom:amqp]\nurl = ${secrets:amqp_url}\n"); err != nil {
+		t.Fatal(err)
+	}
+	const sec, key = "mom:amqp", "url"
+	getters := map[string]func() error{
+		"Get":            func() error { _, err := c.Get(sec, key); return err },
+		"GetOr":          func() error { _, err := c.GetOr(sec, key, "fb"); return err },
+		"GetInt":         func() error { _, err := c.GetInt(sec, key); return err },
+		"GetIntOr":       func() error { _, err := c.GetIntOr(sec, key, 1); return err },
+		"GetFloatOr":     func() error { _, err := c.GetFloatOr(sec, key, 1); return err },
+		"GetBoolOr":      func() error { _, err := c.GetBoolOr(sec, key, true); return err },
+		"GetSecondsOr":   func() error { _, err := c.GetSecondsOr(sec, key, 1); return err },
+		"GetDurationOr":  func() error { _, err := c.GetDurationOr(sec, key, time.Second); return err },
+		"GetMultilineOr": func() error { _, err := c.GetMultilineOr(sec, key, nil); return err },
+		"GetURLOr":       func() error { _, err := c.GetURLOr(sec, key, "amqp://fb", "amqp"); return err },
+		"Decode": func() error {
+			var s struct {
+				URL string `ini:"url" default:""`
+			}
+			return Decode(c, sec, &s)
+		},
+	}
+	for name, get := range getters {
+		err := get()
+		if !errors.Is(err, ErrInterpolation) || errors.Is(err, ErrNotFound) {
+			t.Errorf("%s: %v, want an interpolation error", name, err)
+			continue
+		}
+		if want := `app.conf:2: [mom:amqp] url = "${secrets:amqp_url}"`; !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %q lacks %q", name, err, want)
+		}
+	}
+}
+
+func TestOrigin(t *testing.T) {
+	dir := writeFiles(t, t.TempDir(), map[string]string{
+		"main.conf": "[general]\ninclude = site.conf\n[DEFAULT]\nd = 1\n[s]\na = 1\n",
+		"site.conf": "[s]\n\nb = x\n",
+	})
+	c := loadFile(t, filepath.Join(dir, "main.conf"))
+	c.Set("s", "code", "1")
+	for key, want := range map[string]string{"a": "main.conf:6", "b": "site.conf:3", "d": "main.conf:4", "code": ":0"} {
+		file, line, ok := c.Origin("s", key)
+		if got := filepath.Base(file) + ":" + strconv.Itoa(line); !ok || !strings.HasSuffix(got, want) {
+			t.Errorf("Origin(s, %s) = %s, %v; want %s", key, got, ok, want)
+		}
+	}
+	if _, _, ok := c.Origin("s", "missing"); ok {
+		t.Error("Origin of a missing key")
+	}
+	_, err := c.GetInt("s", "b")
+	if want := filepath.Join(dir, "site.conf") + `:3: [s] b = "x"`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("GetInt error %v lacks %q", err, want)
+	}
 }

@@ -6,7 +6,9 @@ import (
 )
 
 // maxInterpolationDepth bounds how many ${...} references may be followed
-// through one another, so that a reference cycle ends with an error.
+// through one another, so that a reference cycle ends with an error. As
+// Python's MAX_INTERPOLATION_DEPTH, a chain of 10 references resolves and the
+// 11th is refused.
 const maxInterpolationDepth = 10
 
 // lookupFunc returns the raw (uninterpolated) value of section/key, falling back
@@ -21,6 +23,9 @@ type lookupFunc func(section, key string) (string, bool)
 func interpolate(lookup lookupFunc, section, raw string, depth int) (string, error) {
 	if strings.IndexByte(raw, '$') < 0 {
 		return raw, nil
+	}
+	if depth >= maxInterpolationDepth {
+		return "", fmt.Errorf("references nested more than %d deep (a reference cycle?): %w", maxInterpolationDepth, ErrInterpolation)
 	}
 	var b strings.Builder
 	b.Grow(len(raw))
@@ -52,7 +57,7 @@ func interpolate(lookup lookupFunc, section, raw string, depth int) (string, err
 			for j < len(raw) && isNameChar(raw[j]) {
 				j++
 			}
-			return "", fmt.Errorf("%s is not a defined environment variable (use $$ for a literal $): %w", raw[i:j], ErrInterpolation)
+			return "", fmt.Errorf("%q is not a defined environment variable (use $$ for a literal $): %w", raw[i:j], ErrInterpolation)
 		default:
 			b.WriteByte(c)
 			i++
@@ -66,13 +71,10 @@ func resolve(lookup lookupFunc, section, ref string, depth int) (string, error) 
 	if k := strings.LastIndexByte(ref, ':'); k >= 0 {
 		rsec, rkey = ref[:k], ref[k+1:]
 	}
-	rkey = strings.ToLower(strings.TrimSpace(rkey))
+	rkey = lowerKey(rkey) // as Python: no trimming, "${ a }" names the key " a "
 	raw, ok := lookup(rsec, rkey)
 	if !ok {
-		return "", fmt.Errorf("${%s} refers to no key %q in section [%s] or [DEFAULT], and no such environment variable is set: %w", ref, rkey, rsec, ErrInterpolation)
-	}
-	if depth+1 >= maxInterpolationDepth {
-		return "", fmt.Errorf("${%s}: references nested more than %d deep (a reference cycle?): %w", ref, maxInterpolationDepth, ErrInterpolation)
+		return "", fmt.Errorf("reference %q names no key %q in section [%s] or [DEFAULT], and no such environment variable is set: %w", "${"+ref+"}", rkey, rsec, ErrInterpolation)
 	}
 	return interpolate(lookup, rsec, raw, depth+1)
 }

@@ -97,8 +97,8 @@ via = ${missing}
 		if !strings.Contains(err.Error(), "[s] "+key) {
 			t.Errorf("[s] %s: error %q does not name section and key", key, err)
 		}
-		if _, err := c.GetStringOr("s", key, "fb"); err == nil {
-			t.Errorf("[s] %s: GetStringOr hid the interpolation error", key)
+		if _, err := c.GetOr("s", key, "fb"); err == nil {
+			t.Errorf("[s] %s: GetOr hid the interpolation error", key)
 		}
 	}
 	if _, err := c.Get("s", "missing"); !strings.Contains(err.Error(), "${nowhere}") {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -20,6 +21,7 @@ func PathFromEnv() string { return os.Getenv(EnvConfigFile) }
 
 // parsedFile is one file read during a load, waiting to be applied.
 type parsedFile struct {
+	name     string // as given, for positions in messages
 	dir      string
 	sections []*rawSection
 }
@@ -80,7 +82,7 @@ func (c *Config) load(name string, r io.Reader) error {
 			for _, s := range f.sections {
 				e.section(s.name)
 				for _, k := range s.keys {
-					e.set(s.name, k.name, expandEnv(k.value(), f.dir), false)
+					e.set(s.name, k.name, newValue(expandEnv(k.value(), f.dir), f.name, k.line), false)
 				}
 			}
 		}
@@ -101,7 +103,7 @@ func (ld *loader) read(name, dir string, r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	ld.files = append(ld.files, parsedFile{dir: dir, sections: sections})
+	ld.files = append(ld.files, parsedFile{name: name, dir: dir, sections: sections})
 	inc, line := includeOf(sections)
 	for _, item := range splitIncludes(expandEnv(inc, dir)) {
 		item = strings.ReplaceAll(item, "$$", "$")
@@ -113,6 +115,7 @@ func (ld *loader) read(name, dir string, r io.Reader) error {
 		if err != nil {
 			return fmt.Errorf("config: %s:%d: [general] include %q: %w", name, line, item, err)
 		}
+		matches = slices.DeleteFunc(matches, func(m string) bool { return hiddenMatch(pattern, m) })
 		sort.Strings(matches)
 		for _, m := range matches {
 			if err := ld.include(name, line, m); err != nil {
@@ -147,6 +150,24 @@ func (ld *loader) include(from string, line int, path string) error {
 	}
 	ld.seen[abs] = from
 	return ld.read(abs, filepath.Dir(abs), f)
+}
+
+// hiddenMatch reports whether a wildcard element of pattern matched a name
+// starting with "." in path. Python's glob (which ASAB uses for includes) does
+// not match hidden files with "*", "?" or "[...]": only a pattern element that
+// itself starts with "." does.
+func hiddenMatch(pattern, path string) bool {
+	pe := strings.Split(filepath.Clean(pattern), string(filepath.Separator))
+	me := strings.Split(filepath.Clean(path), string(filepath.Separator))
+	if len(pe) != len(me) {
+		return false
+	}
+	for i := range pe {
+		if strings.HasPrefix(me[i], ".") && !strings.HasPrefix(pe[i], ".") && strings.ContainsAny(pe[i], "*?[") {
+			return true
+		}
+	}
+	return false
 }
 
 // includeOf returns the raw [general] include value of one file and its line.

@@ -136,11 +136,11 @@ func TestGetMissing(t *testing.T) {
 			t.Errorf("error %q does not name section and key", err)
 		}
 	}
-	if got := c.GetOr("s", "b", "fb"); got != "fb" {
-		t.Errorf("GetOr = %q, want fb", got)
+	if got, err := c.GetOr("s", "b", "fb"); got != "fb" || err != nil {
+		t.Errorf("GetOr = %q, %v, want fb", got, err)
 	}
-	if got := c.GetOr("s", "a", "fb"); got != "1" {
-		t.Errorf("GetOr = %q, want 1", got)
+	if got, err := c.GetOr("s", "a", "fb"); got != "1" || err != nil {
+		t.Errorf("GetOr = %q, %v, want 1", got, err)
 	}
 }
 

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -10,7 +9,8 @@ import (
 )
 
 // unitSeconds returns the length in seconds of a one-letter unit suffix. "m" is
-// a minute and "M" a month of 31 days, as in ASAB.
+// a minute and "M" a month of 31 days, as in ASAB, which also accepts "Y", "W"
+// and "D" for backward compatibility.
 func unitSeconds(suffix byte) (float64, bool) {
 	switch suffix {
 	case 's':
@@ -19,13 +19,13 @@ func unitSeconds(suffix byte) (float64, bool) {
 		return 60, true
 	case 'h':
 		return 3600, true
-	case 'd':
+	case 'd', 'D':
 		return 86400, true
-	case 'w':
+	case 'w', 'W':
 		return 7 * 86400, true
 	case 'M':
 		return 31 * 86400, true
-	case 'y':
+	case 'y', 'Y':
 		return 365 * 86400, true
 	}
 	return 0, false
@@ -33,7 +33,7 @@ func unitSeconds(suffix byte) (float64, bool) {
 
 // ParseSeconds parses ASAB's time syntax into seconds: a number followed by an
 // optional unit, ms, s, m (minutes), h, d, w, M (31 days) or y (365 days); a bare
-// number is seconds. White space anywhere is ignored ("5 s" is 5). Negative, NaN
+// number is seconds. D, W and Y are accepted for d, w and y, as ASAB does. White space anywhere is ignored ("5 s" is 5). Negative, NaN
 // and infinite values are errors.
 func ParseSeconds(s string) (float64, error) {
 	t := strings.Map(func(r rune) rune {
@@ -51,15 +51,15 @@ func ParseSeconds(s string) (float64, error) {
 		}
 	}
 	if !isPlainNumber(num) {
-		return 0, fmt.Errorf("%q is not a time: want a number with an optional unit ms, s, m, h, d, w, M or y: %w", s, ErrValue)
+		return 0, notA(s, "not a time: want a number with an optional unit ms, s, m, h, d, w, M or y")
 	}
 	f, err := strconv.ParseFloat(num, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a time: %w", s, ErrValue)
+		return 0, notA(s, "not a time")
 	}
 	f = f * mult / div
 	if f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
-		return 0, fmt.Errorf("%q is not a time: negative or too large: %w", s, ErrValue)
+		return 0, notA(s, "not a time: negative or too large")
 	}
 	return f, nil
 }
@@ -73,7 +73,7 @@ func ParseDuration(s string) (time.Duration, error) {
 	}
 	ns := math.Round(f * 1e9)
 	if ns >= math.MaxInt64 {
-		return 0, fmt.Errorf("%q is not a time: too large for a duration: %w", s, ErrValue)
+		return 0, notA(s, "not a time: too large for a duration")
 	}
 	return time.Duration(ns), nil
 }

@@ -1,5 +1,7 @@
 package config
 
+import "fmt"
+
 // snapshot is one immutable state of a Config. Readers load it atomically and
 // never lock; writers build the next snapshot with an edit and publish it.
 type snapshot struct {
@@ -15,14 +17,25 @@ type section struct {
 }
 
 // value is one stored value; dollar records whether it needs interpolation, so
-// that reading a plain value is two map lookups.
+// that reading a plain value is two map lookups. file and line tell where it
+// was read (file is "" for values set by code).
 type value struct {
 	raw    string
 	dollar bool
+	file   string
+	line   int
 }
 
-func newValue(raw string) value {
-	return value{raw: raw, dollar: indexDollar(raw) >= 0}
+func newValue(raw, file string, line int) value {
+	return value{raw: raw, dollar: indexDollar(raw) >= 0, file: file, line: line}
+}
+
+// pos is "file:line: " for a value read from a file, else "".
+func (v value) pos() string {
+	if v.file == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d: ", v.file, v.line)
 }
 
 func indexDollar(s string) int {
@@ -98,7 +111,7 @@ func (e *edit) section(sec string) *section {
 }
 
 // set stores a value; with onlyMissing it leaves an existing key alone.
-func (e *edit) set(sec, key, raw string, onlyMissing bool) {
+func (e *edit) set(sec, key string, v value, onlyMissing bool) {
 	if onlyMissing {
 		if s := e.next.sections[sec]; s != nil {
 			if _, exists := s.vals[key]; exists {
@@ -110,5 +123,5 @@ func (e *edit) set(sec, key, raw string, onlyMissing bool) {
 	if _, exists := s.vals[key]; !exists {
 		s.keys = append(s.keys, key)
 	}
-	s.vals[key] = newValue(raw)
+	s.vals[key] = v
 }

@@ -51,7 +51,11 @@ func readSettings(cfg *config.Config) (settings, error) {
 
 // readPath reads an endpoint path: empty, or starting with "/".
 func readPath(cfg *config.Config, key string) (string, error) {
-	p := strings.TrimSpace(cfg.GetOr(Section, key, ""))
+	p, err := cfg.GetOr(Section, key, "")
+	if err != nil {
+		return "", err
+	}
+	p = strings.TrimSpace(p)
 	if p != "" && !strings.HasPrefix(p, "/") {
 		return "", fmt.Errorf("[%s] %s = %q: must start with / (or be empty to turn the endpoint off)", Section, key, p)
 	}

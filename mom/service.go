@@ -137,8 +137,16 @@ func newLocalFromConfig(cfg *config.Config, sec string) (*LocalBroker, error) {
 	if err != nil {
 		return nil, err
 	}
+	replyExchange, err := cfg.GetOr(sec, "reply_exchange", "")
+	if err != nil {
+		return nil, err
+	}
+	exchange, err := cfg.GetOr(sec, "exchange", "")
+	if err != nil {
+		return nil, err
+	}
 	return NewLocalBroker(LocalOptions{Prefetch: prefetch, RequestTimeout: timeout,
-		ReplyExchange: cfg.GetOr(sec, "reply_exchange", ""), Exchange: cfg.GetOr(sec, "exchange", "")}), nil
+		ReplyExchange: replyExchange, Exchange: exchange}), nil
 }
 
 // AddBroker adds a broker made by the application under a unique name; the

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/asabgo/asab/config"
 	"github.com/asabgo/asab/pdict"
 )
 
@@ -77,4 +78,26 @@ func ExampleSetDefaultAs() {
 	second, _ := pdict.SetDefaultAs(d, "id", "generated-2")
 	fmt.Println(first, second)
 	// Output: generated-1 generated-1
+}
+
+func ExampleOpenSection() {
+	dir, _ := os.MkdirTemp("", "pdict-example")
+	defer os.RemoveAll(dir)
+	cfg := config.New()
+	_ = cfg.LoadString(filepath.Join(dir, "app.conf"), "[pdict:state]\npath = ${THIS_DIR}/state.pdict\ncompact_threshold = 64 KiB\n")
+
+	d, err := pdict.OpenSection(cfg, "pdict:state")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer d.Close()
+	fmt.Println(filepath.Base(d.Path()))
+
+	_ = cfg.LoadString("bad.conf", "[pdict:state]\ncompact_threshold = 64 kilos\n")
+	_, err = pdict.OpenSection(cfg, "pdict:state")
+	fmt.Println(err)
+	// Output:
+	// state.pdict
+	// pdict: config: bad.conf:2: [pdict:state] compact_threshold = "64 kilos": not a size: want a number of bytes with an optional unit B, kB, MB, GB, TB, K, M, G, T, KiB, MiB, GiB or TiB: bad value
 }

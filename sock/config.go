@@ -75,7 +75,11 @@ func ReadServerConfig(cfg *config.Config, section string) (ServerConfig, error) 
 	if sc.WriteTimeout, err = cfg.GetDurationOr(section, "write_timeout", 0); err != nil {
 		return sc, fmt.Errorf("sock: %w", err)
 	}
-	if m := strings.TrimSpace(cfg.GetOr(section, "unix_mode", "")); m != "" {
+	m, err := cfg.GetOr(section, "unix_mode", "")
+	if err != nil {
+		return sc, fmt.Errorf("sock: %w", err)
+	}
+	if m = strings.TrimSpace(m); m != "" {
 		n, err := strconv.ParseUint(m, 8, 32)
 		if err != nil || n > 0o777 {
 			return sc, fmt.Errorf("sock: config [%s] unix_mode = %q: want octal permissions such as 0660", section, m)

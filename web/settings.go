@@ -106,11 +106,18 @@ func readSettings(cfg *config.Config, section string) (*settings, error) {
 	if s.trusted, err = readTrusted(cfg, section); err != nil {
 		return nil, err
 	}
-	s.healthPath = strings.TrimSpace(cfg.GetOr(section, "health_path", ""))
+	if s.healthPath, err = cfg.GetOr(section, "health_path", ""); err != nil {
+		return nil, err
+	}
+	s.healthPath = strings.TrimSpace(s.healthPath)
 	if s.healthPath != "" && !strings.HasPrefix(s.healthPath, "/") {
 		return nil, fmt.Errorf("[%s] health_path = %q: must start with / (or be empty to turn the endpoint off)", section, s.healthPath)
 	}
-	s.cors = strings.Fields(cfg.GetOr(section, "cors", ""))
+	cors, err := cfg.GetOr(section, "cors", "")
+	if err != nil {
+		return nil, err
+	}
+	s.cors = strings.Fields(cors)
 	return s, nil
 }
 
@@ -126,7 +133,11 @@ func positiveInt(cfg *config.Config, section, key string) (int, error) {
 }
 
 func readServerTokens(cfg *config.Config, section string) (string, error) {
-	v := strings.ToLower(strings.TrimSpace(cfg.GetOr(section, "servertokens", "")))
+	v, err := cfg.GetOr(section, "servertokens", "")
+	if err != nil {
+		return "", err
+	}
+	v = strings.ToLower(strings.TrimSpace(v))
 	switch v {
 	case "full", "prod", "none":
 		return v, nil
@@ -138,7 +149,11 @@ func readServerTokens(cfg *config.Config, section string) (string, error) {
 // by spaces or new lines.
 func readTrusted(cfg *config.Config, section string) ([]*net.IPNet, error) {
 	var out []*net.IPNet
-	for _, f := range strings.Fields(cfg.GetOr(section, "trusted_proxies", "")) {
+	v, err := cfg.GetOr(section, "trusted_proxies", "")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range strings.Fields(v) {
 		if !strings.Contains(f, "/") {
 			ip := net.ParseIP(f)
 			if ip == nil {

@@ -48,7 +48,10 @@ func serve(ctx context.Context, a *app.Application, ask string) error {
 		return err
 	}
 	broker := svc.Default()
-	queue := a.Config().GetOr("example", "queue", "asab.example.upper")
+	queue, err := a.Config().GetOr("example", "queue", "asab.example.upper")
+	if err != nil {
+		return err
+	}
 	_, local := broker.(*mom.LocalBroker)
 
 	if ask != "" && !local {

@@ -77,13 +77,23 @@ func Module(a *app.Application) (any, error) {
 // reply_exchange, request_timeout, publisher_confirms). A section without a
 // url yields no broker (nil, nil).
 func FromConfig(cfg *config.Config, sec string) (mom.Broker, error) {
-	raw := cfg.GetOr(sec, "url", "")
+	raw, err := cfg.GetOr(sec, "url", "")
+	if err != nil {
+		return nil, err // an unresolved ${...} must not skip the broker
+	}
 	if raw == "" {
 		return nil, nil
 	}
-	c := Config{URL: raw, AppName: cfg.GetOr(sec, "appname", "asab"),
-		Exchange: cfg.GetOr(sec, "exchange", ""), ReplyExchange: cfg.GetOr(sec, "reply_exchange", "")}
-	var err error
+	c := Config{URL: raw}
+	if c.AppName, err = cfg.GetOr(sec, "appname", "asab"); err != nil {
+		return nil, err
+	}
+	if c.Exchange, err = cfg.GetOr(sec, "exchange", ""); err != nil {
+		return nil, err
+	}
+	if c.ReplyExchange, err = cfg.GetOr(sec, "reply_exchange", ""); err != nil {
+		return nil, err
+	}
 	if c.ReconnectDelay, err = cfg.GetDurationOr(sec, "reconnect_delay", time.Second); err != nil {
 		return nil, err
 	}

@@ -34,7 +34,11 @@ func New(a *app.Application, section string) (*Store, error) {
 	if maxAge <= 0 {
 		return nil, fmt.Errorf("session: [%s] max_age: must be a positive time", section)
 	}
-	name := strings.TrimSpace(cfg.GetOr(section, "cookie_name", "SESSID"))
+	name, err := cfg.GetOr(section, "cookie_name", "SESSID")
+	if err != nil {
+		return nil, fmt.Errorf("session: %w", err)
+	}
+	name = strings.TrimSpace(name)
 	if name == "" || strings.ContainsAny(name, " \t;,=\"") {
 		return nil, fmt.Errorf("session: [%s] cookie_name = %q: not a valid cookie name", section, name)
 	}
