@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/asabgo/asab/app"
+	"github.com/asabgo/asab/config"
 	"github.com/asabgo/asab/internal/listen"
 	"github.com/asabgo/asab/logging"
 )
@@ -47,15 +48,31 @@ type Server struct {
 	log  *logging.Logger
 }
 
+// Settings are the keys of [debug].
+type Settings struct {
+	// Listen is one listen line; empty leaves the debug endpoints off.
+	Listen string `ini:"listen" doc:"one listen line; empty: off"`
+}
+
 // Module is the debug module's factory for app.Application.AddModule. It
 // reads [debug] listen: empty (the default) leaves the module without a
 // listener; otherwise the listener is opened at init-time, served at
-// run-time and closed at exit-time.
+// run-time and closed at exit-time. An unknown key in [debug] is logged as
+// a WARNING.
 func Module(a *app.Application) (any, error) {
-	line, err := a.Config().GetStringOr(Section, "listen", "")
+	var set Settings
+	if err := config.Decode(a.Config(), Section, &set); err != nil {
+		return nil, fmt.Errorf("debug: %w", err)
+	}
+	log := logging.Get("asab.debug")
+	unknown, err := config.Unknown(a.Config(), Section, &set)
 	if err != nil {
 		return nil, fmt.Errorf("debug: %w", err)
 	}
+	for _, u := range unknown {
+		log.Warning().Msg(u.String())
+	}
+	line := set.Listen
 	if strings.TrimSpace(line) == "" {
 		return &Server{}, nil
 	}
@@ -63,7 +80,7 @@ func Module(a *app.Application) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("debug: [%s] listen: %w", Section, err)
 	}
-	return &Server{addr: addr, log: logging.Get("asab.debug"), srv: &http.Server{
+	return &Server{addr: addr, log: log, srv: &http.Server{
 		Handler:           Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 	}}, nil

@@ -37,6 +37,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/asabgo/asab/app"
+	"github.com/asabgo/asab/config"
 	"github.com/asabgo/asab/logging"
 	"github.com/asabgo/asab/pubsub"
 	"github.com/asabgo/asab/web"
@@ -107,31 +108,37 @@ type Service struct {
 	checks []*check
 }
 
+// Settings are the keys of [asab:health].
+type Settings struct {
+	// Interval is how often the checks run.
+	Interval time.Duration `ini:"interval" default:"1s" min:"1ms" doc:"how often the checks run"`
+	// Timeout is how long one check may take.
+	Timeout time.Duration `ini:"timeout" default:"1s" min:"1ms" doc:"how long one check may take"`
+	// TickStall is how long without a tick fails the liveness probe.
+	TickStall time.Duration `ini:"tick_stall" default:"10s" min:"1ms" doc:"liveness fails when no tick came for this long"`
+}
+
 // Module is the health module's factory for app.Application.AddModule: it
 // reads [asab:health] and registers the Service as "asab.HealthService".
 // At init-time it adds the probes to every registered web container and
 // picks up every registered service that implements Checker.
 func Module(a *app.Application) (any, error) {
-	cfg := a.Config()
+	var set Settings
+	if err := config.Decode(a.Config(), Section, &set); err != nil {
+		return nil, fmt.Errorf("health: %w", err)
+	}
 	s := &Service{app: a, log: logging.Get("asab.health"),
+		interval: set.Interval, timeout: set.Timeout, stall: set.TickStall,
 		up: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "asab_health_check_up",
 			Help: "1 while the named health check passes, 0 while it fails or has not run yet.",
 		}, []string{"check"})}
-	for _, k := range []struct {
-		key  string
-		dst  *time.Duration
-		dflt time.Duration
-	}{{"interval", &s.interval, time.Second}, {"timeout", &s.timeout, time.Second}, {"tick_stall", &s.stall, 10 * time.Second}} {
-		d, err := cfg.GetDurationOr(Section, k.key, k.dflt)
-		if err != nil {
-			return nil, fmt.Errorf("health: %w", err)
-		}
-		if d <= 0 {
-			v, _ := cfg.Get(Section, k.key)
-			return nil, fmt.Errorf("health: [%s] %s = %q: must be more than 0", Section, k.key, v)
-		}
-		*k.dst = d
+	unknown, err := config.Unknown(a.Config(), Section, &set)
+	if err != nil {
+		return nil, fmt.Errorf("health: %w", err)
+	}
+	for _, u := range unknown {
+		s.log.Warning().Msg(u.String())
 	}
 	if err := a.RegisterService(ServiceName, s); err != nil {
 		return nil, fmt.Errorf("health: %w", err)

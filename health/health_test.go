@@ -180,7 +180,7 @@ func TestStartupAndReadinessAtStop(t *testing.T) {
 func TestBadSettings(t *testing.T) {
 	r := asabtest.New(t, "[asab:health]\ninterval = 0\n")
 	err := r.Application.AddModule(health.Module)
-	if err == nil || !strings.Contains(err.Error(), `[asab:health] interval = "0"`) {
+	if err == nil || !strings.Contains(err.Error(), `[asab:health] interval = "0"`) || !strings.Contains(err.Error(), "1ms") {
 		t.Fatalf("got %v, want an error naming the key and the quoted value", err)
 	}
 }

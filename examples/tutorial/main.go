@@ -33,9 +33,9 @@ type Counter struct {
 	dict *pdict.Dict
 }
 
-// Initialize opens the dictionary ([tutorial] state) and starts the timer.
+// Initialize opens the dictionary ([tutorial:counter] path) and starts the timer.
 func (c *Counter) Initialize(context.Context) (err error) {
-	if c.dict, err = pdict.Open(c.a.Config().GetOr("tutorial", "state", "tutorial.pdict")); err != nil {
+	if c.dict, err = pdict.OpenSection(c.a.Config(), "tutorial:counter"); err != nil {
 		return err
 	}
 	return timer.New(c.a, c.tick, true).Start(time.Second)

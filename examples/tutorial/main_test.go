@@ -18,7 +18,7 @@ import (
 // MOM), and checks that the count survives a restart in the pdict.
 func TestCounter(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "counter.pdict")
-	conf := fmt.Sprintf("[web]\nlisten=127.0.0.1:0\n[tutorial]\nstate=%s\n[logging:console]\nenabled=false\n", state)
+	conf := fmt.Sprintf("[web]\nlisten=127.0.0.1:0\n[tutorial:counter]\npath=%s\n[logging:console]\nenabled=false\n", state)
 
 	ta := asabtest.New(t, conf).AddModule(web.Module, mom.Module, Module)
 	counted := ta.Subscribe(Counted)
