@@ -49,6 +49,7 @@ type Broker struct {
 type subscription struct {
 	queue string
 	opts  mom.SubscribeOptions
+	qopts QueueOptions // with the Config's defaults filled in
 	tag   string
 	label string // the queue label of the metrics
 }
@@ -62,6 +63,9 @@ var (
 func New(cfg Config) (*Broker, error) {
 	if err := checkURL(cfg.URL); err != nil {
 		return nil, err
+	}
+	if _, err := parseQueueType(string(cfg.QueueType)); err != nil {
+		return nil, fmt.Errorf("mom/amqp: %w", err)
 	}
 	cfg.setDefaults()
 	where := RedactURL(cfg.URL)
@@ -185,10 +189,37 @@ func (b *Broker) publish(ctx context.Context, body []byte, target, exchange stri
 
 // Subscribe records the subscription (restored after every reconnect) and,
 // once the broker is started, waits for a connection (bounded by ctx) and
-// starts consuming, returning the server's answer.
+// starts consuming, returning the server's answer. The queue is of the
+// Config's QueueType; see SubscribeWith to choose per subscription.
+//
+// With opts.DeadLetterExchange, Subscribe declares that exchange (a
+// durable topic exchange, unless it exists already) and a durable classic
+// queue of the same name bound to it with "#", which keeps the dead
+// letters until something consumes them; it fails naming the exchange
+// when the server refuses either.
 func (b *Broker) Subscribe(ctx context.Context, queue string, opts mom.SubscribeOptions) error {
+	return b.SubscribeWith(ctx, queue, opts, QueueOptions{})
+}
+
+// SubscribeWith is Subscribe with the AMQP-only properties of the queue:
+// its type (classic or quorum) and a quorum queue's delivery limit.
+func (b *Broker) SubscribeWith(ctx context.Context, queue string, opts mom.SubscribeOptions, qopts QueueOptions) error {
 	if queue == "" && opts.Exchange == "" {
 		return errors.New("mom/amqp: subscribe: a queue name or an exchange is required")
+	}
+	t, err := parseQueueType(string(qopts.Type))
+	if err != nil {
+		return fmt.Errorf("mom/amqp: subscribe %q: %w", queue, err)
+	}
+	if qopts.Type == "" {
+		t = b.cfg.QueueType
+	}
+	qopts.Type = t
+	if qopts.DeliveryLimit < 0 {
+		return fmt.Errorf("mom/amqp: subscribe %q: delivery limit %d is negative", queue, qopts.DeliveryLimit)
+	}
+	if qopts.DeliveryLimit == 0 {
+		qopts.DeliveryLimit = b.cfg.DeliveryLimit
 	}
 	b.mu.Lock()
 	if b.closing {
@@ -196,7 +227,7 @@ func (b *Broker) Subscribe(ctx context.Context, queue string, opts mom.Subscribe
 		return fmt.Errorf("mom/amqp: subscribe %q: %w", queue, mom.ErrClosed)
 	}
 	b.tags++
-	sub := &subscription{queue: queue, opts: opts, tag: b.cfg.AppName + "-" + strconv.Itoa(b.tags),
+	sub := &subscription{queue: queue, opts: opts, qopts: qopts, tag: b.cfg.AppName + "-" + strconv.Itoa(b.tags),
 		label: mom.QueueLabel(queue, opts)}
 	started := b.started
 	// Recorded first, so that a reconnect racing with us restores it.

@@ -11,6 +11,11 @@ import (
 // a channel of its own and starts PrefetchCount workers on it. A
 // subscription already consuming on this session is left alone.
 func (s *session) consume(b *Broker, sub *subscription) error {
+	if dlx := sub.opts.DeadLetterExchange; dlx != "" {
+		if err := s.ensureDeadLetter(b, dlx); err != nil {
+			return err
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.consumers[sub.tag]; ok {
@@ -84,11 +89,17 @@ func declareAndConsume(ch *amqp091.Channel, b *Broker, sub *subscription) (<-cha
 	if err := ch.Qos(b.cfg.PrefetchCount, 0, false); err != nil {
 		return nil, err
 	}
-	var args amqp091.Table
+	args := amqp091.Table{}
 	if sub.opts.DeadLetterExchange != "" {
-		args = amqp091.Table{"x-dead-letter-exchange": sub.opts.DeadLetterExchange}
+		args["x-dead-letter-exchange"] = sub.opts.DeadLetterExchange
 	}
 	exclusive := sub.opts.Exchange != ""
+	if !exclusive && sub.qopts.Type == Quorum { // quorum queues cannot be exclusive
+		args["x-queue-type"] = string(Quorum)
+		if sub.qopts.DeliveryLimit > 0 {
+			args["x-delivery-limit"] = sub.qopts.DeliveryLimit
+		}
+	}
 	q, err := ch.QueueDeclare(sub.queue, !exclusive, exclusive, exclusive, false, args)
 	if err != nil {
 		return nil, err
@@ -113,7 +124,8 @@ func (b *Broker) handle(label string, d amqp091.Delivery) {
 	b.counts.Consumed(label)
 	msg := &mom.Message{Body: d.Body, Target: d.RoutingKey, Exchange: d.Exchange, ContentType: d.ContentType,
 		ContentEncoding: d.ContentEncoding, CorrelationID: d.CorrelationId, ReplyTo: d.ReplyTo,
-		Headers: map[string]any(d.Headers), Persistent: d.DeliveryMode == amqp091.Persistent, Redelivered: d.Redelivered}
+		Headers: map[string]any(d.Headers), Persistent: d.DeliveryMode == amqp091.Persistent, Redelivered: d.Redelivered,
+		Attempt: attempt(d)}
 	out := b.router.Dispatch(b.hctx, msg, b.log)
 	if b.hctx.Err() != nil && out.Action != mom.Ack {
 		out.Action, out.Reply = mom.Requeue, nil
@@ -190,4 +202,40 @@ func (s *session) replyQueue(b *Broker) (string, error) {
 	}()
 	s.replyQ = q.Name
 	return q.Name, nil
+}
+
+// attempt is the delivery's number, counted from 1: a quorum queue's
+// x-delivery-count (the earlier deliveries) plus one, else 2 for a
+// redelivery and 1 for a first delivery.
+func attempt(d amqp091.Delivery) int {
+	if n, ok := intHeader(d.Headers["x-delivery-count"]); ok && n >= 0 {
+		return int(n) + 1
+	}
+	if d.Redelivered {
+		return 2
+	}
+	return 1
+}
+
+// intHeader reads an integer header of any of the widths AMQP tables carry.
+func intHeader(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return n, true
+	case int32:
+		return int64(n), true
+	case int16:
+		return int64(n), true
+	case int8:
+		return int64(n), true
+	case int:
+		return int64(n), true
+	case uint8:
+		return int64(n), true
+	case uint16:
+		return int64(n), true
+	case uint32:
+		return int64(n), true
+	}
+	return 0, false
 }

@@ -21,8 +21,10 @@ type session struct {
 
 	mu        sync.Mutex
 	exchanges map[string]bool
-	consumers map[string]*amqp091.Channel // by consumer tag
-	replyQ    string
+	// deadLetters are the dead-letter exchanges whose queue is declared.
+	deadLetters map[string]bool
+	consumers   map[string]*amqp091.Channel // by consumer tag
+	replyQ      string
 }
 
 // loop connects, serves one session until it fails, and reconnects with
@@ -64,7 +66,7 @@ func (b *Broker) connect() (*session, error) {
 		return nil, fmt.Errorf("open the publishing channel: %w", err)
 	}
 	return &session{conn: conn, pub: pub, done: make(chan struct{}),
-		exchanges: make(map[string]bool), consumers: make(map[string]*amqp091.Channel)}, nil
+		exchanges: make(map[string]bool), deadLetters: make(map[string]bool), consumers: make(map[string]*amqp091.Channel)}, nil
 }
 
 // dial opens the TCP connection, abandoned when the broker closes; the
@@ -211,6 +213,50 @@ func (s *session) ensureExchange(b *Broker, name string) error {
 	b.exchanges[name] = true
 	b.mu.Unlock()
 	return nil
+}
+
+// ensureDeadLetter declares a dead-letter exchange once per session: the
+// exchange (durable topic, or as it exists), and a durable classic queue of
+// the same name bound to it with "#" (or as it exists), so that a
+// dead-lettered message always has a queue to land in. A refusal is an
+// error naming the exchange.
+func (s *session) ensureDeadLetter(b *Broker, dlx string) error {
+	if err := s.ensureExchange(b, dlx); err != nil {
+		return fmt.Errorf("dead-letter exchange: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.deadLetters[dlx] {
+		return nil
+	}
+	err := s.onChannel(func(ch *amqp091.Channel) error {
+		_, err := ch.QueueDeclare(dlx, true, false, false, false, nil)
+		return err
+	})
+	var ae *amqp091.Error
+	if errors.As(err, &ae) && ae.Code == amqp091.PreconditionFailed {
+		err = nil // exists with other arguments (say, a quorum queue): keep it
+	}
+	if err == nil {
+		err = s.onChannel(func(ch *amqp091.Channel) error { return ch.QueueBind(dlx, "#", dlx, false, nil) })
+	}
+	if err != nil {
+		return fmt.Errorf("dead-letter exchange %q: its queue %q: %w", dlx, dlx, err)
+	}
+	s.deadLetters[dlx] = true
+	return nil
+}
+
+// onChannel runs fn on a channel of its own, closed after, so that a
+// refusal (which closes the channel) does not disturb the others.
+func (s *session) onChannel(fn func(*amqp091.Channel) error) error {
+	ch, err := s.conn.Channel()
+	if err != nil {
+		return err
+	}
+	err = fn(ch)
+	_ = ch.Close()
+	return err
 }
 
 // cancelConsumers stops every consumer of the session; their delivery
