@@ -117,17 +117,29 @@ func declareAndConsume(ch *amqp091.Channel, b *Broker, sub *subscription) (<-cha
 	return ch.Consume(q.Name, sub.tag, false, exclusive, false, false, nil)
 }
 
-// handle runs the handler for one delivery and settles it. A handler cut
-// off by the shutdown deadline has its message requeued whatever it
-// returned, unless it succeeded.
+// handle runs the handler for one delivery and settles it. Once Close has
+// begun, a delivery whose handler has not started is requeued; a handler
+// cut off by the shutdown deadline has its message requeued whatever it
+// returned (a handler that returns nil on a cancelled context has most
+// likely not done its work).
 func (b *Broker) handle(label string, d amqp091.Delivery) {
 	b.counts.Consumed(label)
+	if b.stopping.Load() {
+		if err := d.Nack(false, true); err == nil {
+			b.counts.Settled(label, mom.Requeue)
+		}
+		b.log.Debug().Str("target", d.RoutingKey).Msg("Delivered while stopping; requeued")
+		return
+	}
 	msg := &mom.Message{Body: d.Body, Target: d.RoutingKey, Exchange: d.Exchange, ContentType: d.ContentType,
 		ContentEncoding: d.ContentEncoding, CorrelationID: d.CorrelationId, ReplyTo: d.ReplyTo,
 		Headers: map[string]any(d.Headers), Persistent: d.DeliveryMode == amqp091.Persistent, Redelivered: d.Redelivered,
 		Attempt: attempt(d)}
 	out := b.router.Dispatch(b.hctx, msg, b.log)
-	if b.hctx.Err() != nil && out.Action != mom.Ack {
+	if b.hctx.Err() != nil {
+		if out.Action == mom.Ack {
+			b.log.Warning().Str("target", msg.Target).Msg("Handler returned after the shutdown cut it off; message requeued, not acknowledged")
+		}
 		out.Action, out.Reply = mom.Requeue, nil
 	}
 	if out.Reply != nil {
