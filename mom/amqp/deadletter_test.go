@@ -31,7 +31,7 @@ func TestDeadLetterExchangeIsDeclared(t *testing.T) {
 		t.Fatal(err)
 	}
 	ch := rawChannel(t)
-	if _, err := ch.QueueDeclare(mine, false, false, false, false, nil); err != nil {
+	if _, err := ch.QueueDeclare(mine, true, false, false, false, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := ch.QueueBind(mine, "#", dlx, false, nil); err != nil {
