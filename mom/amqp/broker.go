@@ -179,7 +179,7 @@ func (b *Broker) publish(ctx context.Context, body []byte, target, exchange stri
 			}
 			continue
 		}
-		dc, err := s.pub.PublishWithDeferredConfirmWithContext(ctx, exchange, target, false, false, msg)
+		dc, err := s.pub.PublishWithDeferredConfirmWithContext(ctx, exchange, target, true, false, msg)
 		switch {
 		case err == nil && dc == nil:
 			return nil // confirms off
@@ -237,6 +237,9 @@ func (b *Broker) SubscribeWith(ctx context.Context, queue string, opts mom.Subsc
 	}
 	if qopts.DeliveryLimit == 0 {
 		qopts.DeliveryLimit = b.cfg.DeliveryLimit
+	}
+	if opts.Exchange != "" && queue == "" && retrying(opts.Retry) {
+		return fmt.Errorf("mom/amqp: subscribe %q on exchange %q: a retry policy needs a named queue (an exchange subscription's queue is renamed on every connection)", queue, opts.Exchange)
 	}
 	b.mu.Lock()
 	if b.closing {

@@ -49,8 +49,8 @@ func TestDeadLetterExchangeIsDeclared(t *testing.T) {
 			t.Errorf("queue %q got %q with key %q, want \"poison\" with key %q", where, d.Body, d.RoutingKey, q)
 		}
 	}
-	if s := b.Counters().Snapshot().Queues[q]; s.Rejected != 1 {
-		t.Errorf("counters of %q: %+v, want one rejected", q, s)
+	if s := b.Counters().Snapshot().Queues[q]; s.Rejected != 1 || s.DeadLettered != 1 || s.Dropped != 0 {
+		t.Errorf("counters of %q: %+v, want one rejected and dead-lettered", q, s)
 	}
 }
 

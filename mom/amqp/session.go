@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/asabgo/asab/mom"
 	amqp091 "github.com/rabbitmq/amqp091-go"
 )
 
@@ -23,6 +24,8 @@ type session struct {
 	exchanges map[string]bool
 	// deadLetters are the dead-letter exchanges whose queue is declared.
 	deadLetters map[string]bool
+	// delayQueues are the retry delay queues declared.
+	delayQueues map[string]bool
 	consumers   map[string]*amqp091.Channel // by consumer tag
 	replyQ      string
 }
@@ -65,8 +68,29 @@ func (b *Broker) connect() (*session, error) {
 		_ = conn.Close()
 		return nil, fmt.Errorf("open the publishing channel: %w", err)
 	}
+	b.watchReturns(pub.NotifyReturn(make(chan amqp091.Return, 16)))
 	return &session{conn: conn, pub: pub, done: make(chan struct{}),
-		exchanges: make(map[string]bool), deadLetters: make(map[string]bool), consumers: make(map[string]*amqp091.Channel)}, nil
+		exchanges: make(map[string]bool), deadLetters: make(map[string]bool), delayQueues: make(map[string]bool), consumers: make(map[string]*amqp091.Channel)}, nil
+}
+
+// watchReturns logs and counts the messages the server returns as
+// unroutable (every publish is mandatory), until the channel closes.
+// Publish still succeeds for them: a message no queue takes is dropped, as
+// the contract says, but never silently.
+func (b *Broker) watchReturns(returns <-chan amqp091.Return) {
+	b.readers.Add(1)
+	go func() {
+		defer b.readers.Done()
+		for r := range returns {
+			target := r.RoutingKey
+			if strings.HasPrefix(target, "amq.gen-") { // a reply queue, gone
+				target = mom.ReplyTarget
+			}
+			b.counts.Unroutable(target)
+			b.log.Warning().Str("target", r.RoutingKey).Str("exchange", r.Exchange).Str("reason", r.ReplyText).
+				Msg("Message unroutable: no queue took it; dropped")
+		}
+	}()
 }
 
 // dial opens the TCP connection, abandoned when the broker closes; the
