@@ -27,7 +27,7 @@ func newDescs() descs {
 		deadLettered: prometheus.NewDesc("asab_mom_dead_lettered_total",
 			"Messages sent to the subscription's dead-letter destination (rejected, or out of attempts), by queue.", bq, nil),
 		dropped: prometheus.NewDesc("asab_mom_dropped_total",
-			"Messages discarded for good (rejected, or out of attempts, with no dead-letter destination), by queue.", bq, nil),
+			"Messages discarded for good (no handler for their target; rejected, or out of attempts, with no dead-letter destination), by queue.", bq, nil),
 		reconnects: prometheus.NewDesc("asab_mom_reconnects_total",
 			"Connections made again after one was lost.", []string{"broker"}, nil),
 		connected: prometheus.NewDesc("asab_mom_connected",

@@ -76,8 +76,9 @@ func (c *Counters) Unroutable(target string) { c.targets.get(target).unroutable.
 // dead-letter destination: rejected by its handler, or out of attempts.
 func (c *Counters) DeadLettered(queue string) { c.queues.get(queue).deadLettered.Add(1) }
 
-// Dropped counts one message of queue discarded for good: rejected, or out
-// of attempts, with no dead-letter destination to go to.
+// Dropped counts one message of queue discarded for good: one with no
+// handler for its target, or one rejected or out of attempts with no
+// dead-letter destination to go to.
 func (c *Counters) Dropped(queue string) { c.queues.get(queue).dropped.Add(1) }
 
 // SetConnected records whether the broker can publish and consume now.
@@ -130,8 +131,9 @@ type QueueCounts struct {
 	// DeadLettered counts the messages sent to the dead-letter
 	// destination: rejected, or out of attempts.
 	DeadLettered uint64
-	// Dropped counts the messages discarded for good: rejected, or out of
-	// attempts, without a dead-letter destination.
+	// Dropped counts the messages discarded for good: no handler for
+	// their target, or rejected or out of attempts without a dead-letter
+	// destination.
 	Dropped uint64
 }
 

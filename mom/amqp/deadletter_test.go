@@ -73,3 +73,31 @@ func TestDeadLetterExchangeRefused(t *testing.T) {
 		t.Fatalf("publish after the refused subscription: %v", err)
 	}
 }
+
+// TestNoHandlerDroppedCounted: a message whose target has no handler is
+// acknowledged (so it does not loop) and counted as dropped.
+func TestNoHandlerDroppedCounted(t *testing.T) {
+	needServer(t)
+	q := unique("asab.test.nohandler")
+	deleteLater(t, q, "")
+	b := newBroker(t, amqp.Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := b.Subscribe(ctx, q, mom.SubscribeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Publish(ctx, []byte("orphan"), q, mom.PublishOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s := b.Counters().Snapshot().Queues[q]
+		if s.Dropped == 1 && s.Acked == 1 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("counters of %q: %+v, want one acked and dropped", q, s)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
