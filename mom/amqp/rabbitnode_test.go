@@ -95,7 +95,9 @@ func startRabbitNode(t *testing.T) *rabbitNode {
 	}
 	n.cmd = exec.Command(filepath.Join(bin, "rabbitmq-server"))
 	n.cmd.Env, n.cmd.Dir, n.cmd.Stdout, n.cmd.Stderr = n.env, dir, out, out
-	n.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group (so that a kill reaches the Erlang VM too), and
+	// SIGTERM should the test binary die without its cleanup.
+	n.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	if err := n.cmd.Start(); err != nil {
 		_ = out.Close()
 		t.Skipf("no private RabbitMQ node: %v", err)
