@@ -5,6 +5,7 @@ import "github.com/prometheus/client_golang/prometheus"
 // descs are the MOM service's metric descriptions.
 type descs struct {
 	published, publishErrors, consumed, acked, rejected, reconnects, connected *prometheus.Desc
+	unroutable, deadLettered, dropped                                          *prometheus.Desc
 }
 
 func newDescs() descs {
@@ -21,6 +22,12 @@ func newDescs() descs {
 		rejected: prometheus.NewDesc("asab_mom_rejected_total",
 			"Messages rejected (requeue=\"false\": the handler failed, dead-lettered where configured) or requeued (requeue=\"true\": Retry, or cut off by the shutdown).",
 			[]string{"broker", "queue", "requeue"}, nil),
+		unroutable: prometheus.NewDesc("asab_mom_unroutable_total",
+			"Messages the broker took but no queue did (AMQP: returned for a mandatory publish), by target.", bt, nil),
+		deadLettered: prometheus.NewDesc("asab_mom_dead_lettered_total",
+			"Messages sent to the subscription's dead-letter destination (rejected, or out of attempts), by queue.", bq, nil),
+		dropped: prometheus.NewDesc("asab_mom_dropped_total",
+			"Messages discarded for good (no handler for their target; rejected, or out of attempts, with no dead-letter destination), by queue.", bq, nil),
 		reconnects: prometheus.NewDesc("asab_mom_reconnects_total",
 			"Connections made again after one was lost.", []string{"broker"}, nil),
 		connected: prometheus.NewDesc("asab_mom_connected",
@@ -33,7 +40,8 @@ func newDescs() descs {
 // metrics.Module is added.
 func (s *Service) Describe(ch chan<- *prometheus.Desc) {
 	d := s.descs
-	for _, x := range []*prometheus.Desc{d.published, d.publishErrors, d.consumed, d.acked, d.rejected, d.reconnects, d.connected} {
+	for _, x := range []*prometheus.Desc{d.published, d.publishErrors, d.consumed, d.acked, d.rejected, d.reconnects, d.connected,
+		d.unroutable, d.deadLettered, d.dropped} {
 		ch <- x
 	}
 }
@@ -58,12 +66,15 @@ func (s *Service) Collect(ch chan<- prometheus.Metric) {
 		for t, c := range snap.Targets {
 			ch <- prometheus.MustNewConstMetric(d.published, prometheus.CounterValue, float64(c.Published), name, t)
 			ch <- prometheus.MustNewConstMetric(d.publishErrors, prometheus.CounterValue, float64(c.Errors), name, t)
+			ch <- prometheus.MustNewConstMetric(d.unroutable, prometheus.CounterValue, float64(c.Unroutable), name, t)
 		}
 		for q, c := range snap.Queues {
 			ch <- prometheus.MustNewConstMetric(d.consumed, prometheus.CounterValue, float64(c.Consumed), name, q)
 			ch <- prometheus.MustNewConstMetric(d.acked, prometheus.CounterValue, float64(c.Acked), name, q)
 			ch <- prometheus.MustNewConstMetric(d.rejected, prometheus.CounterValue, float64(c.Rejected), name, q, "false")
 			ch <- prometheus.MustNewConstMetric(d.rejected, prometheus.CounterValue, float64(c.Requeued), name, q, "true")
+			ch <- prometheus.MustNewConstMetric(d.deadLettered, prometheus.CounterValue, float64(c.DeadLettered), name, q)
+			ch <- prometheus.MustNewConstMetric(d.dropped, prometheus.CounterValue, float64(c.Dropped), name, q)
 		}
 	}
 }

@@ -36,9 +36,11 @@ type Instrumented interface {
 	Counters() *Counters
 }
 
-type targetCounts struct{ published, errors atomic.Uint64 }
+type targetCounts struct{ published, errors, unroutable atomic.Uint64 }
 
-type queueCounts struct{ consumed, acked, rejected, requeued atomic.Uint64 }
+type queueCounts struct {
+	consumed, acked, rejected, requeued, deadLettered, dropped atomic.Uint64
+}
 
 // Published counts one message published to target, or one failed publish.
 func (c *Counters) Published(target string, err error) {
@@ -65,6 +67,19 @@ func (c *Counters) Settled(queue string, a Action) {
 		q.requeued.Add(1)
 	}
 }
+
+// Unroutable counts one message to target that the broker took but no
+// queue did (AMQP: returned by the server for a mandatory publish).
+func (c *Counters) Unroutable(target string) { c.targets.get(target).unroutable.Add(1) }
+
+// DeadLettered counts one message of queue sent to the subscription's
+// dead-letter destination: rejected by its handler, or out of attempts.
+func (c *Counters) DeadLettered(queue string) { c.queues.get(queue).deadLettered.Add(1) }
+
+// Dropped counts one message of queue discarded for good: one with no
+// handler for its target, or one rejected or out of attempts with no
+// dead-letter destination to go to.
+func (c *Counters) Dropped(queue string) { c.queues.get(queue).dropped.Add(1) }
 
 // SetConnected records whether the broker can publish and consume now.
 func (c *Counters) SetConnected(up bool) { c.connected.Store(up) }
@@ -94,6 +109,8 @@ type TargetCounts struct {
 	Published uint64
 	// Errors counts the publishes that returned an error.
 	Errors uint64
+	// Unroutable counts the messages the broker took but no queue did.
+	Unroutable uint64
 }
 
 // QueueCounts are the counts of one consumed queue.
@@ -111,6 +128,13 @@ type QueueCounts struct {
 	// Requeued counts the messages requeued by Retry or because the
 	// shutdown cut their handler off.
 	Requeued uint64
+	// DeadLettered counts the messages sent to the dead-letter
+	// destination: rejected, or out of attempts.
+	DeadLettered uint64
+	// Dropped counts the messages discarded for good: no handler for
+	// their target, or rejected or out of attempts without a dead-letter
+	// destination.
+	Dropped uint64
 }
 
 // Snapshot returns a copy of the counters.
@@ -118,11 +142,11 @@ func (c *Counters) Snapshot() CountsSnapshot {
 	s := CountsSnapshot{Connected: c.connected.Load(), Reconnects: c.reconnects.Load(),
 		Targets: map[string]TargetCounts{}, Queues: map[string]QueueCounts{}}
 	for k, t := range c.targets.all() {
-		s.Targets[k] = TargetCounts{Published: t.published.Load(), Errors: t.errors.Load()}
+		s.Targets[k] = TargetCounts{Published: t.published.Load(), Errors: t.errors.Load(), Unroutable: t.unroutable.Load()}
 	}
 	for k, q := range c.queues.all() {
 		s.Queues[k] = QueueCounts{Consumed: q.consumed.Load(), Acked: q.acked.Load(),
-			Rejected: q.rejected.Load(), Requeued: q.requeued.Load()}
+			Rejected: q.rejected.Load(), Requeued: q.requeued.Load(), DeadLettered: q.deadLettered.Load(), Dropped: q.dropped.Load()}
 	}
 	return s
 }

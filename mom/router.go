@@ -57,6 +57,9 @@ type Outcome struct {
 	// Reply is set when the message is a request (ReplyTo and
 	// CorrelationID) and a reply must be published.
 	Reply *Message
+	// Err is the handler's error (nil when it succeeded or there was no
+	// handler), for brokers that record it, as in LastErrorHeader.
+	Err error
 }
 
 // Dispatch runs the handler for msg.Target and decides what happens to the
@@ -80,13 +83,13 @@ func (r *Router) Dispatch(ctx context.Context, msg *Message, log *logging.Logger
 		return out
 	case ctx.Err() != nil:
 		log.Warning().Str("target", msg.Target).Err(err).Msg("Handler cut off by the shutdown; message requeued")
-		return Outcome{Action: Requeue}
+		return Outcome{Action: Requeue, Err: err}
 	case IsRetry(err):
 		log.Info().Str("target", msg.Target).Err(err).Msg("Handler asked to retry; message requeued")
-		return Outcome{Action: Requeue}
+		return Outcome{Action: Requeue, Err: err}
 	default:
 		log.Error().Str("target", msg.Target).Err(err).Msg("Handler failed; message rejected")
-		out := Outcome{Action: Reject}
+		out := Outcome{Action: Reject, Err: err}
 		if isRequest {
 			out.Reply = &Message{Target: msg.ReplyTo, CorrelationID: msg.CorrelationID,
 				Headers: map[string]any{ErrorHeader: err.Error()}}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/asabgo/asab/logging"
@@ -34,10 +35,17 @@ type Broker struct {
 	loopDone chan struct{}
 	workers  sync.WaitGroup // consumer workers (handlers)
 	readers  sync.WaitGroup // reply-queue readers, ended by the connection's close
+	// pubs counts the publishes in flight; Add only under mu while
+	// !draining, so that Close's Wait follows every Add.
+	pubs sync.WaitGroup
+	// stopping is set when Close begins: deliveries whose handler has not
+	// started are requeued instead of handled.
+	stopping atomic.Bool
 
 	mu        sync.Mutex
 	started   bool
 	closing   bool
+	draining  bool // handlers are done: no more publishes
 	finished  bool // no more reply readers may start
 	sess      *session
 	ready     chan struct{} // closed while sess != nil
@@ -49,6 +57,7 @@ type Broker struct {
 type subscription struct {
 	queue string
 	opts  mom.SubscribeOptions
+	qopts QueueOptions // with the Config's defaults filled in
 	tag   string
 	label string // the queue label of the metrics
 }
@@ -62,6 +71,9 @@ var (
 func New(cfg Config) (*Broker, error) {
 	if err := checkURL(cfg.URL); err != nil {
 		return nil, err
+	}
+	if _, err := parseQueueType(string(cfg.QueueType)); err != nil {
+		return nil, fmt.Errorf("mom/amqp: %w", err)
 	}
 	cfg.setDefaults()
 	where := RedactURL(cfg.URL)
@@ -138,10 +150,19 @@ func (b *Broker) Publish(ctx context.Context, body []byte, target string, opts m
 func (b *Broker) Counters() *mom.Counters { return &b.counts }
 
 // publish is Publish to an explicit exchange ("" = the default exchange).
+// It is counted in flight, so that Close waits for its confirm.
 func (b *Broker) publish(ctx context.Context, body []byte, target, exchange string, opts mom.PublishOptions) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("mom/amqp: publish to %q: %w", target, err)
 	}
+	b.mu.Lock()
+	if b.draining {
+		b.mu.Unlock()
+		return fmt.Errorf("mom/amqp: publish to %q: %w", target, mom.ErrClosed)
+	}
+	b.pubs.Add(1)
+	b.mu.Unlock()
+	defer b.pubs.Done()
 	msg := amqp091.Publishing{Body: body, ContentType: opts.ContentType, ContentEncoding: opts.ContentEncoding,
 		CorrelationId: opts.CorrelationID, ReplyTo: opts.ReplyTo, Headers: amqp091.Table(opts.Headers)}
 	if opts.Persistent {
@@ -158,7 +179,7 @@ func (b *Broker) publish(ctx context.Context, body []byte, target, exchange stri
 			}
 			continue
 		}
-		dc, err := s.pub.PublishWithDeferredConfirmWithContext(ctx, exchange, target, false, false, msg)
+		dc, err := s.pub.PublishWithDeferredConfirmWithContext(ctx, exchange, target, true, false, msg)
 		switch {
 		case err == nil && dc == nil:
 			return nil // confirms off
@@ -185,10 +206,40 @@ func (b *Broker) publish(ctx context.Context, body []byte, target, exchange stri
 
 // Subscribe records the subscription (restored after every reconnect) and,
 // once the broker is started, waits for a connection (bounded by ctx) and
-// starts consuming, returning the server's answer.
+// starts consuming, returning the server's answer. The queue is of the
+// Config's QueueType; see SubscribeWith to choose per subscription.
+//
+// With opts.DeadLetterExchange, Subscribe declares that exchange (a
+// durable topic exchange, unless it exists already) and a durable classic
+// queue of the same name bound to it with "#", which keeps the dead
+// letters until something consumes them; it fails naming the exchange
+// when the server refuses either.
 func (b *Broker) Subscribe(ctx context.Context, queue string, opts mom.SubscribeOptions) error {
+	return b.SubscribeWith(ctx, queue, opts, QueueOptions{})
+}
+
+// SubscribeWith is Subscribe with the AMQP-only properties of the queue:
+// its type (classic or quorum) and a quorum queue's delivery limit.
+func (b *Broker) SubscribeWith(ctx context.Context, queue string, opts mom.SubscribeOptions, qopts QueueOptions) error {
 	if queue == "" && opts.Exchange == "" {
 		return errors.New("mom/amqp: subscribe: a queue name or an exchange is required")
+	}
+	t, err := parseQueueType(string(qopts.Type))
+	if err != nil {
+		return fmt.Errorf("mom/amqp: subscribe %q: %w", queue, err)
+	}
+	if qopts.Type == "" {
+		t = b.cfg.QueueType
+	}
+	qopts.Type = t
+	if qopts.DeliveryLimit < 0 {
+		return fmt.Errorf("mom/amqp: subscribe %q: delivery limit %d is negative", queue, qopts.DeliveryLimit)
+	}
+	if qopts.DeliveryLimit == 0 {
+		qopts.DeliveryLimit = b.cfg.DeliveryLimit
+	}
+	if opts.Exchange != "" && queue == "" && retrying(opts.Retry) {
+		return fmt.Errorf("mom/amqp: subscribe %q on exchange %q: a retry policy needs a named queue (an exchange subscription's queue is renamed on every connection)", queue, opts.Exchange)
 	}
 	b.mu.Lock()
 	if b.closing {
@@ -196,7 +247,7 @@ func (b *Broker) Subscribe(ctx context.Context, queue string, opts mom.Subscribe
 		return fmt.Errorf("mom/amqp: subscribe %q: %w", queue, mom.ErrClosed)
 	}
 	b.tags++
-	sub := &subscription{queue: queue, opts: opts, tag: b.cfg.AppName + "-" + strconv.Itoa(b.tags),
+	sub := &subscription{queue: queue, opts: opts, qopts: qopts, tag: b.cfg.AppName + "-" + strconv.Itoa(b.tags),
 		label: mom.QueueLabel(queue, opts)}
 	started := b.started
 	// Recorded first, so that a reconnect racing with us restores it.
@@ -247,10 +298,29 @@ func (b *Broker) Request(ctx context.Context, body []byte, target string, opts m
 	})
 }
 
-// Close stops consuming, waits for the handlers in flight until ctx ends,
-// then cancels their context (a handler cut off has its message requeued),
-// and closes the connection, which returns every unacknowledged message to
-// its queue.
+// cutOffGrace is how long Close waits, once the deadline has cancelled the
+// handlers' context, for them to return and have their messages requeued,
+// before it closes the connection anyway (which requeues them too).
+const cutOffGrace = 50 * time.Millisecond
+
+// Close shuts the broker down in this order:
+//
+//  1. stop consuming: basic.cancel on every subscription, so no new
+//     message arrives; one delivered meanwhile, whose handler has not
+//     started, is requeued;
+//  2. let the handlers in flight finish until ctx ends; each sends its
+//     reply (confirmed) and its ack as usual;
+//  3. at ctx's end, cancel the handlers' context: a handler cut off that
+//     way has its message requeued, whatever it returns, never acked; one
+//     that does not return within cutOffGrace is left behind, and its
+//     message is requeued by the server when the connection closes;
+//  4. wait for the publishes in flight (Publish calls of the application,
+//     replies) to be confirmed, until ctx ends; later publishes fail with
+//     mom.ErrClosed;
+//  5. close the connection.
+//
+// It returns an error when ctx ended before the handlers finished or
+// before the publishes were confirmed.
 func (b *Broker) Close(ctx context.Context) error {
 	b.mu.Lock()
 	if b.closing {
@@ -258,21 +328,38 @@ func (b *Broker) Close(ctx context.Context) error {
 		return nil
 	}
 	b.closing = true
+	b.stopping.Store(true)
 	s, started := b.sess, b.started
 	b.mu.Unlock()
 	if s != nil {
 		s.cancelConsumers()
 	}
-	done := make(chan struct{})
-	go func() { b.workers.Wait(); close(done) }()
-	var err error
+	var errs []error
+	handlers := make(chan struct{})
+	go func() { b.workers.Wait(); close(handlers) }()
 	select {
-	case <-done:
+	case <-handlers:
 	case <-ctx.Done():
 		b.hcancel()
-		err = fmt.Errorf("mom/amqp: close: handlers unfinished at the deadline, their messages requeued: %w", ctx.Err())
+		errs = append(errs, fmt.Errorf("mom/amqp: close: handlers unfinished at the deadline, their messages requeued: %w", ctx.Err()))
 		b.log.Warning().Msg("Shutdown deadline passed with handlers in flight; their messages are requeued")
-		<-done
+		select {
+		case <-handlers:
+		case <-time.After(cutOffGrace):
+			b.log.Error().Dur("grace", cutOffGrace).Msg("Handlers ignore the cancelled context; closing the connection under them (the server requeues their messages)")
+		}
+	}
+	b.mu.Lock()
+	b.draining = true
+	b.mu.Unlock()
+	pubs := make(chan struct{})
+	go func() { b.pubs.Wait(); close(pubs) }()
+	select {
+	case <-pubs:
+	case <-ctx.Done():
+		if len(errs) == 0 {
+			errs = append(errs, fmt.Errorf("mom/amqp: close: publishes unconfirmed at the deadline: %w", ctx.Err()))
+		}
 	}
 	b.hcancel()
 	b.stopLife()
@@ -283,5 +370,5 @@ func (b *Broker) Close(ctx context.Context) error {
 	b.finished = true
 	b.mu.Unlock()
 	b.readers.Wait()
-	return err
+	return errors.Join(errs...)
 }

@@ -26,8 +26,15 @@ type consumerProcess struct {
 
 func startConsumer(t *testing.T, queue string) *consumerProcess {
 	t.Helper()
+	return startScenario(t, "consumer", "ASAB_TEST_QUEUE="+queue)
+}
+
+// startScenario re-executes the test binary as the named scenario, with
+// env added to the environment; its stdout lines arrive on lines.
+func startScenario(t *testing.T, name string, env ...string) *consumerProcess {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"=consumer", "ASAB_TEST_QUEUE="+queue)
+	cmd.Env = append(append(os.Environ(), childEnv+"="+name), env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

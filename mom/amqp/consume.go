@@ -11,6 +11,11 @@ import (
 // a channel of its own and starts PrefetchCount workers on it. A
 // subscription already consuming on this session is left alone.
 func (s *session) consume(b *Broker, sub *subscription) error {
+	if dlx := sub.opts.DeadLetterExchange; dlx != "" {
+		if err := s.ensureDeadLetter(b, dlx); err != nil {
+			return err
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.consumers[sub.tag]; ok {
@@ -42,7 +47,7 @@ func (s *session) consume(b *Broker, sub *subscription) error {
 		go func() {
 			defer b.workers.Done()
 			for d := range deliveries {
-				b.handle(sub.label, d)
+				b.handle(sub, d)
 			}
 		}()
 	}
@@ -84,11 +89,17 @@ func declareAndConsume(ch *amqp091.Channel, b *Broker, sub *subscription) (<-cha
 	if err := ch.Qos(b.cfg.PrefetchCount, 0, false); err != nil {
 		return nil, err
 	}
-	var args amqp091.Table
+	args := amqp091.Table{}
 	if sub.opts.DeadLetterExchange != "" {
-		args = amqp091.Table{"x-dead-letter-exchange": sub.opts.DeadLetterExchange}
+		args["x-dead-letter-exchange"] = sub.opts.DeadLetterExchange
 	}
 	exclusive := sub.opts.Exchange != ""
+	if !exclusive && sub.qopts.Type == Quorum { // quorum queues cannot be exclusive
+		args["x-queue-type"] = string(Quorum)
+		if sub.qopts.DeliveryLimit > 0 {
+			args["x-delivery-limit"] = sub.qopts.DeliveryLimit
+		}
+	}
 	q, err := ch.QueueDeclare(sub.queue, !exclusive, exclusive, exclusive, false, args)
 	if err != nil {
 		return nil, err
@@ -106,27 +117,40 @@ func declareAndConsume(ch *amqp091.Channel, b *Broker, sub *subscription) (<-cha
 	return ch.Consume(q.Name, sub.tag, false, exclusive, false, false, nil)
 }
 
-// handle runs the handler for one delivery and settles it. A handler cut
-// off by the shutdown deadline has its message requeued whatever it
-// returned, unless it succeeded.
-func (b *Broker) handle(label string, d amqp091.Delivery) {
+// handle runs the handler for one delivery and settles it. Once Close has
+// begun, a delivery whose handler has not started is requeued; a handler
+// cut off by the shutdown deadline has its message requeued whatever it
+// returned (a handler that returns nil on a cancelled context has most
+// likely not done its work). With a retry policy, Retry sends the message
+// through a delay queue, or, out of attempts, to the dead-letter exchange
+// (see retry.go).
+func (b *Broker) handle(sub *subscription, d amqp091.Delivery) {
+	label := sub.label
 	b.counts.Consumed(label)
-	msg := &mom.Message{Body: d.Body, Target: d.RoutingKey, Exchange: d.Exchange, ContentType: d.ContentType,
+	if b.stopping.Load() {
+		if err := d.Nack(false, true); err == nil {
+			b.counts.Settled(label, mom.Requeue)
+		}
+		b.log.Debug().Str("target", d.RoutingKey).Msg("Delivered while stopping; requeued")
+		return
+	}
+	n, copied := attempt(d)
+	msg := &mom.Message{Body: d.Body, Target: target(d), Exchange: d.Exchange, ContentType: d.ContentType,
 		ContentEncoding: d.ContentEncoding, CorrelationID: d.CorrelationId, ReplyTo: d.ReplyTo,
-		Headers: map[string]any(d.Headers), Persistent: d.DeliveryMode == amqp091.Persistent, Redelivered: d.Redelivered}
+		Headers: map[string]any(d.Headers), Persistent: d.DeliveryMode == amqp091.Persistent,
+		Redelivered: d.Redelivered || copied, Attempt: n}
 	out := b.router.Dispatch(b.hctx, msg, b.log)
-	if b.hctx.Err() != nil && out.Action != mom.Ack {
-		out.Action, out.Reply = mom.Requeue, nil
+	countAs := out.Action
+	if b.hctx.Err() != nil {
+		if out.Action == mom.Ack {
+			b.log.Warning().Str("target", msg.Target).Msg("Handler returned after the shutdown cut it off; message requeued, not acknowledged")
+		}
+		out.Action, out.Reply, countAs = mom.Requeue, nil, mom.Requeue
+	} else if out.Action == mom.Requeue && retrying(sub.opts.Retry) {
+		out, countAs = b.retryLater(sub, d, msg, out.Err)
 	}
 	if out.Reply != nil {
-		ctx, cancel := context.WithTimeout(b.hctx, b.cfg.RequestTimeout)
-		err := b.publish(ctx, out.Reply.Body, out.Reply.Target, b.cfg.ReplyExchange, mom.PublishOptions{
-			CorrelationID: out.Reply.CorrelationID, ContentType: out.Reply.ContentType, Headers: out.Reply.Headers})
-		cancel()
-		b.counts.Published(mom.ReplyTarget, err)
-		if err != nil {
-			b.log.Error().Err(err).Str("reply_to", out.Reply.Target).Msg("Cannot send a reply")
-		}
+		b.reply(out.Reply)
 	}
 	var err error
 	switch out.Action {
@@ -137,10 +161,35 @@ func (b *Broker) handle(label string, d amqp091.Delivery) {
 	case mom.Requeue:
 		err = d.Nack(false, true)
 	}
-	if err == nil {
-		b.counts.Settled(label, out.Action)
-	} else { // the channel is gone: the server redelivers it
+	if err != nil { // the channel is gone: the server redelivers it
 		b.log.Debug().Err(err).Str("target", msg.Target).Msg("Cannot settle a delivery; it will be redelivered")
+		return
+	}
+	b.counts.Settled(label, countAs)
+	if out.Action == mom.Ack && countAs == mom.Ack && out.Reply == nil {
+		if _, ok := b.router.Lookup(msg.Target); !ok {
+			b.counts.Dropped(label) // no handler (Dispatch logged it)
+		}
+	}
+	if out.Action == mom.Reject {
+		if sub.opts.DeadLetterExchange != "" {
+			b.counts.DeadLettered(label)
+		} else {
+			b.counts.Dropped(label)
+			b.log.Warning().Str("target", msg.Target).Str("queue", sub.queue).Msg("Rejected message dropped: the subscription has no dead-letter exchange")
+		}
+	}
+}
+
+// reply publishes a handler's reply (or error reply) to its requester.
+func (b *Broker) reply(r *mom.Message) {
+	ctx, cancel := context.WithTimeout(b.hctx, b.cfg.RequestTimeout)
+	err := b.publish(ctx, r.Body, r.Target, b.cfg.ReplyExchange, mom.PublishOptions{
+		CorrelationID: r.CorrelationID, ContentType: r.ContentType, Headers: r.Headers})
+	cancel()
+	b.counts.Published(mom.ReplyTarget, err)
+	if err != nil {
+		b.log.Error().Err(err).Str("reply_to", r.Target).Msg("Cannot send a reply")
 	}
 }
 
@@ -190,4 +239,59 @@ func (s *session) replyQueue(b *Broker) (string, error) {
 	}()
 	s.replyQ = q.Name
 	return q.Name, nil
+}
+
+// attempt is the delivery's number, counted from 1, and whether the
+// message is a copy made for a retry: the AttemptHeader of such a copy
+// (plus one if the copy itself is redelivered), else a quorum queue's
+// x-delivery-count (the earlier deliveries) plus one, else 2 for a
+// redelivery and 1 for a first delivery.
+func attempt(d amqp091.Delivery) (n int, copied bool) {
+	if a, ok := intHeader(d.Headers[mom.AttemptHeader]); ok && a >= 1 {
+		n = int(a)
+		if d.Redelivered {
+			n++
+		}
+		return n, n >= 2
+	}
+	if c, ok := intHeader(d.Headers["x-delivery-count"]); ok && c >= 0 {
+		return int(c) + 1, false
+	}
+	if d.Redelivered {
+		return 2, false
+	}
+	return 1, false
+}
+
+// target is the routing key the message was published with: a retry copy
+// carries it in targetHeader, since it comes back from its delay queue
+// under the queue's name.
+func target(d amqp091.Delivery) string {
+	if t, ok := d.Headers[targetHeader].(string); ok && t != "" {
+		return t
+	}
+	return d.RoutingKey
+}
+
+// intHeader reads an integer header of any of the widths AMQP tables carry.
+func intHeader(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return n, true
+	case int32:
+		return int64(n), true
+	case int16:
+		return int64(n), true
+	case int8:
+		return int64(n), true
+	case int:
+		return int64(n), true
+	case uint8:
+		return int64(n), true
+	case uint16:
+		return int64(n), true
+	case uint32:
+		return int64(n), true
+	}
+	return 0, false
 }

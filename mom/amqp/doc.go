@@ -3,7 +3,7 @@
 // semantics as the in-process broker, and Module makes it configurable from
 // [asab:mom:amqp] (url, appname, reconnect_delay, max_reconnect_delay,
 // prefetch_count, exchange, reply_exchange, request_timeout,
-// publisher_confirms).
+// publisher_confirms, queue_type, delivery_limit).
 //
 // # Delivery guarantees
 //
@@ -45,5 +45,7 @@
 // RedactURL).
 //
 // Tests need RabbitMQ at 127.0.0.1:5672 (guest/guest) and fail when it is
-// unreachable, unless ASAB_SKIP_AMQP=1.
+// unreachable, unless ASAB_SKIP_AMQP=1. They never stop or restart it: the
+// fault tests break connections with a TCP proxy of their own, and restart a
+// private RabbitMQ node that they start on free ports.
 package amqp

@@ -98,8 +98,43 @@ func (amqpEnv) Queue(t *testing.T) string {
 	return q
 }
 
+// Exchange also removes the queue of the same name that Subscribe declares
+// when the exchange is used as a dead-letter exchange.
 func (amqpEnv) Exchange(t *testing.T) string {
 	x := unique("asab.test.x")
-	deleteLater(t, "", x)
+	deleteLater(t, x, x)
 	return x
+}
+
+// rawChannel is a channel on a connection of the test's own, closed at
+// cleanup, for looking at the server's side of things.
+func rawChannel(t *testing.T) *amqp091.Channel {
+	t.Helper()
+	conn, err := amqp091.Dial(testURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	ch, err := conn.Channel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ch
+}
+
+// getWithin polls queue with basic.get until a message arrives or the
+// time is up, and acknowledges it.
+func getWithin(t *testing.T, ch *amqp091.Channel, queue string, within time.Duration) (amqp091.Delivery, bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		d, ok, err := ch.Get(queue, true)
+		if err != nil {
+			t.Fatalf("basic.get on %q: %v", queue, err)
+		}
+		if ok || time.Now().After(deadline) {
+			return d, ok
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -2,9 +2,10 @@ package amqp_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,42 +13,85 @@ import (
 
 	"github.com/asabgo/asab/mom"
 	"github.com/asabgo/asab/mom/amqp"
+	amqp091 "github.com/rabbitmq/amqp091-go"
 )
 
-// rabbitmqctl runs one rabbitmqctl command.
-func rabbitmqctl(t *testing.T, args ...string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "rabbitmqctl", args...).CombinedOutput()
-	if err != nil {
-		t.Errorf("rabbitmqctl %v: %v\n%s", args, err, out)
+// fault is one disruption, injected once the publishers reach at.
+type fault struct {
+	at     int
+	name   string
+	inject func()
+	// reconnects says whether the fault costs the clients their
+	// connections (a stall within the heartbeat timeout does not).
+	reconnects bool
+}
+
+// TestFaultProxy publishes 10,000 numbered, persistent messages with
+// confirms to the shared broker through a TCP proxy of the test's own,
+// which cuts every connection three times, refuses new ones for a second
+// (a publish meanwhile fails with its context's error, and is counted),
+// and stalls both directions for three seconds. Only this test's own
+// connections are disturbed.
+func TestFaultProxy(t *testing.T) {
+	needServer(t)
+	p := newProxy(t, "127.0.0.1:5672")
+	// A third client through the proxy tries to publish while refused.
+	other := newBroker(t, amqp.Config{URL: p.URL(), ReconnectDelay: 100 * time.Millisecond, MaxReconnectDelay: time.Second})
+	refused := unique("asab.test.refused")
+	var refusedErr error
+	faults := []fault{
+		{at: 500, name: "cut", inject: p.Cut, reconnects: true},
+		{at: 1500, name: "refuse", reconnects: true, inject: func() {
+			p.Refuse(true)
+			p.Cut()
+			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			refusedErr = other.Publish(ctx, []byte("x"), refused, mom.PublishOptions{})
+			cancel()
+			time.Sleep(time.Second)
+			p.Refuse(false)
+		}},
+		{at: 3000, name: "stall", inject: func() { p.Stall(true); time.Sleep(3 * time.Second); p.Stall(false) }},
+		{at: 5000, name: "cut", inject: p.Cut, reconnects: true},
+		{at: 6500, name: "cut", inject: p.Cut, reconnects: true},
+	}
+	runFaultTest(t, p.URL(), 10000, faults)
+	if !errors.Is(refusedErr, context.DeadlineExceeded) {
+		t.Errorf("publish while connections were refused = %v, want DeadlineExceeded", refusedErr)
+	}
+	if s := other.Counters().Snapshot().Targets[refused]; s.Errors != 1 || s.Published != 0 {
+		t.Errorf("counters of the publish while refused: %+v, want one error", s)
 	}
 }
 
-// fault is one disruption, done once the publishers reach at.
-type fault struct {
-	at   int
-	name string
+// TestFaultBrokerRestart runs the same publishing against a private
+// RabbitMQ node that the test starts on free ports: its application is
+// stopped and started twice, and it closes every connection once
+// (connection.close 320, which the server sends, unlike a cut).
+func TestFaultBrokerRestart(t *testing.T) {
+	n := startRabbitNode(t)
+	faults := []fault{
+		{at: 300, name: "restart", inject: func() { n.Restart(t, time.Second) }, reconnects: true},
+		{at: 1500, name: "close_all_connections", inject: func() { n.ctl(t, "close_all_connections", "test") }, reconnects: true},
+		{at: 3000, name: "restart", inject: func() { n.Restart(t, time.Second) }, reconnects: true},
+	}
+	runFaultTest(t, n.URL(), 4000, faults)
 }
 
-// TestFaultConfirmedMessagesSurvive publishes 10,000 numbered, persistent
-// messages with confirms while every connection is closed by force several
-// times and the broker application is stopped and started once. Every
-// confirmed message must reach the consumer at least once; duplicates are
-// counted and logged; the consumer must resume within 10 s of the broker
-// coming back.
-func TestFaultConfirmedMessagesSurvive(t *testing.T) {
-	needServer(t)
-	const total = 10000
+// runFaultTest publishes total numbered, persistent messages with
+// confirms to url while the faults are injected one after the other.
+// Every confirmed message must reach the consumer at least once;
+// duplicates are counted and logged; after every fault the consumer must
+// resume within 10 s; the publisher counts every publish, and both
+// brokers count a reconnection per fault that cost them their connection.
+func runFaultTest(t *testing.T, url string, total int, faults []fault) {
+	t.Helper()
 	q := unique("asab.test.fault")
-	deleteLater(t, q, "")
-	t.Cleanup(func() { // never leave the broker down, whatever happened
-		rabbitmqctl(t, "start_app")
-		rabbitmqctl(t, "await_startup")
-	})
+	if url == testURL || strings.Contains(url, ":5672/") || !strings.HasPrefix(url, "amqp://guest:guest@127.0.0.1:") {
+		t.Fatalf("fault test against %s: only through a proxy or on a private node", url)
+	}
+	t.Cleanup(func() { deleteQueue(t, url, q) })
 
-	fast := amqp.Config{ReconnectDelay: 200 * time.Millisecond, MaxReconnectDelay: time.Second, PrefetchCount: 100}
+	fast := amqp.Config{URL: url, ReconnectDelay: 200 * time.Millisecond, MaxReconnectDelay: time.Second, PrefetchCount: 100}
 	consumer := newBroker(t, fast)
 	var mu sync.Mutex
 	seen := make(map[int]int, total)
@@ -83,7 +127,6 @@ func TestFaultConfirmedMessagesSurvive(t *testing.T) {
 	// before that fault is over. Then the rest goes at full speed.
 	const pause = 12 * time.Millisecond
 	const window = 1000
-	faults := []fault{{500, "close"}, {1500, "close"}, {3000, "restart"}, {5000, "close"}, {6500, "close"}}
 	var next, confirmed atomic.Int64
 	var report []string
 	faultsDone := make(chan struct{})
@@ -96,14 +139,7 @@ func TestFaultConfirmedMessagesSurvive(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 		from := confirmed.Load()
-		if f.name == "close" {
-			rabbitmqctl(t, "close_all_connections", "test")
-		} else {
-			rabbitmqctl(t, "stop_app")
-			time.Sleep(time.Second)
-			rabbitmqctl(t, "start_app")
-			rabbitmqctl(t, "await_startup")
-		}
+		f.inject()
 		back := time.Now()
 		probe := "p" + strconv.Itoa(i)
 		if err := publisher.Publish(ctx, []byte(probe), q, mom.PublishOptions{Persistent: true}); err != nil {
@@ -167,7 +203,7 @@ func TestFaultConfirmedMessagesSurvive(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if confirmed.Load() != total {
+	if confirmed.Load() != int64(total) {
 		t.Fatalf("%d of %d publishes confirmed", confirmed.Load(), total)
 	}
 	// Every confirmed message arrives at least once.
@@ -196,13 +232,33 @@ func TestFaultConfirmedMessagesSurvive(t *testing.T) {
 	if missing > 0 {
 		t.Fatalf("%d confirmed messages never arrived", missing)
 	}
-	// Every fault cost the publisher its connection: each one came back.
-	for name, b := range map[string]*amqp.Broker{"publisher": publisher, "consumer": consumer} {
-		if s := b.Counters().Snapshot(); s.Reconnects < uint64(len(faults)) || !s.Connected {
-			t.Errorf("%s counters after %d faults: reconnects %d, connected %v", name, len(faults), s.Reconnects, s.Connected)
+	// Every fault that cut the connections cost both brokers theirs: each
+	// one came back.
+	cuts := 0
+	for _, f := range faults {
+		if f.reconnects {
+			cuts++
 		}
-		if s := b.Counters().Snapshot(); name == "publisher" && s.Targets[q].Published != total+uint64(len(faults)) {
+	}
+	for name, b := range map[string]*amqp.Broker{"publisher": publisher, "consumer": consumer} {
+		if s := b.Counters().Snapshot(); s.Reconnects < uint64(cuts) || !s.Connected {
+			t.Errorf("%s counters after %d faults that cut the connection: reconnects %d, connected %v", name, cuts, s.Reconnects, s.Connected)
+		}
+		if s := b.Counters().Snapshot(); name == "publisher" && s.Targets[q].Published != uint64(total+len(faults)) {
 			t.Errorf("publisher counted %d publishes to %s, want %d", s.Targets[q].Published, q, total+len(faults))
 		}
+	}
+}
+
+// deleteQueue removes a queue from the broker at url.
+func deleteQueue(t *testing.T, url, queue string) {
+	conn, err := amqp091.Dial(url)
+	if err != nil {
+		t.Logf("cleanup of %s: %v", queue, err)
+		return
+	}
+	defer conn.Close()
+	if ch, err := conn.Channel(); err == nil {
+		_, _ = ch.QueueDelete(queue, false, false, false)
 	}
 }

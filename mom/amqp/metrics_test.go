@@ -72,6 +72,9 @@ func TestMetricsScrape(t *testing.T) {
 	check("asab_mom_consumed_total", map[string]string{"broker": "amqp", "queue": q}, atLeast(n), fmt.Sprint(">= ", n))
 	check("asab_mom_acked_total", map[string]string{"broker": "amqp", "queue": q}, atLeast(n), fmt.Sprint(">= ", n))
 	check("asab_mom_rejected_total", map[string]string{"broker": "amqp", "queue": q, "requeue": "false"}, eq(0), "0")
+	check("asab_mom_dead_lettered_total", map[string]string{"broker": "amqp", "queue": q}, eq(0), "0")
+	check("asab_mom_dropped_total", map[string]string{"broker": "amqp", "queue": q}, eq(0), "0")
+	check("asab_mom_unroutable_total", map[string]string{"broker": "amqp", "target": q}, eq(0), "0")
 	// The in-process broker is always there, and connected.
 	check("asab_mom_connected", map[string]string{"broker": "local"}, eq(1), "1")
 	if _, err := apptest.Lookup(fams, "asab_mom_connected", map[string]string{"broker": "amqp"}); err != nil {

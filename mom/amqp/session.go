@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/asabgo/asab/mom"
 	amqp091 "github.com/rabbitmq/amqp091-go"
 )
 
@@ -21,8 +22,12 @@ type session struct {
 
 	mu        sync.Mutex
 	exchanges map[string]bool
-	consumers map[string]*amqp091.Channel // by consumer tag
-	replyQ    string
+	// deadLetters are the dead-letter exchanges whose queue is declared.
+	deadLetters map[string]bool
+	// delayQueues are the retry delay queues declared.
+	delayQueues map[string]bool
+	consumers   map[string]*amqp091.Channel // by consumer tag
+	replyQ      string
 }
 
 // loop connects, serves one session until it fails, and reconnects with
@@ -63,8 +68,29 @@ func (b *Broker) connect() (*session, error) {
 		_ = conn.Close()
 		return nil, fmt.Errorf("open the publishing channel: %w", err)
 	}
+	b.watchReturns(pub.NotifyReturn(make(chan amqp091.Return, 16)))
 	return &session{conn: conn, pub: pub, done: make(chan struct{}),
-		exchanges: make(map[string]bool), consumers: make(map[string]*amqp091.Channel)}, nil
+		exchanges: make(map[string]bool), deadLetters: make(map[string]bool), delayQueues: make(map[string]bool), consumers: make(map[string]*amqp091.Channel)}, nil
+}
+
+// watchReturns logs and counts the messages the server returns as
+// unroutable (every publish is mandatory), until the channel closes.
+// Publish still succeeds for them: a message no queue takes is dropped, as
+// the contract says, but never silently.
+func (b *Broker) watchReturns(returns <-chan amqp091.Return) {
+	b.readers.Add(1)
+	go func() {
+		defer b.readers.Done()
+		for r := range returns {
+			target := r.RoutingKey
+			if strings.HasPrefix(target, "amq.gen-") { // a reply queue, gone
+				target = mom.ReplyTarget
+			}
+			b.counts.Unroutable(target)
+			b.log.Warning().Str("target", r.RoutingKey).Str("exchange", r.Exchange).Str("reason", r.ReplyText).
+				Msg("Message unroutable: no queue took it; dropped")
+		}
+	}()
 }
 
 // dial opens the TCP connection, abandoned when the broker closes; the
@@ -211,6 +237,50 @@ func (s *session) ensureExchange(b *Broker, name string) error {
 	b.exchanges[name] = true
 	b.mu.Unlock()
 	return nil
+}
+
+// ensureDeadLetter declares a dead-letter exchange once per session: the
+// exchange (durable topic, or as it exists), and a durable classic queue of
+// the same name bound to it with "#" (or as it exists), so that a
+// dead-lettered message always has a queue to land in. A refusal is an
+// error naming the exchange.
+func (s *session) ensureDeadLetter(b *Broker, dlx string) error {
+	if err := s.ensureExchange(b, dlx); err != nil {
+		return fmt.Errorf("dead-letter exchange: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.deadLetters[dlx] {
+		return nil
+	}
+	err := s.onChannel(func(ch *amqp091.Channel) error {
+		_, err := ch.QueueDeclare(dlx, true, false, false, false, nil)
+		return err
+	})
+	var ae *amqp091.Error
+	if errors.As(err, &ae) && ae.Code == amqp091.PreconditionFailed {
+		err = nil // exists with other arguments (say, a quorum queue): keep it
+	}
+	if err == nil {
+		err = s.onChannel(func(ch *amqp091.Channel) error { return ch.QueueBind(dlx, "#", dlx, false, nil) })
+	}
+	if err != nil {
+		return fmt.Errorf("dead-letter exchange %q: its queue %q: %w", dlx, dlx, err)
+	}
+	s.deadLetters[dlx] = true
+	return nil
+}
+
+// onChannel runs fn on a channel of its own, closed after, so that a
+// refusal (which closes the channel) does not disturb the others.
+func (s *session) onChannel(fn func(*amqp091.Channel) error) error {
+	ch, err := s.conn.Channel()
+	if err != nil {
+		return err
+	}
+	err = fn(ch)
+	_ = ch.Close()
+	return err
 }
 
 // cancelConsumers stops every consumer of the session; their delivery
