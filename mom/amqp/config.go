@@ -158,7 +158,11 @@ func FromConfig(cfg *config.Config, sec string) (mom.Broker, error) {
 		return nil, err
 	}
 	c.NoConfirms = !confirms
-	if c.QueueType, err = parseQueueType(cfg.GetOr(sec, "queue_type", "classic")); err != nil {
+	qt, err := cfg.GetOr(sec, "queue_type", "classic")
+	if err != nil {
+		return nil, err
+	}
+	if c.QueueType, err = parseQueueType(qt); err != nil {
 		return nil, fmt.Errorf("[%s] queue_type: %w", sec, err)
 	}
 	if c.DeliveryLimit, err = cfg.GetIntOr(sec, "delivery_limit", 0); err != nil {
