@@ -30,7 +30,7 @@ func Defaults() map[string]map[string]any {
 			"uid":          "",
 			"gid":          "",
 			"working_dir":  "",
-			"kill_timeout": 10,
+			"kill_timeout": "",
 		},
 		"logging": {
 			"verbose":  false,

@@ -1,7 +1,8 @@
 // Command daemonapp is the program the daemon tests of package app build
 // and start with -d, -k and under a fake NOTIFY_SOCKET. SIGUSR1 asks it to
 // restart (Application.Restart), and each start appends a line "start <pid>"
-// to the file named by -starts, if given.
+// to the file named by -starts, if given. -stop-delay makes Main take that
+// long to return after the stop request.
 package main
 
 import (
@@ -11,14 +12,19 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/asabgo/asab/app"
 )
 
 func main() {
 	var starts string
+	var stopDelay time.Duration
 	a := app.New(app.WithName("daemonapp"), app.WithVersion("test"),
-		app.WithFlags(func(fs *flag.FlagSet) { fs.StringVar(&starts, "starts", "", "record starts in `FILE`") }),
+		app.WithFlags(func(fs *flag.FlagSet) {
+			fs.StringVar(&starts, "starts", "", "record starts in `FILE`")
+			fs.DurationVar(&stopDelay, "stop-delay", 0, "return from Main this long after the stop request")
+		}),
 		app.WithMain(func(ctx context.Context, a *app.Application) error {
 			if starts != "" {
 				f, err := os.OpenFile(starts, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o666)
@@ -35,6 +41,7 @@ func main() {
 			case <-usr1:
 				a.Restart()
 			case <-ctx.Done():
+				time.Sleep(stopDelay)
 			}
 			return nil
 		}))
