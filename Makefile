@@ -20,9 +20,12 @@ lint:
 vet: lint
 
 ## unit: go test -race over every package, examples/ included (its test
-## builds and runs every example program).
+## builds and runs every example program). scripts/testsum runs go test
+## -json and shows the package lines, the output of failed tests, and ends
+## with one line "make test: N passed, N failed, N skipped (N packages)";
+## its exit status is go test's.
 unit:
-	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+	@GO=$(GO) $(GO) run ./scripts/testsum -race -count=1 -timeout 15m $(PKGS)
 
 ## fuzz: a short smoke run of every fuzz target (FUZZTIME each).
 fuzz:
