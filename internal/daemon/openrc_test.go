@@ -85,6 +85,13 @@ func (b *openrcBox) install(script, svc, conf string) string {
 	if err := os.WriteFile(path, text, 0o755); err != nil {
 		b.t.Fatal(err)
 	}
+	// openrc-run puts the service in a cgroup of its name (cgroup2), which
+	// lives on the host: remove it, empty, after the test's own cleanups.
+	b.t.Cleanup(func() {
+		for _, root := range []string{"/sys/fs/cgroup/unified", "/sys/fs/cgroup"} {
+			_ = os.Remove(filepath.Join(root, svc))
+		}
+	})
 	if err := os.WriteFile(filepath.Join(b.dir, "conf.d", svc), []byte(conf), 0o644); err != nil {
 		b.t.Fatal(err)
 	}
