@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -36,11 +37,16 @@ func startUserManager(t *testing.T, units map[string]string) *userManager {
 			t.Skipf("%s is not installed (Debian package: systemd, util-linux)", tool)
 		}
 	}
-	dir, err := os.MkdirTemp("", "asab-systemd-")
+	// Not under /tmp: a unit with PrivateTmp= must still reach the notify
+	// socket in XDG_RUNTIME_DIR.
+	dir, err := os.MkdirTemp("/var/lib", "asab-systemd-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	m := &userManager{t: t, dir: dir}
 	xdg := filepath.Join(dir, "xdg")
 	unitDir := filepath.Join(dir, "config", "systemd", "user")
@@ -132,10 +138,10 @@ func removeCgroup(dir string) {
 }
 
 func (m *userManager) systemctl(args ...string) (string, error) {
-	cmd := exec.Command("systemctl", append([]string{"--user", "--no-pager"}, args...)...)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "systemctl", append([]string{"--user", "--no-pager"}, args...)...)
 	cmd.Env = m.env
-	done := time.AfterFunc(60*time.Second, func() { _ = cmd.Process.Kill() })
-	defer done.Stop()
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
@@ -159,14 +165,20 @@ func (m *userManager) show(unit string, props ...string) map[string]string {
 // unit of a real systemd user manager and restarts it (SIGUSR1 calls
 // Application.Restart): the unit must stay active under the same MainPID,
 // with no restart by systemd, past TimeoutStopSec (a STOPPING=1 would have
-// it killed then), and stop cleanly afterwards.
+// it killed then), and stop cleanly afterwards. It does so with a plain
+// unit and with contrib/systemd's hardened unit (ExecStart pointed at the
+// program, no User=/Group=, and its directory writable).
 func TestSystemdRestartKeepsUnitActive(t *testing.T) {
 	t.Parallel()
-	dir, err := os.MkdirTemp("", "asab-systemd-app-")
+	// Not under /tmp (PrivateTmp) or /root (ProtectHome).
+	dir, err := os.MkdirTemp("/var/lib", "asab-systemd-test-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	bin := filepath.Join(dir, "daemonapp")
 	if out, err := exec.Command("go", "build", "-o", bin, "./testdata/daemonapp").CombinedOutput(); err != nil {
 		t.Fatalf("build the test program: %v\n%s", err, out)
@@ -175,23 +187,73 @@ func TestSystemdRestartKeepsUnitActive(t *testing.T) {
 	if err := os.WriteFile(conf, []byte("[general]\npidfile=\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	starts := filepath.Join(dir, "starts")
 	const timeoutStop = 2 * time.Second
-	unit := fmt.Sprintf(`[Service]
-Type=notify
-NotifyAccess=main
-ExecStart=%s -c %s -starts %s
-TimeoutStopSec=%d
-Restart=on-failure
-RestartSec=100ms
-`, bin, conf, starts, int(timeoutStop/time.Second))
-	m := startUserManager(t, map[string]string{"asab-restart.service": unit})
+	execStart := func(name string) string {
+		return fmt.Sprintf("ExecStart=%s -c %s -starts %s", bin, conf, filepath.Join(dir, name+".starts"))
+	}
+	plain := fmt.Sprintf("[Service]\nType=notify\nNotifyAccess=main\n%s\nTimeoutStopSec=%d\nRestart=on-failure\nRestartSec=100ms\n",
+		execStart("plain"), int(timeoutStop/time.Second))
 
-	if out, err := m.systemctl("start", "asab-restart.service"); err != nil {
-		t.Fatalf("systemctl start: %v\n%s", err, out)
+	contrib, err := os.ReadFile("../contrib/systemd/asab-app.service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every sandboxing line of the unit is first tried alone on /bin/true:
+	// one this machine cannot apply at all (a container may refuse
+	// ProtectHome= or ProtectKernelTunables= with 226/NAMESPACE) is left
+	// out of the hardened run, and named in the log.
+	units := map[string]string{"plain.service": plain}
+	var lines, probes []string
+	for _, line := range strings.Split(string(contrib), "\n") {
+		key, _, _ := strings.Cut(line, "=")
+		switch key {
+		case "ExecStart":
+			line = execStart("hardened")
+		case "TimeoutStopSec":
+			line = fmt.Sprintf("TimeoutStopSec=%d", int(timeoutStop/time.Second))
+		case "User", "Group":
+			continue
+		case "[Install]":
+			lines = append(lines, "ReadWritePaths="+dir, "")
+		case "NoNewPrivileges", "ProtectSystem", "ProtectHome", "PrivateTmp", "PrivateDevices", "ProtectKernelTunables",
+			"ProtectKernelModules", "ProtectKernelLogs", "ProtectControlGroups", "ProtectClock", "ProtectHostname",
+			"RestrictNamespaces", "PrivateMounts", "ProtectProc", "StateDirectory", "LogsDirectory", "RuntimeDirectory":
+			probe := fmt.Sprintf("probe%d.service", len(probes)/2)
+			units[probe] = "[Service]\nType=oneshot\nExecStart=/bin/true\n" + line + "\n"
+			probes = append(probes, probe, line)
+		}
+		lines = append(lines, line)
+	}
+	hardened := strings.Join(lines, "\n")
+	m := startUserManager(t, units)
+	for i := 0; i < len(probes); i += 2 {
+		if out, err := m.systemctl("start", probes[i]); err != nil {
+			t.Logf("this machine cannot apply %s even to /bin/true (%v: %s); the hardened run goes without it", probes[i+1], err, strings.TrimSpace(out))
+			hardened = strings.Replace(hardened, "\n"+probes[i+1]+"\n", "\n", 1)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(m.dir, "config", "systemd", "user", "hardened.service"), []byte(hardened), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := m.systemctl("daemon-reload"); err != nil {
+		t.Fatalf("daemon-reload: %v\n%s", err, out)
+	}
+	for _, name := range []string{"plain", "hardened"} {
+		t.Run(name, func(t *testing.T) {
+			m.t = t
+			testRestartUnit(t, m, name, filepath.Join(dir, name+".starts"), timeoutStop)
+		})
+	}
+}
+
+func testRestartUnit(t *testing.T, m *userManager, name, starts string, timeoutStop time.Duration) {
+	unit := name + ".service"
+	if out, err := m.systemctl("start", unit); err != nil {
+		status, _ := m.systemctl("status", unit)
+		t.Fatalf("systemctl start: %v\n%s\n%s", err, out, status)
 	}
 	props := []string{"ActiveState", "SubState", "MainPID", "NRestarts", "Result"}
-	before := m.show("asab-restart.service", props...)
+	before := m.show(unit, props...)
 	if before["ActiveState"] != "active" || before["SubState"] != "running" {
 		t.Fatalf("after start: %v", before)
 	}
@@ -214,15 +276,15 @@ RestartSec=100ms
 	}
 	// Past TimeoutStopSec: a unit left deactivating would be killed by now.
 	time.Sleep(timeoutStop + time.Second)
-	after := m.show("asab-restart.service", props...)
+	after := m.show(unit, props...)
 	if after["ActiveState"] != "active" || after["SubState"] != "running" || after["MainPID"] != before["MainPID"] || after["NRestarts"] != "0" {
-		status, _ := m.systemctl("status", "asab-restart.service")
+		status, _ := m.systemctl("status", unit)
 		t.Fatalf("after Restart(): %v, want active/running, MainPID %d, NRestarts 0\n%s", after, pid, status)
 	}
-	if out, err := m.systemctl("stop", "asab-restart.service"); err != nil {
+	if out, err := m.systemctl("stop", unit); err != nil {
 		t.Fatalf("systemctl stop: %v\n%s", err, out)
 	}
-	if end := m.show("asab-restart.service", props...); end["ActiveState"] != "inactive" || end["Result"] != "success" {
+	if end := m.show(unit, props...); end["ActiveState"] != "inactive" || end["Result"] != "success" {
 		t.Fatalf("after stop: %v", end)
 	}
 }

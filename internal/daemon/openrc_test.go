@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -103,12 +104,10 @@ func (b *openrcBox) install(script, svc, conf string) string {
 // output.
 func (b *openrcBox) rc(script, command string) (int, string) {
 	b.t.Helper()
-	cmd := exec.Command("nsenter", "-t", strconv.Itoa(b.holder.Process.Pid), "-m", "--", script, "--nodeps", command)
-	done := make(chan struct{})
-	timer := time.AfterFunc(60*time.Second, func() { _ = cmd.Process.Kill() })
-	defer timer.Stop()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "nsenter", "-t", strconv.Itoa(b.holder.Process.Pid), "-m", "--", script, "--nodeps", command)
 	out, err := cmd.CombinedOutput()
-	close(done)
 	if err != nil && cmd.ProcessState == nil {
 		b.t.Fatalf("%s %s: %v", script, command, err)
 	}
