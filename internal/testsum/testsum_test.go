@@ -22,7 +22,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func TestReadRealRun(t *testing.T) {
 	cmd := exec.Command("go", "test", "-json", "-count=1", "./...")
 	cmd.Dir = filepath.Join("testdata", "sample")
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	cmd.Env = append(os.Environ(), "GOWORK=off")
 	stream, err := cmd.Output()
 	if _, ok := err.(*exec.ExitError); !ok {
 		t.Fatalf("go test over the sample should fail with an exit status: %v", err)
@@ -82,5 +82,32 @@ func TestReadCutStream(t *testing.T) {
 	s, err := testsum.Read(strings.NewReader(in), &out)
 	if err != nil || s.OK() || s.Failed != 1 || out.String() != "working\n" {
 		t.Fatalf("%+v %v %q", s, err, out.String())
+	}
+}
+
+// TestCommandExitCode builds scripts/testsum and runs it over the sample
+// (failing) and over its passing package alone: exit 1 and 0, and the
+// summary is the last line either way.
+func TestCommandExitCode(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "testsum")
+	if out, err := exec.Command("go", "build", "-o", bin, "../../scripts/testsum").CombinedOutput(); err != nil {
+		t.Fatalf("build scripts/testsum: %v\n%s", err, out)
+	}
+	for _, c := range []struct {
+		pkg  string
+		code int
+		last string
+	}{
+		{"./...", 1, "make test: 3 passed, 5 failed, 1 skipped (4 packages)"},
+		{"./empty", 0, "make test: 0 passed, 0 failed, 0 skipped (1 packages)"},
+	} {
+		cmd := exec.Command(bin, "-count=1", c.pkg)
+		cmd.Dir = filepath.Join("testdata", "sample")
+		cmd.Env = append(os.Environ(), "GOWORK=off")
+		out, _ := cmd.CombinedOutput()
+		lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+		if cmd.ProcessState.ExitCode() != c.code || lines[len(lines)-1] != c.last {
+			t.Errorf("testsum %s: exit %d, last line %q; want %d, %q\n%s", c.pkg, cmd.ProcessState.ExitCode(), lines[len(lines)-1], c.code, c.last, out)
+		}
 	}
 }
