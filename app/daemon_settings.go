@@ -51,9 +51,6 @@ func (a *Application) killTimeout() (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
-	if strings.TrimSpace(a.cfg.GetOr("daemon", "kill_timeout", "")) == "" {
-		return shutdown + killMargin, nil
-	}
 	return a.positiveDuration("daemon", "kill_timeout", shutdown+killMargin)
 }
 
