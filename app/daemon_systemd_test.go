@@ -29,14 +29,7 @@ type userManager struct {
 
 func startUserManager(t *testing.T, units map[string]string) *userManager {
 	t.Helper()
-	if os.Getuid() != 0 {
-		t.Skip("a private mount namespace and a cgroup of its own need root")
-	}
-	for _, tool := range []string{"systemd", "systemctl", "unshare"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed (Debian package: systemd, util-linux)", tool)
-		}
-	}
+	needUserManager(t)
 	// Not under /tmp: a unit with PrivateTmp= must still reach the notify
 	// socket in XDG_RUNTIME_DIR.
 	dir, err := os.MkdirTemp("/var/lib", "asab-systemd-")
@@ -112,6 +105,19 @@ func startUserManager(t *testing.T, units map[string]string) *userManager {
 	return m
 }
 
+// needUserManager skips the test where startUserManager cannot work.
+func needUserManager(t *testing.T) {
+	t.Helper()
+	if os.Getuid() != 0 {
+		t.Skip("a private mount namespace and a cgroup of its own need root")
+	}
+	for _, tool := range []string{"systemd", "systemctl", "unshare"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (Debian package: systemd, util-linux)", tool)
+		}
+	}
+}
+
 // stop ends the manager (and its units) and removes its cgroups.
 func (m *userManager) stop(exited chan struct{}) {
 	_, _ = m.systemctl("exit")
@@ -170,6 +176,7 @@ func (m *userManager) show(unit string, props ...string) map[string]string {
 // program, no User=/Group=, and its directory writable).
 func TestSystemdRestartKeepsUnitActive(t *testing.T) {
 	t.Parallel()
+	needUserManager(t)
 	// Not under /tmp (PrivateTmp) or /root (ProtectHome).
 	dir, err := os.MkdirTemp("/var/lib", "asab-systemd-test-")
 	if err != nil {
