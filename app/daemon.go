@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/asabgo/asab/internal/daemon"
 	godaemon "github.com/sevlyar/go-daemon"
@@ -23,7 +22,7 @@ func (a *Application) killDaemon() int {
 	if err == nil && path == "" {
 		err = errors.New("no pidfile is configured ([daemon] and [general] pidfile are empty), so there is no daemon to find")
 	}
-	d, derr := a.positiveDuration("daemon", "kill_timeout", 10*time.Second)
+	d, derr := a.killTimeout()
 	if err == nil {
 		err = derr
 	}

@@ -132,6 +132,7 @@ func TestDaemon(t *testing.T) {
 		{"StalePidfile", testDaemonStalePidfile},
 		{"DropsToNobody", testDaemonDropsToNobody},
 		{"ReportsStartFailure", testDaemonReportsStartFailure},
+		{"WorkingDirChecked", testDaemonWorkingDirChecked},
 		{"Notify", testDaemonNotify},
 		{"Restart", testDaemonRestart},
 	} {
@@ -334,5 +335,60 @@ func testDaemonRestart(t *testing.T, b *daemonBox) {
 	}
 	if _, err := os.Stat(b.pidfile()); !os.IsNotExist(err) {
 		t.Fatalf("pidfile left after -k of a restarted daemon: %v", err)
+	}
+}
+
+// testDaemonWorkingDirChecked: a working_dir that is missing or not a
+// directory is refused before the fork, naming the key and the value.
+func testDaemonWorkingDirChecked(t *testing.T, b *daemonBox) {
+	missing := filepath.Join(b.dir, "no-such-dir")
+	file := filepath.Join(b.dir, "daemonapp") // the program: a file
+	for _, c := range []struct{ section, dir, want string }{
+		{"daemon", missing, fmt.Sprintf("-d: configuration [daemon] working_dir %q: no such directory", missing)},
+		{"general", file, fmt.Sprintf("-d: configuration [general] working_dir %q: not a directory", file)},
+	} {
+		conf := filepath.Join(b.dir, "wd.conf")
+		text := fmt.Sprintf("[%s]\npidfile=%s\nworking_dir=%s\n", c.section, b.pidfile(), c.dir)
+		if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, out := b.cmd("-d", "-c", conf)
+		if code != 1 {
+			t.Fatalf("-d with a bad working_dir exited %d:\n%s", code, out)
+		}
+		mustContain(t, out, c.want)
+		if strings.Contains(out, "fork/exec") {
+			t.Fatalf("the error comes from the fork:\n%s", out)
+		}
+		if _, err := os.Stat(b.pidfile()); !os.IsNotExist(err) {
+			t.Fatalf("a refused -d left a pidfile: %v", err)
+		}
+	}
+}
+
+// TestDaemonKillWaitsForShutdown: with kill_timeout unset, -k waits
+// [general] shutdown_timeout plus a margin, so a daemon that takes 11 s to
+// stop (more than the old fixed 10 s, within its 15 s shutdown_timeout) is
+// reported stopped, not "did not stop".
+func TestDaemonKillWaitsForShutdown(t *testing.T) {
+	t.Parallel()
+	b := newDaemonBox(t)
+	conf := filepath.Join(b.dir, "slow.conf")
+	text := fmt.Sprintf("[daemon]\npidfile=%s\n\n[general]\nshutdown_timeout=15s\n", b.pidfile())
+	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := b.cmd("-d", "-c", conf, "-stop-delay", "11s"); code != 0 {
+		t.Fatalf("-d exited %d:\n%s", code, out)
+	}
+	pid := b.readPid()
+	start := time.Now()
+	code, out := b.cmd("-k", "-c", conf)
+	if code != 0 {
+		t.Fatalf("-k exited %d after %v:\n%s", code, time.Since(start).Round(time.Millisecond), out)
+	}
+	mustContain(t, out, fmt.Sprintf("stopped pid %d", pid))
+	if time.Since(start) < 10*time.Second {
+		t.Fatalf("the daemon stopped after %v, before its stop delay: the test proves nothing", time.Since(start))
 	}
 }

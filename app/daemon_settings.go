@@ -1,7 +1,10 @@
 package app
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -20,16 +23,53 @@ type daemonSettings struct {
 	startTimeout time.Duration
 }
 
+// killMargin is how much longer than [general] shutdown_timeout -k waits by
+// default: the daemon may use the whole shutdown deadline, then close its
+// logging and remove its pidfile.
+const killMargin = 10 * time.Second
+
 // daemonKey returns a [daemon] key when it is set and not empty, otherwise
 // the same key of [general] (the ASAB places for these keys). An
 // interpolation error is returned, never mistaken for an unset key.
 func (a *Application) daemonKey(key string) (string, error) {
+	v, _, err := a.daemonKeyIn(key)
+	return v, err
+}
+
+// daemonKeyIn is daemonKey that also names the section the value came from.
+func (a *Application) daemonKeyIn(key string) (value, section string, err error) {
 	v, err := a.cfg.GetOr("daemon", key, "")
 	if err != nil || strings.TrimSpace(v) != "" {
-		return strings.TrimSpace(v), err
+		return strings.TrimSpace(v), "daemon", err
 	}
 	v, err = a.cfg.GetOr("general", key, "")
-	return strings.TrimSpace(v), err
+	return strings.TrimSpace(v), "general", err
+}
+
+// killTimeout is [daemon] kill_timeout, by default [general]
+// shutdown_timeout plus killMargin, so that -k does not give up on a daemon
+// that is still stopping as configured.
+func (a *Application) killTimeout() (time.Duration, error) {
+	shutdown, err := a.positiveDuration("general", "shutdown_timeout", 30*time.Second)
+	if err != nil {
+		return 0, err
+	}
+	return a.positiveDuration("daemon", "kill_timeout", shutdown+killMargin)
+}
+
+// checkWorkingDir makes sure the daemon can change to dir, so that the error
+// names the key before the fork instead of "fork/exec ...".
+func checkWorkingDir(dir, section string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("configuration [%s] working_dir %q: no such directory", section, dir)
+	case err != nil:
+		return fmt.Errorf("configuration [%s] working_dir %q: %w", section, dir, err)
+	case !fi.IsDir():
+		return fmt.Errorf("configuration [%s] working_dir %q: not a directory", section, dir)
+	}
+	return nil
 }
 
 // pidfilePath resolves the pidfile key: "!" is /var/run/<name>.pid, empty
@@ -58,7 +98,7 @@ func (a *Application) positiveDuration(section, key string, def time.Duration) (
 		return 0, err
 	}
 	if d <= 0 {
-		return 0, errBadSetting(section, key, "must be a positive duration")
+		return 0, a.badSetting(section, key, "must be a positive duration")
 	}
 	return d, nil
 }
@@ -81,7 +121,7 @@ func (a *Application) readDaemonSettings() (daemonSettings, error) {
 	if s.cred, err = daemon.Credential(uid, gid); err != nil {
 		return s, fmt.Errorf("configuration [daemon] uid/gid: %w", err)
 	}
-	wd, err := a.daemonKey("working_dir")
+	wd, section, err := a.daemonKeyIn("working_dir")
 	if err != nil {
 		return s, err
 	}
@@ -89,7 +129,10 @@ func (a *Application) readDaemonSettings() (daemonSettings, error) {
 		s.workingDir = wd
 	}
 	if s.workingDir, err = filepath.Abs(s.workingDir); err != nil {
-		return s, fmt.Errorf("configuration [daemon] working_dir: %w", err)
+		return s, fmt.Errorf("configuration [%s] working_dir %q: %w", section, wd, err)
+	}
+	if err := checkWorkingDir(s.workingDir, section); err != nil {
+		return s, err
 	}
 	umask, err := a.daemonKey("umask")
 	if err != nil {
@@ -98,7 +141,7 @@ func (a *Application) readDaemonSettings() (daemonSettings, error) {
 	if s.umask, err = daemon.ParseUmask(umask); err != nil {
 		return s, fmt.Errorf("configuration [daemon] umask: %w", err)
 	}
-	if s.killTimeout, err = a.positiveDuration("daemon", "kill_timeout", 10*time.Second); err != nil {
+	if s.killTimeout, err = a.killTimeout(); err != nil {
 		return s, err
 	}
 	if s.startTimeout, err = a.positiveDuration("daemon", "start_timeout", 60*time.Second); err != nil {

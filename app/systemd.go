@@ -38,10 +38,25 @@ func (n *notifier) send(state string) {
 	n.done = last
 }
 
+// reloadingMessage is the one datagram a restart sends instead of
+// STOPPING=1: RELOADING=1 with MONOTONIC_USEC (CLOCK_MONOTONIC in µs, which
+// systemd 253 and newer want with it) and a STATUS=. The unit stays active
+// under the same MainPID; the re-executed image sends READY=1. go-systemd's
+// SdNotifyMonotonicUsec ends in a newline, which is taken off so that the
+// message has no blank line.
+func reloadingMessage() string {
+	lines := []string{sd.SdNotifyReloading}
+	if usec := strings.TrimSuffix(sd.SdNotifyMonotonicUsec(), "\n"); usec != "" {
+		lines = append(lines, usec)
+	}
+	return strings.Join(append(lines, "STATUS=Restarting"), "\n")
+}
+
 // startNotifier subscribes to the phase messages when NOTIFY_SOCKET is set:
-// STATUS= at each phase, READY=1 after Application.run!, STOPPING=1 at the
-// first stop, WATCHDOG=1 every tick when systemd's watchdog is on, and
-// RELOADING=1 before a restart re-executes (the new process sends READY=1).
+// STATUS= at each phase, READY=1 after Application.run!, WATCHDOG=1 every
+// tick when systemd's watchdog is on, and at the first stop STOPPING=1, or
+// for a restart reloadingMessage (never STOPPING=1: systemd would leave the
+// unit deactivating, ignore the new image's READY=1 and kill it).
 func (a *Application) startNotifier(handover bool) {
 	if os.Getenv("NOTIFY_SOCKET") == "" {
 		return
@@ -54,7 +69,12 @@ func (a *Application) startNotifier(handover bool) {
 		return nil
 	})
 	a.ps.Subscribe(pubsub.Stop, func(m pubsub.Message) error {
-		if len(m.Args) > 0 && m.Args[0] == 1 {
+		if len(m.Args) == 0 || m.Args[0] != 1 {
+			return nil
+		}
+		if _, restart := a.ExitCode(); restart {
+			n.send(reloadingMessage())
+		} else {
 			n.send(sd.SdNotifyStopping + "\nSTATUS=Stopping")
 		}
 		return nil
@@ -76,9 +96,4 @@ func (a *Application) startNotifier(handover bool) {
 			return nil
 		})
 	}
-	a.onRunEnd(func() {
-		if _, restart := a.ExitCode(); restart {
-			n.send(sd.SdNotifyReloading + "\n" + sd.SdNotifyMonotonicUsec() + "\nSTATUS=Restarting")
-		}
-	})
 }

@@ -28,11 +28,10 @@ func Defaults() map[string]map[string]any {
 			"working_dir":        ".",
 		},
 		"daemon": {
-			"pidfile":      "",
-			"uid":          "",
-			"gid":          "",
-			"working_dir":  "",
-			"kill_timeout": 10,
+			"pidfile":     "",
+			"uid":         "",
+			"gid":         "",
+			"working_dir": "",
 		},
 		"logging": {
 			"verbose":  false,

@@ -21,7 +21,7 @@ func TestDefaultSections(t *testing.T) {
 	want := map[string]map[string]string{
 		"general": {"tick_period": "1", "shutdown_timeout": "30", "watchdog_threshold": "", "var_dir": "/var/lib/asab",
 			"uid": "", "gid": "", "pidfile": "!", "working_dir": "."},
-		"daemon":          {"pidfile": "", "uid": "", "gid": "", "working_dir": "", "kill_timeout": "10"},
+		"daemon":          {"pidfile": "", "uid": "", "gid": "", "working_dir": ""},
 		"logging":         {"verbose": "false", "level": "NOTICE", "levels": "", "app_name": "", "sd_id": "sd"},
 		"logging:console": {"enabled": "", "format": "default"},
 		"logging:file":    {"path": "", "backup_count": "3", "backup_max_bytes": "0", "rotate_every": ""},

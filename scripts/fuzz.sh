@@ -1,16 +1,32 @@
 #!/usr/bin/env bash
-# Runs every fuzz target of every package for a short time (default 10s each).
+# Runs every fuzz target of the module for FUZZTIME each (default 10s). Each
+# run replays the stored corpus (the package's testdata/fuzz/) first, so a
+# regression found before fails at once; a new failing input is written
+# there. Ends with "make fuzz: N targets, N failed" and exits 1 if any failed.
 # Usage: scripts/fuzz.sh [FUZZTIME]
 set -euo pipefail
 fuzztime="${1:-10s}"
 cd "$(dirname "$0")/.."
-status=0
-for pkg in $(go list ./...); do
-  for target in $(go test -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz' || true); do
-    echo "== $pkg $target ($fuzztime)"
-    if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg"; then
-      status=1
-    fi
-  done
+GO="${GO:-go}"
+
+# "dir target" for every func FuzzXxx in a _test.go file (testdata skipped).
+targets="$(grep -rE --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*\(' . |
+  grep -v '/testdata/' |
+  sed -E 's#^\./(.*)/[^/]*:func (Fuzz[A-Za-z0-9_]*)\(.*#\1 \2#' | sort -u)"
+
+n=0
+failed=()
+while read -r dir target; do
+  [ -n "$dir" ] || continue
+  n=$((n + 1))
+  echo "== ./$dir $target ($fuzztime)"
+  if ! "$GO" test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "./$dir"; then
+    failed+=("./$dir $target")
+  fi
+done <<<"$targets"
+
+echo "make fuzz: $n targets, ${#failed[@]} failed"
+for f in "${failed[@]+"${failed[@]}"}"; do
+  echo "FAIL $f"
 done
-exit $status
+[ "${#failed[@]}" -eq 0 ]

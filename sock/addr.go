@@ -18,9 +18,10 @@ type Addr struct {
 }
 
 // String returns the address in a form ParseAddr reads back: "host:port"
-// for TCP, the path for unix sockets ("unix:path" when the path has no "/").
+// for TCP, the path for unix sockets ("unix:path" when the path has no "/"
+// or itself starts with "unix:").
 func (a Addr) String() string {
-	if a.Network == "unix" && !strings.ContainsRune(a.Address, '/') {
+	if a.Network == "unix" && (!strings.ContainsRune(a.Address, '/') || strings.HasPrefix(a.Address, "unix:")) {
 		return "unix:" + a.Address
 	}
 	return a.Address

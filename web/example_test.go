@@ -53,9 +53,9 @@ func Example() {
 }
 
 // The forms of a listen line.
-func ExampleParseListen() {
+func ExampleParseAddr() {
 	for _, line := range []string{"0.0.0.0 8080", "[::1]:8443 ssl", "8080", "/run/app/web.sock", "1.2.3.4 99999"} {
-		l, err := web.ParseListen(line, "ssl:web")
+		l, err := web.ParseAddr(line, "ssl:web")
 		if err != nil {
 			fmt.Println("error:", err)
 			continue

@@ -29,7 +29,7 @@ func (l Listen) String() string {
 	return s
 }
 
-// ParseListen parses one listen line. The forms are
+// ParseAddr parses one listen line. The forms are
 //
 //	0.0.0.0 8080          address and port (IPv4 or IPv6 address, or host name)
 //	:: 8080               an IPv6 address needs no brackets in this form
@@ -42,9 +42,10 @@ func (l Listen) String() string {
 // each optionally followed by "ssl" or "ssl:SECTION" for TLS. A bare "ssl"
 // takes the certificate from section "ssl:<container section>", which is
 // what tlsSection is; "ssl:SECTION" names its own section. Ports run from 0
-// (any free port) to 65535. The grammar is shared with package sock; an
-// error quotes the line and says what is wrong with it.
-func ParseListen(line, tlsSection string) (Listen, error) {
+// (any free port) to 65535. A word starting with "unix:" is always a socket
+// path, so the host name "unix" is refused. The grammar is package sock's
+// too (sock.ParseAddr); an error quotes the line and says what is wrong.
+func ParseAddr(line, tlsSection string) (Listen, error) {
 	a, err := listen.Parse(line, listenOptions())
 	if err != nil {
 		return Listen{}, err
@@ -52,7 +53,25 @@ func ParseListen(line, tlsSection string) (Listen, error) {
 	return fromAddr(a, tlsSection), nil
 }
 
-// parseListenLines reads a multi-line listen value (see listen.ParseLines).
+// ParseListen reads a multi-line listen value, one address per line (see
+// ParseAddr), as the [web] listen key holds it. Blank lines and lines
+// starting with "#" or ";" are skipped, and " #" or " ;" starts a comment at
+// the end of a line. An error names the line ("line N", counting address
+// lines only) and quotes it. It reads the same lines as sock.ParseListen.
+func ParseListen(text, tlsSection string) ([]Listen, error) {
+	lines, err := parseListenLines(text, tlsSection)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Listen, len(lines))
+	for i, l := range lines {
+		out[i] = l.Listen
+	}
+	return out, nil
+}
+
+// parseListenLines reads a multi-line listen value (see listen.ParseLines)
+// and keeps each line's text and number for the errors of binding.
 func parseListenLines(text, tlsSection string) ([]listenLine, error) {
 	lines, err := listen.ParseLines(text, listenOptions())
 	if err != nil {

@@ -12,6 +12,11 @@
 //	/run/app.sock         a unix stream socket path (anything with a "/")
 //	unix:app.sock         an explicit unix socket path, relative here
 //
+// The grammar is unambiguous: a word starting with "unix:" or containing a
+// "/" is always a socket path, and the host name "unix" (in any case) is
+// refused, so that "unix:8080" can only mean the socket file "8080" and no
+// TCP address prints the same as a socket path.
+//
 // Ports run from 0 (any free port) to 65535. The network is "tcp4" for an
 // IPv4 address, "tcp6" for an IPv6 address, "tcp" for a host name or no host,
 // and "unix" for a socket path. A socket path may not contain white space.

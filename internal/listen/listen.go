@@ -126,6 +126,8 @@ func parseHostPort(host, port string, bracketed bool, a Addr) (Addr, string) {
 		a.Network = "tcp4"
 	case ip != nil:
 		a.Network = "tcp6"
+	case strings.EqualFold(host, "unix"):
+		return Addr{}, fmt.Sprintf(`host %q is refused: "unix:PATH" names a unix socket, so "unix:PORT" could not name this host; use its address or a longer name`, host)
 	case validHostname(host):
 		a.Network = "tcp"
 	default:

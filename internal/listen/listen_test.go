@@ -73,6 +73,13 @@ func TestParse(t *testing.T) {
 		{"[localhost]:80", listen.Options{}, A{}, "brackets hold only an IPv6 address"},
 		{"[1.2.3.4] 80", listen.Options{}, A{}, "brackets hold only an IPv6 address"},
 		{"[]:80", listen.Options{}, A{}, "brackets hold only an IPv6 address"},
+		// "unix:PORT" is a socket path, so no TCP host may be named unix.
+		{"unix:8080", listen.Options{}, A{Network: "unix", Address: "8080"}, ""},
+		{"unix 0", listen.Options{}, A{}, `host "unix" is refused`},
+		{"UNIX 8080", listen.Options{}, A{}, `host "UNIX" is refused`},
+		{"Unix:8080", listen.Options{}, A{}, `host "Unix" is refused`},
+		{"[unix]:1", listen.Options{}, A{}, "brackets hold only an IPv6 address"},
+		{"unix.example.com 1", listen.Options{}, A{Network: "tcp", Address: "unix.example.com:1"}, ""},
 	}
 	for _, tt := range tests {
 		got, err := listen.Parse(tt.line, tt.opt)
