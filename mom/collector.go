@@ -5,6 +5,7 @@ import "github.com/prometheus/client_golang/prometheus"
 // descs are the MOM service's metric descriptions.
 type descs struct {
 	published, publishErrors, consumed, acked, rejected, reconnects, connected *prometheus.Desc
+	unroutable, deadLettered, expired                                          *prometheus.Desc
 }
 
 func newDescs() descs {
@@ -23,6 +24,12 @@ func newDescs() descs {
 			[]string{"broker", "queue", "requeue"}, nil),
 		reconnects: prometheus.NewDesc("asab_mom_reconnects_total",
 			"Connections made again after one was lost.", []string{"broker"}, nil),
+		unroutable: prometheus.NewDesc("asab_mom_unroutable_total",
+			"Messages dropped because no queue took them or no handler was added for their target, by target.", bt, nil),
+		deadLettered: prometheus.NewDesc("asab_mom_dead_lettered_total",
+			"Messages sent to a dead-letter destination (rejected by their handler, or retried on their last attempt), by queue.", bq, nil),
+		expired: prometheus.NewDesc("asab_mom_expired_total",
+			"Messages the broker gave up on without a handler's verdict (NATS: max_deliver reached), by queue.", bq, nil),
 		connected: prometheus.NewDesc("asab_mom_connected",
 			"1 while the broker has a connection (the in-process broker: until it is closed), else 0.", []string{"broker"}, nil),
 	}
@@ -33,7 +40,8 @@ func newDescs() descs {
 // metrics.Module is added.
 func (s *Service) Describe(ch chan<- *prometheus.Desc) {
 	d := s.descs
-	for _, x := range []*prometheus.Desc{d.published, d.publishErrors, d.consumed, d.acked, d.rejected, d.reconnects, d.connected} {
+	for _, x := range []*prometheus.Desc{d.published, d.publishErrors, d.consumed, d.acked, d.rejected, d.reconnects, d.connected,
+		d.unroutable, d.deadLettered, d.expired} {
 		ch <- x
 	}
 }
@@ -58,12 +66,15 @@ func (s *Service) Collect(ch chan<- prometheus.Metric) {
 		for t, c := range snap.Targets {
 			ch <- prometheus.MustNewConstMetric(d.published, prometheus.CounterValue, float64(c.Published), name, t)
 			ch <- prometheus.MustNewConstMetric(d.publishErrors, prometheus.CounterValue, float64(c.Errors), name, t)
+			ch <- prometheus.MustNewConstMetric(d.unroutable, prometheus.CounterValue, float64(c.Unroutable), name, t)
 		}
 		for q, c := range snap.Queues {
 			ch <- prometheus.MustNewConstMetric(d.consumed, prometheus.CounterValue, float64(c.Consumed), name, q)
 			ch <- prometheus.MustNewConstMetric(d.acked, prometheus.CounterValue, float64(c.Acked), name, q)
 			ch <- prometheus.MustNewConstMetric(d.rejected, prometheus.CounterValue, float64(c.Rejected), name, q, "false")
 			ch <- prometheus.MustNewConstMetric(d.rejected, prometheus.CounterValue, float64(c.Requeued), name, q, "true")
+			ch <- prometheus.MustNewConstMetric(d.deadLettered, prometheus.CounterValue, float64(c.DeadLettered), name, q)
+			ch <- prometheus.MustNewConstMetric(d.expired, prometheus.CounterValue, float64(c.Expired), name, q)
 		}
 	}
 }

@@ -36,9 +36,11 @@ type Instrumented interface {
 	Counters() *Counters
 }
 
-type targetCounts struct{ published, errors atomic.Uint64 }
+type targetCounts struct{ published, errors, unroutable atomic.Uint64 }
 
-type queueCounts struct{ consumed, acked, rejected, requeued atomic.Uint64 }
+type queueCounts struct {
+	consumed, acked, rejected, requeued, deadLettered, expired atomic.Uint64
+}
 
 // Published counts one message published to target, or one failed publish.
 func (c *Counters) Published(target string, err error) {
@@ -63,8 +65,22 @@ func (c *Counters) Settled(queue string, a Action) {
 		q.rejected.Add(1)
 	case Requeue:
 		q.requeued.Add(1)
+	case DeadLetter:
+		q.rejected.Add(1)
 	}
 }
+
+// Unroutable counts one message of target dropped because no queue took
+// it or no handler was added for its target.
+func (c *Counters) Unroutable(target string) { c.targets.get(target).unroutable.Add(1) }
+
+// DeadLettered counts one message of queue sent to a dead-letter
+// destination (rejected by its handler, or its retries exhausted).
+func (c *Counters) DeadLettered(queue string) { c.queues.get(queue).deadLettered.Add(1) }
+
+// Expired counts one message of queue that the broker gave up on without a
+// handler's verdict (NATS: its consumer's max_deliver was reached).
+func (c *Counters) Expired(queue string) { c.queues.get(queue).expired.Add(1) }
 
 // SetConnected records whether the broker can publish and consume now.
 func (c *Counters) SetConnected(up bool) { c.connected.Store(up) }
@@ -94,6 +110,9 @@ type TargetCounts struct {
 	Published uint64
 	// Errors counts the publishes that returned an error.
 	Errors uint64
+	// Unroutable counts the messages dropped because no queue took them
+	// or no handler was added for their target.
+	Unroutable uint64
 }
 
 // QueueCounts are the counts of one consumed queue.
@@ -111,6 +130,12 @@ type QueueCounts struct {
 	// Requeued counts the messages requeued by Retry or because the
 	// shutdown cut their handler off.
 	Requeued uint64
+	// DeadLettered counts the messages sent to a dead-letter destination:
+	// rejected by their handler, or retried on their last attempt.
+	DeadLettered uint64
+	// Expired counts the messages the broker gave up on without a
+	// handler's verdict (NATS: max_deliver reached after ack timeouts).
+	Expired uint64
 }
 
 // Snapshot returns a copy of the counters.
@@ -118,11 +143,11 @@ func (c *Counters) Snapshot() CountsSnapshot {
 	s := CountsSnapshot{Connected: c.connected.Load(), Reconnects: c.reconnects.Load(),
 		Targets: map[string]TargetCounts{}, Queues: map[string]QueueCounts{}}
 	for k, t := range c.targets.all() {
-		s.Targets[k] = TargetCounts{Published: t.published.Load(), Errors: t.errors.Load()}
+		s.Targets[k] = TargetCounts{Published: t.published.Load(), Errors: t.errors.Load(), Unroutable: t.unroutable.Load()}
 	}
 	for k, q := range c.queues.all() {
 		s.Queues[k] = QueueCounts{Consumed: q.consumed.Load(), Acked: q.acked.Load(),
-			Rejected: q.rejected.Load(), Requeued: q.requeued.Load()}
+			Rejected: q.rejected.Load(), Requeued: q.requeued.Load(), DeadLettered: q.deadLettered.Load(), Expired: q.expired.Load()}
 	}
 	return s
 }
