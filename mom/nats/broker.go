@@ -233,7 +233,7 @@ func (b *Broker) publish(ctx context.Context, body []byte, target string, opts m
 			if err != nil {
 				return fmt.Errorf("mom/nats: publish to %q: %w", target, err)
 			}
-			_, err = js.PublishMsg(ctx, msg, jetstream.WithMsgID(id))
+			err = b.publishOnce(ctx, js, msg, id)
 			switch {
 			case err == nil:
 				return nil
@@ -246,7 +246,7 @@ func (b *Broker) publish(ctx context.Context, body []byte, target string, opts m
 				if serr := b.ensureStream(ctx, js); serr != nil {
 					return fmt.Errorf("mom/nats: publish to %q: %w", target, serr)
 				}
-				if _, err = js.PublishMsg(ctx, msg, jetstream.WithMsgID(id)); err == nil {
+				if err = b.publishOnce(ctx, js, msg, id); err == nil {
 					return nil
 				}
 				if errors.Is(err, jetstream.ErrNoStreamResponse) && nc.IsConnected() {
@@ -269,6 +269,18 @@ func (b *Broker) publish(ctx context.Context, body []byte, target string, opts m
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// pubAckWait bounds the wait for one PubAck: a PubAck lost with its
+// connection never comes, and the publish must be sent again.
+const pubAckWait = 2 * time.Second
+
+// publishOnce sends msg once and waits for its PubAck, at most pubAckWait.
+func (b *Broker) publishOnce(ctx context.Context, js jetstream.JetStream, msg *natsgo.Msg, id string) error {
+	ctx, cancel := context.WithTimeout(ctx, pubAckWait)
+	defer cancel()
+	_, err := js.PublishMsg(ctx, msg, jetstream.WithMsgID(id))
+	return err
 }
 
 // transient reports whether err is a failure that trying again on the
