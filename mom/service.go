@@ -19,7 +19,7 @@ const ServiceName = "asab.MOMService"
 
 // SectionPrefix starts the configuration sections that define brokers:
 // [asab:mom:KIND] makes a broker named KIND, [asab:mom:KIND:NAME] one named
-// NAME. The built-in kind is "local"; mom/amqp adds "amqp".
+// NAME. The built-in kind is "local"; mom/amqp adds "amqp", mom/nats "nats".
 const SectionPrefix = "asab:mom:"
 
 // LocalSection configures the in-process broker named "local".
