@@ -42,6 +42,7 @@ type Broker struct {
 	js          jetstream.JetStream
 	streamReady bool
 	subs        []*subscription
+	pending     []*subscription // subscribed before Start
 	inbox       string // the reply subject of this broker's requests
 	advisories  *natsgo.Subscription
 }
@@ -83,6 +84,24 @@ func (b *Broker) Start(context.Context) error {
 	if b.started {
 		return nil
 	}
+	if err := b.connect(); err != nil {
+		return err
+	}
+	pending := b.pending
+	b.pending = nil
+	b.mu.Unlock()
+	defer b.mu.Lock()
+	for _, s := range pending {
+		if err := b.launch(b.nc, b.js, s, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// connect makes the connection, its reply and advisory subscriptions; b.mu
+// is held.
+func (b *Broker) connect() error {
 	opts := []natsgo.Option{natsgo.Name(b.cfg.Name), natsgo.RetryOnFailedConnect(true), natsgo.MaxReconnects(-1),
 		natsgo.ReconnectWait(b.cfg.ReconnectWait),
 		natsgo.ConnectHandler(func(*natsgo.Conn) {

@@ -123,6 +123,13 @@ func (b *Broker) Subscribe(ctx context.Context, queue string, opts mom.Subscribe
 	if err != nil {
 		return err
 	}
+	b.mu.Lock()
+	if !b.started && !b.closing { // recorded; Start creates the consumer
+		b.pending = append(b.pending, s)
+		b.mu.Unlock()
+		return nil
+	}
+	b.mu.Unlock()
 	nc, js, err := b.conn()
 	if err != nil {
 		return fmt.Errorf("mom/nats: subscribe %q: %w", s.label, err)
@@ -131,11 +138,20 @@ func (b *Broker) Subscribe(ctx context.Context, queue string, opts mom.Subscribe
 	if err != nil {
 		return fmt.Errorf("mom/nats: subscribe %q: %w", s.label, err)
 	}
+	if err := b.launch(nc, js, s, cons); err != nil {
+		return fmt.Errorf("mom/nats: subscribe %q: %w", s.label, err)
+	}
+	return nil
+}
+
+// launch starts the subscription's handler workers and its consume loop;
+// with cons nil the loop creates the consumer first.
+func (b *Broker) launch(nc *natsgo.Conn, js jetstream.JetStream, s *subscription, cons jetstream.Consumer) error {
 	work := make(chan jetstream.Msg)
 	b.mu.Lock()
 	if b.closing {
 		b.mu.Unlock()
-		return fmt.Errorf("mom/nats: subscribe %q: %w", s.label, mom.ErrClosed)
+		return mom.ErrClosed
 	}
 	b.subs = append(b.subs, s)
 	b.loops.Add(1)
@@ -187,6 +203,21 @@ func (b *Broker) createConsumer(ctx context.Context, nc *natsgo.Conn, js jetstre
 func (b *Broker) keepConsuming(nc *natsgo.Conn, js jetstream.JetStream, s *subscription, cons jetstream.Consumer, work chan jetstream.Msg) {
 	defer b.loops.Done()
 	defer close(work)
+	for cons == nil { // subscribed before Start
+		var err error
+		if cons, err = b.createConsumer(b.life, nc, js, s); err == nil {
+			break
+		}
+		if b.life.Err() != nil {
+			return
+		}
+		b.log.Error().Err(err).Str("queue", s.label).Msg("Cannot create the consumer; trying again")
+		select {
+		case <-b.life.Done():
+			return
+		case <-time.After(b.cfg.ReconnectWait):
+		}
+	}
 	for {
 		lost := make(chan struct{})
 		var once sync.Once

@@ -1,0 +1,86 @@
+package nats_test
+
+import (
+	"context"
+	"errors"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/asabgo/asab/mom"
+	"github.com/asabgo/asab/mom/nats"
+)
+
+// TestSubscribeBeforeStart: a subscription made before Start is recorded
+// and consumes once the broker is started.
+func TestSubscribeBeforeStart(t *testing.T) {
+	needServer(t)
+	sp := newSpace(t, testURL)
+	q := sp.prefix + ".early"
+	b, err := nats.New(sp.config(testURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 1)
+	_ = b.Add(q, func(_ context.Context, m *mom.Message) ([]byte, error) {
+		got <- string(m.Body)
+		return nil, nil
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := b.Subscribe(ctx, q, mom.SubscribeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Publish(ctx, []byte("x"), q, mom.PublishOptions{}); err == nil {
+		t.Fatal("publish before Start succeeded")
+	}
+	if err := b.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close(context.Background())
+	if err := b.Publish(ctx, []byte("early"), q, mom.PublishOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case body := <-got:
+		if body != "early" {
+			t.Fatalf("got %q", body)
+		}
+	case <-ctx.Done():
+		t.Fatal("the early subscription never consumed")
+	}
+}
+
+// TestStartsWhileServerDown: a broker starts with no server listening,
+// Publish waits (bounded by its context), and once a server comes up on
+// that address the broker connects and publishes.
+func TestStartsWhileServerDown(t *testing.T) {
+	srv := startPrivateServer(t)
+	srv.stop(syscall.SIGKILL)
+	sp := space{stream: "ASABDOWN", prefix: "asabdown"}
+	b, err := nats.New(sp.config(srv.url()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := b.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	short, cancelShort := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancelShort()
+	if err := b.Publish(short, []byte("x"), sp.prefix+".q", mom.PublishOptions{}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("publish with the server down = %v, want DeadlineExceeded", err)
+	}
+	if b.Counters().Snapshot().Connected {
+		t.Fatal("reports connected with the server down")
+	}
+	srv.start()
+	if err := b.Publish(ctx, []byte("x"), sp.prefix+".q", mom.PublishOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !b.Counters().Snapshot().Connected {
+		t.Fatal("reports disconnected after a publish went through")
+	}
+}
