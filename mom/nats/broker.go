@@ -43,7 +43,7 @@ type Broker struct {
 	streamReady bool
 	subs        []*subscription
 	pending     []*subscription // subscribed before Start
-	inbox       string // the reply subject of this broker's requests
+	inbox       string          // the reply subject of this broker's requests
 	advisories  *natsgo.Subscription
 }
 
