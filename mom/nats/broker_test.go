@@ -3,12 +3,15 @@ package nats_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/asabgo/asab/mom"
 	"github.com/asabgo/asab/mom/nats"
+	natsgo "github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // TestSubscribeBeforeStart: a subscription made before Start is recorded
@@ -82,5 +85,76 @@ func TestStartsWhileServerDown(t *testing.T) {
 	}
 	if !b.Counters().Snapshot().Connected {
 		t.Fatal("reports disconnected after a publish went through")
+	}
+}
+
+// TestConsumerRestored: when the server loses a subscription's consumer
+// (here: deleted by an operator), the broker creates it again and goes on
+// consuming. The new durable consumer starts from the stream's first
+// message on its subject (the acknowledgements were lost with the old
+// one), so "before" may come again: at-least-once.
+func TestConsumerRestored(t *testing.T) {
+	needServer(t)
+	sp := newSpace(t, testURL)
+	q := sp.prefix + ".restored"
+	b := newBroker(t, sp.config(testURL))
+	got := make(chan string, 4)
+	_ = b.Add(q, func(_ context.Context, m *mom.Message) ([]byte, error) {
+		got <- string(m.Body)
+		return nil, nil
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := b.Subscribe(ctx, q, mom.SubscribeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	receive := func(want string) {
+		t.Helper()
+		select {
+		case body := <-got:
+			if body != want {
+				t.Fatalf("got %q, want %q", body, want)
+			}
+		case <-ctx.Done():
+			t.Fatalf("%q never arrived", want)
+		}
+	}
+	if err := b.Publish(ctx, []byte("before"), q, mom.PublishOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	receive("before")
+	nc, err := natsgo.Connect(testURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	// The server may answer a delete racing with its own writes with an
+	// error (unlinkat: directory not empty); ask again until it is gone.
+	for {
+		err := js.DeleteConsumer(ctx, sp.stream, "asab_"+strings.ReplaceAll(q, ".", "_"))
+		if err == nil || errors.Is(err, jetstream.ErrConsumerNotFound) {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := b.Publish(ctx, []byte("after"), q, mom.PublishOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		select {
+		case body := <-got:
+			if body == "after" {
+				return
+			}
+			if body != "before" {
+				t.Fatalf("got %q", body)
+			}
+		case <-ctx.Done():
+			t.Fatal("nothing consumed after the consumer was deleted")
+		}
 	}
 }
