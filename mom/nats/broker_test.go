@@ -158,3 +158,45 @@ func TestConsumerRestored(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxDeliverCountedExpired: a message whose handler never answers is
+// delivered again after ack_wait until max_deliver; then the server gives
+// up on it, and the broker logs and counts it as expired.
+func TestMaxDeliverCountedExpired(t *testing.T) {
+	needServer(t)
+	sp := newSpace(t, testURL)
+	q := sp.prefix + ".hung"
+	cfg := sp.config(testURL)
+	cfg.AckWait, cfg.MaxDeliver = 300*time.Millisecond, 2
+	b := newBroker(t, cfg)
+	deliveries := make(chan int, 4)
+	_ = b.Add(q, func(ctx context.Context, m *mom.Message) ([]byte, error) {
+		deliveries <- m.Attempt
+		<-ctx.Done() // hangs until the broker closes
+		return nil, ctx.Err()
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := b.Subscribe(ctx, q, mom.SubscribeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Publish(ctx, []byte("x"), q, mom.PublishOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if s := b.Counters().Snapshot().Queues[q]; s.Expired == 1 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("not counted as expired: %+v", b.Counters().Snapshot().Queues[q])
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if n := len(deliveries); n != 2 {
+		t.Fatalf("%d deliveries, want max_deliver = 2", n)
+	}
+	short, cancelShort := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancelShort()
+	_ = b.Close(short) // cuts the hung handlers off
+}
