@@ -299,7 +299,9 @@ func (b *Broker) handle(s *subscription, jm jetstream.Msg) {
 	msg.Redelivered = msg.Attempt > 1
 	out := b.router.Dispatch(b.hctx, msg, b.log)
 	if b.hctx.Err() != nil && out.Action != mom.Ack {
-		out = mom.Outcome{Action: mom.Requeue}
+		// Cut off by the shutdown: back for another instance once this
+		// broker's pulls are gone.
+		out = mom.Outcome{Action: mom.Requeue, Delay: shutdownNakDelay}
 	}
 	out = mom.ApplyRetry(out, s.opts.Retry, msg.Attempt, msg, b.log)
 	if out.NoHandler {
