@@ -224,9 +224,10 @@ func (b *Broker) ensureStream(ctx context.Context, js jetstream.JetStream) error
 
 // Publish stores the message in the stream and returns once the server
 // acknowledged it (PubAck). A publish that meets a lost connection, or a
-// lost PubAck, is sent again with the same message id until ctx ends: the
-// server's duplicate window drops the copies, so a message is stored once
-// and one whose Publish returned nil is not lost.
+// lost PubAck, is sent again until ctx ends, so one whose Publish returned
+// nil is not lost; it may be stored twice unless Config.Deduplicate gives
+// each publish a message id, whose copies the server's duplicate window
+// drops.
 func (b *Broker) Publish(ctx context.Context, body []byte, target string, opts mom.PublishOptions) error {
 	if opts.Exchange == "" {
 		opts.Exchange = b.cfg.Exchange
@@ -246,7 +247,10 @@ func (b *Broker) publish(ctx context.Context, body []byte, target string, opts m
 	}
 	subject := Subject(opts.Exchange, target)
 	msg := &natsgo.Msg{Subject: subject, Data: body, Header: encodeHeaders(opts)}
-	id := nuid.Next()
+	id := ""
+	if b.cfg.Deduplicate {
+		id = nuid.Next()
+	}
 	for {
 		if err := b.ensureStream(ctx, js); err == nil || !transient(nc, err) {
 			if err != nil {
@@ -294,11 +298,16 @@ func (b *Broker) publish(ctx context.Context, body []byte, target string, opts m
 // connection never comes, and the publish must be sent again.
 const pubAckWait = 2 * time.Second
 
-// publishOnce sends msg once and waits for its PubAck, at most pubAckWait.
+// publishOnce sends msg once (with message id id, unless "") and waits for
+// its PubAck, at most pubAckWait.
 func (b *Broker) publishOnce(ctx context.Context, js jetstream.JetStream, msg *natsgo.Msg, id string) error {
 	ctx, cancel := context.WithTimeout(ctx, pubAckWait)
 	defer cancel()
-	_, err := js.PublishMsg(ctx, msg, jetstream.WithMsgID(id))
+	var opts []jetstream.PublishOpt
+	if id != "" {
+		opts = append(opts, jetstream.WithMsgID(id))
+	}
+	_, err := js.PublishMsg(ctx, msg, opts...)
 	return err
 }
 

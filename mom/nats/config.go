@@ -74,6 +74,13 @@ type Config struct {
 	RequestTimeout time.Duration
 	// ReconnectWait is the wait between reconnection attempts. Default 1 s.
 	ReconnectWait time.Duration
+	// Deduplicate sends every publish with a unique message id
+	// (Nats-Msg-Id), so that the server drops the copies a publish sent
+	// again after a lost PubAck would store. It costs publish throughput
+	// (the server tracks the ids in its duplicate window); without it such
+	// a publish may be stored twice, which at-least-once consumers handle
+	// anyway.
+	Deduplicate bool
 }
 
 func (c *Config) setDefaults() {
@@ -115,7 +122,8 @@ func Module(a *app.Application) (any, error) {
 // stream, subjects (comma-separated), storage (file, memory), retention
 // (limits, interest, workqueue), max_age, durable, ack_wait, max_deliver,
 // max_ack_pending, backoff (comma-separated durations), credentials, token,
-// dead_letter_exchange, exchange, request_timeout, reconnect_wait. A
+// dead_letter_exchange, exchange, request_timeout, reconnect_wait,
+// deduplicate (a boolean, default no). A
 // section without a url yields no broker (nil, nil).
 func FromConfig(cfg *config.Config, sec string) (mom.Broker, error) {
 	raw := cfg.GetOr(sec, "url", "")
@@ -178,6 +186,9 @@ func FromConfig(cfg *config.Config, sec string) (mom.Broker, error) {
 			return nil, fmt.Errorf("[%s] backoff: %q is not a positive duration", sec, s)
 		}
 		c.BackOff = append(c.BackOff, d)
+	}
+	if c.Deduplicate, err = cfg.GetBoolOr(sec, "deduplicate", false); err != nil {
+		return nil, err
 	}
 	b, err := New(c)
 	if err != nil {

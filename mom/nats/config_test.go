@@ -40,6 +40,7 @@ func TestFromConfigErrors(t *testing.T) {
 		{"ack_wait = -1s", "[asab:mom:nats] ack_wait"},
 		{"stream = A.B", `[asab:mom:nats] stream: "A.B"`},
 		{"durable = a b", `[asab:mom:nats] durable: "a b"`},
+		{"deduplicate = maybe", "deduplicate"},
 		{"backoff = 1s,2s\nmax_deliver = 2", "[asab:mom:nats] max_deliver: 2"},
 	} {
 		cfg := parse(t, "[asab:mom:nats]\nurl = nats://u:hunter22@127.0.0.1:4222\n"+tc.text+"\n")
@@ -62,7 +63,7 @@ func TestFromConfigErrors(t *testing.T) {
 func TestFromConfigKeys(t *testing.T) {
 	cfg := parse(t, "[asab:mom:nats]\nurl = nats://127.0.0.1:4222\nstream = S\nsubjects = a.>, b.>\n"+
 		"storage = memory\nretention = workqueue\nmax_age = 1h\ndurable = app\nack_wait = 10s\nmax_deliver = 5\n"+
-		"max_ack_pending = 20\nbackoff = 1s, 5s\ndead_letter_exchange = a.dead\nrequest_timeout = 3s\n")
+		"max_ack_pending = 20\nbackoff = 1s, 5s\ndead_letter_exchange = a.dead\nrequest_timeout = 3s\ndeduplicate = yes\n")
 	b, err := nats.FromConfig(cfg, nats.Section)
 	if err != nil || b == nil {
 		t.Fatalf("broker %v, err %v", b, err)

@@ -25,8 +25,9 @@
 //
 // Publish returns nil only once the server stored the message (its
 // PubAck). A publish that meets a lost connection or a lost PubAck is sent
-// again with the same message id (Nats-Msg-Id) until its context ends, and
-// the server's duplicate window drops the copies. Consumers acknowledge
+// again until its context ends; with Config.Deduplicate each publish carries
+// a message id (Nats-Msg-Id) and the server's duplicate window drops the
+// copies, otherwise such a message may be stored twice. Consumers acknowledge
 // after their handler (Ack), terminate on an error (Term, after publishing
 // the message to the dead-letter exchange, if any), and NakWithDelay on
 // Retry with the subscription's RetryPolicy backoff; the attempt number is

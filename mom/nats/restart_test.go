@@ -92,11 +92,18 @@ func (s *privateServer) stop(sig syscall.Signal) {
 // once with SIGKILL. Every message whose Publish returned nil must be
 // handled; duplicates are counted (at-least-once), and the test logs the
 // figure: confirmed, handled, lost.
+// It runs with and without Config.Deduplicate.
 func TestRestartLosesNoConfirmedMessage(t *testing.T) {
+	for _, dedup := range []bool{false, true} {
+		t.Run(map[bool]string{false: "plain", true: "deduplicate"}[dedup], func(t *testing.T) { testRestart(t, dedup) })
+	}
+}
+
+func testRestart(t *testing.T, dedup bool) {
 	srv := startPrivateServer(t)
 	sp := space{stream: "ASABRESTART", prefix: "asabrestart"}
 	cfg := sp.config(srv.url())
-	cfg.MaxAckPending = 50
+	cfg.MaxAckPending, cfg.Deduplicate = 50, dedup
 	q := sp.prefix + ".jobs"
 	consumer := newBroker(t, cfg)
 	var mu sync.Mutex
