@@ -19,6 +19,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	natsgo "github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // build compiles examples/<name> into a temporary directory.
@@ -281,6 +284,91 @@ func TestMom(t *testing.T) {
 	}
 	if err := server.Wait(); err != nil {
 		t.Fatalf("AMQP server exit: %v; stderr:\n%s", err, serverErr.String())
+	}
+}
+
+// TestMomNATS runs examples/mom on NATS JetStream with the .conf's nats url
+// line uncommented and a stream of its own: one process serves and another
+// asks.
+func TestMomNATS(t *testing.T) {
+	if os.Getenv("ASAB_SKIP_NATS") == "1" {
+		t.Skip("ASAB_SKIP_NATS=1: the NATS test is skipped")
+	}
+	bin := build(t, "mom")
+	src, err := os.ReadFile("mom/mom.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(time.Now().UnixNano(), 36)
+	stream, prefix := "ASAB_EXAMPLE_TEST_"+id, "asab.exampletest."+id
+	text := string(src)
+	for _, r := range [][2]string{{"#url = nats://", "url = nats://"}, {"stream = ASAB_EXAMPLE", "stream = " + stream},
+		{"subjects = asab.example.>", "subjects = " + prefix + ".>"}, {"queue = asab.example.upper", "queue = " + prefix + ".upper"}} {
+		if !strings.Contains(text, r[0]) {
+			t.Fatalf("mom.conf no longer has %q, which this test replaces", r[0])
+		}
+		text = strings.Replace(text, r[0], r[1], 1)
+	}
+	t.Cleanup(func() { deleteNATSStream(t, stream) })
+	conf := filepath.Join(t.TempDir(), "mom.conf")
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	server := exec.Command(bin, "-c", conf)
+	stdout, err := server.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var serverErr bytes.Buffer
+	server.Stderr = &serverErr
+	if err := server.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = server.Process.Kill() }()
+	serving := make(chan string, 1)
+	go func() {
+		b := make([]byte, 4096)
+		n, _ := stdout.Read(b)
+		serving <- string(b[:n])
+		_, _ = io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case line := <-serving:
+		if !strings.Contains(line, "on the NATS broker") {
+			t.Fatalf("server said %q; stderr:\n%s", line, serverErr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the NATS server did not start; stderr:\n%s", serverErr.String())
+	}
+	out, errs, code := run(t, 30*time.Second, bin, nil, "-c", conf, "-ask", "hi nats")
+	if code != 0 || !strings.Contains(out, "hi nats -> HI NATS") {
+		t.Fatalf("NATS ask: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if err := server.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := server.Wait(); err != nil {
+		t.Fatalf("NATS server exit: %v; stderr:\n%s", err, serverErr.String())
+	}
+}
+
+// deleteNATSStream removes a stream the test made on the shared server.
+func deleteNATSStream(t *testing.T, stream string) {
+	nc, err := natsgo.Connect("nats://127.0.0.1:4222")
+	if err != nil {
+		t.Errorf("cleanup: %v", err)
+		return
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Errorf("cleanup: %v", err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := js.DeleteStream(ctx, stream); err != nil {
+		t.Errorf("cleanup: delete stream %s: %v", stream, err)
 	}
 }
 

@@ -5,7 +5,7 @@ import "github.com/prometheus/client_golang/prometheus"
 // descs are the MOM service's metric descriptions.
 type descs struct {
 	published, publishErrors, consumed, acked, rejected, reconnects, connected *prometheus.Desc
-	unroutable, deadLettered, dropped                                          *prometheus.Desc
+	unroutable, deadLettered, dropped, expired                                 *prometheus.Desc
 }
 
 func newDescs() descs {
@@ -30,6 +30,8 @@ func newDescs() descs {
 			"Messages discarded for good (no handler for their target; rejected, or out of attempts, with no dead-letter destination), by queue.", bq, nil),
 		reconnects: prometheus.NewDesc("asab_mom_reconnects_total",
 			"Connections made again after one was lost.", []string{"broker"}, nil),
+		expired: prometheus.NewDesc("asab_mom_expired_total",
+			"Messages the broker gave up on without a handler's verdict (NATS: max_deliver reached), by queue.", bq, nil),
 		connected: prometheus.NewDesc("asab_mom_connected",
 			"1 while the broker has a connection (the in-process broker: until it is closed), else 0.", []string{"broker"}, nil),
 	}
@@ -41,7 +43,7 @@ func newDescs() descs {
 func (s *Service) Describe(ch chan<- *prometheus.Desc) {
 	d := s.descs
 	for _, x := range []*prometheus.Desc{d.published, d.publishErrors, d.consumed, d.acked, d.rejected, d.reconnects, d.connected,
-		d.unroutable, d.deadLettered, d.dropped} {
+		d.unroutable, d.deadLettered, d.dropped, d.expired} {
 		ch <- x
 	}
 }
@@ -75,6 +77,7 @@ func (s *Service) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(d.rejected, prometheus.CounterValue, float64(c.Requeued), name, q, "true")
 			ch <- prometheus.MustNewConstMetric(d.deadLettered, prometheus.CounterValue, float64(c.DeadLettered), name, q)
 			ch <- prometheus.MustNewConstMetric(d.dropped, prometheus.CounterValue, float64(c.Dropped), name, q)
+			ch <- prometheus.MustNewConstMetric(d.expired, prometheus.CounterValue, float64(c.Expired), name, q)
 		}
 	}
 }

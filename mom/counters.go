@@ -39,7 +39,7 @@ type Instrumented interface {
 type targetCounts struct{ published, errors, unroutable atomic.Uint64 }
 
 type queueCounts struct {
-	consumed, acked, rejected, requeued, deadLettered, dropped atomic.Uint64
+	consumed, acked, rejected, requeued, deadLettered, dropped, expired atomic.Uint64
 }
 
 // Published counts one message published to target, or one failed publish.
@@ -65,6 +65,8 @@ func (c *Counters) Settled(queue string, a Action) {
 		q.rejected.Add(1)
 	case Requeue:
 		q.requeued.Add(1)
+	case DeadLetter:
+		q.rejected.Add(1)
 	}
 }
 
@@ -80,6 +82,10 @@ func (c *Counters) DeadLettered(queue string) { c.queues.get(queue).deadLettered
 // handler for its target, or one rejected or out of attempts with no
 // dead-letter destination to go to.
 func (c *Counters) Dropped(queue string) { c.queues.get(queue).dropped.Add(1) }
+
+// Expired counts one message of queue that the broker gave up on without a
+// handler's verdict (NATS: its consumer's max_deliver was reached).
+func (c *Counters) Expired(queue string) { c.queues.get(queue).expired.Add(1) }
 
 // SetConnected records whether the broker can publish and consume now.
 func (c *Counters) SetConnected(up bool) { c.connected.Store(up) }
@@ -135,6 +141,9 @@ type QueueCounts struct {
 	// their target, or rejected or out of attempts without a dead-letter
 	// destination.
 	Dropped uint64
+	// Expired counts the messages the broker gave up on without a
+	// handler's verdict (NATS: max_deliver reached after ack timeouts).
+	Expired uint64
 }
 
 // Snapshot returns a copy of the counters.
@@ -146,7 +155,8 @@ func (c *Counters) Snapshot() CountsSnapshot {
 	}
 	for k, q := range c.queues.all() {
 		s.Queues[k] = QueueCounts{Consumed: q.consumed.Load(), Acked: q.acked.Load(),
-			Rejected: q.rejected.Load(), Requeued: q.requeued.Load(), DeadLettered: q.deadLettered.Load(), Dropped: q.dropped.Load()}
+			Rejected: q.rejected.Load(), Requeued: q.requeued.Load(), DeadLettered: q.deadLettered.Load(), Dropped: q.dropped.Load(),
+			Expired: q.expired.Load()}
 	}
 	return s
 }

@@ -29,8 +29,15 @@
 // no server. Brokers on one [Hub] share exchanges and queues like
 // connections to one server (competing consumers, fan-out). It is the
 // default broker, so examples and tests run without a server. The AMQP
-// broker (RabbitMQ) lives in package mom/amqp; package mom/momtest is the
-// contract test suite both pass.
+// broker (RabbitMQ) lives in package mom/amqp, the NATS JetStream broker in
+// mom/nats; package mom/momtest is the contract test suite all pass.
+//
+// # Retries
+//
+// SubscribeOptions.Retry (a [RetryPolicy]) makes Retry wait a backoff delay
+// before the next delivery and, after the last attempt, dead-letter the
+// message with [LastErrorHeader]; Message.Attempt numbers the deliveries.
+// [ApplyRetry] is the building block brokers use for it.
 //
 // # The service
 //

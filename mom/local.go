@@ -52,6 +52,14 @@ type LocalBroker struct {
 	subs       []*localSub
 	replyQueue *localQueue
 	inflight   map[*Message]*localQueue
+	delayed    map[*Message]*delayedRetry // waiting for their retry delay
+}
+
+// delayedRetry is a message waiting for its retry delay before it goes
+// back to its queue.
+type delayedRetry struct {
+	queue *localQueue
+	timer *time.Timer
 }
 
 type localSub struct {
@@ -78,7 +86,7 @@ func NewLocalBroker(opts LocalOptions) *LocalBroker {
 	ctx, cancel := context.WithCancel(context.Background())
 	b := &LocalBroker{hub: opts.Hub, log: opts.Logger, corr: NewCorrelator(), prefetch: opts.Prefetch,
 		timeout: opts.RequestTimeout, replyEx: opts.ReplyExchange, pubEx: opts.Exchange, hctx: ctx, hcancel: cancel,
-		inflight: make(map[*Message]*localQueue)}
+		inflight: make(map[*Message]*localQueue), delayed: make(map[*Message]*delayedRetry)}
 	b.counts.SetConnected(true)
 	return b
 }
@@ -111,6 +119,7 @@ func (b *LocalBroker) publish(ctx context.Context, body []byte, target string, o
 		ContentType: opts.ContentType, ContentEncoding: opts.ContentEncoding, CorrelationID: opts.CorrelationID,
 		ReplyTo: opts.ReplyTo, Headers: maps.Clone(opts.Headers), Persistent: opts.Persistent}
 	if b.hub.route(opts.Exchange, target, m) == 0 {
+		b.counts.Unroutable(target)
 		b.log.Debug().Str("exchange", opts.Exchange).Str("target", target).Msg("Message routed to no queue; dropped")
 	}
 	return nil
@@ -142,7 +151,7 @@ func (b *LocalBroker) Subscribe(ctx context.Context, queue string, opts Subscrib
 		}
 	}
 	label := QueueLabel(queue, opts)
-	return b.consume(q, b.prefetch, func(q *localQueue, m *Message) { b.handle(q, label, m) })
+	return b.consume(q, b.prefetch, func(q *localQueue, m *Message) { b.handle(q, label, opts.Retry, m) })
 }
 
 // consume starts n workers on q that call fn for each message.
@@ -171,13 +180,17 @@ func (b *LocalBroker) consume(q *localQueue, n int, fn func(*localQueue, *Messag
 }
 
 // handle dispatches one message and settles it, unless Close already
-// requeued it.
-func (b *LocalBroker) handle(q *localQueue, label string, m *Message) {
+// requeued it. A Retry waits out the policy's delay off the queue; on the
+// last attempt, and on a handler's error, the message goes to the queue's
+// dead-letter exchange with LastErrorHeader.
+func (b *LocalBroker) handle(q *localQueue, label string, policy RetryPolicy, m *Message) {
 	b.counts.Consumed(label)
 	b.mu.Lock()
+	m.Attempt++
 	b.inflight[m] = q
 	b.mu.Unlock()
 	out := b.router.Dispatch(b.hctx, m, b.log)
+	out = ApplyRetry(out, policy, m.Attempt, m, b.log)
 	b.mu.Lock()
 	_, mine := b.inflight[m]
 	delete(b.inflight, m)
@@ -186,6 +199,9 @@ func (b *LocalBroker) handle(q *localQueue, label string, m *Message) {
 		b.counts.Settled(label, Requeue)
 		return // requeued by Close: the handler was cut off
 	}
+	if out.NoHandler {
+		b.counts.Dropped(label)
+	}
 	if out.Reply != nil {
 		b.hub.route(b.replyEx, out.Reply.Target, out.Reply)
 		b.counts.Published(ReplyTarget, nil)
@@ -193,12 +209,54 @@ func (b *LocalBroker) handle(q *localQueue, label string, m *Message) {
 	b.counts.Settled(label, out.Action)
 	switch out.Action {
 	case Requeue:
-		b.hub.requeue(q, m)
-	case Reject:
-		if q.dlx != "" { // as a fresh message of the dead-letter exchange
-			m.Exchange, m.Redelivered = q.dlx, false
-			b.hub.route(q.dlx, m.Target, m)
+		if out.Delay > 0 {
+			b.requeueLater(q, m, out.Delay)
+		} else {
+			b.hub.requeue(q, m)
 		}
+	case Reject, DeadLetter:
+		b.deadLetter(q, label, m, out)
+	}
+}
+
+// requeueLater puts m back on q after delay; Close puts it back at once.
+func (b *LocalBroker) requeueLater(q *localQueue, m *Message, delay time.Duration) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		b.hub.requeue(q, m)
+		return
+	}
+	d := &delayedRetry{queue: q}
+	d.timer = time.AfterFunc(delay, func() {
+		b.mu.Lock()
+		_, waiting := b.delayed[m]
+		delete(b.delayed, m)
+		b.mu.Unlock()
+		if waiting {
+			b.hub.requeue(q, m)
+		}
+	})
+	b.delayed[m] = d
+}
+
+// deadLetter routes a rejected or exhausted message to q's dead-letter
+// exchange as a fresh message with the handler's last error in
+// LastErrorHeader, or logs that it is dropped when q has none.
+func (b *LocalBroker) deadLetter(q *localQueue, label string, m *Message, out Outcome) {
+	if q.dlx == "" {
+		if out.Action == DeadLetter { // a Reject was logged by the router already
+			b.log.Warning().Str("queue", q.name).Str("target", m.Target).Msg("Retries exhausted and the queue has no dead-letter exchange; message dropped")
+		}
+		return
+	}
+	dead := *m
+	dead.Exchange, dead.Redelivered, dead.Attempt = q.dlx, false, 0
+	dead.Headers = DeadLetterHeaders(m.Headers, out.Err, m.Attempt)
+	b.counts.DeadLettered(label)
+	if b.hub.route(q.dlx, m.Target, &dead) == 0 {
+		b.counts.Unroutable(m.Target)
+		b.log.Warning().Str("exchange", q.dlx).Str("target", m.Target).Msg("Dead-letter exchange routed the message to no queue; dropped")
 	}
 }
 
@@ -265,6 +323,12 @@ func (b *LocalBroker) Close(ctx context.Context) error {
 	}
 	b.closed = true
 	subs := b.subs
+	for m, d := range b.delayed { // waiting out a retry delay: back to the queue now
+		if d.timer.Stop() { // else its timer fired and requeues it
+			b.hub.requeue(d.queue, m)
+			delete(b.delayed, m)
+		}
+	}
 	b.mu.Unlock()
 	b.counts.SetConnected(false)
 	for _, s := range subs {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"strconv"
 	"sync"
+	"time"
 
 	"github.com/asabgo/asab/logging"
 )
@@ -42,11 +44,14 @@ func (r *Router) Lookup(target string) (Handler, bool) {
 type Action int
 
 // The actions, in the order of the contract: success acknowledges, an
-// error rejects (dead-lettering it where configured), Retry requeues.
+// error rejects (dead-lettering it where configured), Retry requeues, and
+// a Retry on the last attempt a RetryPolicy allows dead-letters (see
+// ApplyRetry).
 const (
 	Ack Action = iota
 	Reject
 	Requeue
+	DeadLetter
 )
 
 // Outcome is the result of dispatching one message.
@@ -57,9 +62,16 @@ type Outcome struct {
 	// Reply is set when the message is a request (ReplyTo and
 	// CorrelationID) and a reply must be published.
 	Reply *Message
-	// Err is the handler's error (nil when it succeeded or there was no
-	// handler), for brokers that record it, as in LastErrorHeader.
+	// Err is the handler's error (nil on success and when the target had
+	// no handler); brokers put its text in LastErrorHeader when they
+	// dead-letter the message.
 	Err error
+	// NoHandler is true when no handler was added for the target: the
+	// message was dropped (acknowledged) and counts as unroutable.
+	NoHandler bool
+	// Delay is how long a Requeue waits before the message is delivered
+	// again (set by ApplyRetry; 0 requeues at once).
+	Delay time.Duration
 }
 
 // Dispatch runs the handler for msg.Target and decides what happens to the
@@ -70,7 +82,7 @@ func (r *Router) Dispatch(ctx context.Context, msg *Message, log *logging.Logger
 	h, ok := r.Lookup(msg.Target)
 	if !ok {
 		log.Warning().Str("target", msg.Target).Str("exchange", msg.Exchange).Msg("No handler for inbound message; dropped")
-		return Outcome{Action: Ack}
+		return Outcome{Action: Ack, NoHandler: true}
 	}
 	body, err := callHandler(ctx, h, msg)
 	isRequest := msg.ReplyTo != "" && msg.CorrelationID != ""
@@ -85,7 +97,7 @@ func (r *Router) Dispatch(ctx context.Context, msg *Message, log *logging.Logger
 		log.Warning().Str("target", msg.Target).Err(err).Msg("Handler cut off by the shutdown; message requeued")
 		return Outcome{Action: Requeue, Err: err}
 	case IsRetry(err):
-		log.Info().Str("target", msg.Target).Err(err).Msg("Handler asked to retry; message requeued")
+		log.Info().Str("target", msg.Target).Int("attempt", msg.Attempt).Err(err).Msg("Handler asked to retry; message requeued")
 		return Outcome{Action: Requeue, Err: err}
 	default:
 		log.Error().Str("target", msg.Target).Err(err).Msg("Handler failed; message rejected")
@@ -96,6 +108,42 @@ func (r *Router) Dispatch(ctx context.Context, msg *Message, log *logging.Logger
 		}
 		return out
 	}
+}
+
+// ApplyRetry applies a subscription's retry policy to the outcome of
+// delivery number attempt: a Retry (not a shutdown's requeue) waits the
+// policy's Delay before the next delivery, and on the policy's last attempt
+// becomes DeadLetter, logged with the handler's error. Other outcomes pass
+// through. It is a building block for Broker implementations.
+func ApplyRetry(out Outcome, p RetryPolicy, attempt int, msg *Message, log *logging.Logger) Outcome {
+	if out.Action != Requeue || out.Err == nil || !IsRetry(out.Err) {
+		return out
+	}
+	if p.Exhausted(attempt) {
+		log.Error().Str("target", msg.Target).Int("attempt", attempt).Err(out.Err).
+			Msg("Handler asked to retry on the last attempt; message goes to the dead-letter destination")
+		out.Action = DeadLetter
+		return out
+	}
+	out.Delay = p.Delay(attempt)
+	return out
+}
+
+// DeadLetterHeaders returns a copy of headers with LastErrorHeader set to
+// err's text and AttemptHeader to attempt, for a message a broker
+// dead-letters.
+func DeadLetterHeaders(headers map[string]any, err error, attempt int) map[string]any {
+	h := make(map[string]any, len(headers)+2)
+	for k, v := range headers {
+		h[k] = v
+	}
+	if err != nil {
+		h[LastErrorHeader] = err.Error()
+	}
+	if attempt > 0 {
+		h[AttemptHeader] = strconv.Itoa(attempt)
+	}
+	return h
 }
 
 func callHandler(ctx context.Context, h Handler, msg *Message) (body []byte, err error) {

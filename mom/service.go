@@ -19,7 +19,7 @@ const ServiceName = "asab.MOMService"
 
 // SectionPrefix starts the configuration sections that define brokers:
 // [asab:mom:KIND] makes a broker named KIND, [asab:mom:KIND:NAME] one named
-// NAME. The built-in kind is "local"; mom/amqp adds "amqp".
+// NAME. The built-in kind is "local"; mom/amqp adds "amqp", mom/nats "nats".
 const SectionPrefix = "asab:mom:"
 
 // LocalSection configures the in-process broker named "local".
@@ -94,7 +94,7 @@ func NewService(cfg *config.Config, kinds map[string]BrokerFactory) (*Service, e
 		if kind == "local" {
 			f = func(cfg *config.Config, sec string) (Broker, error) { return newLocalFromConfig(cfg, sec) }
 		} else if f = kinds[kind]; f == nil {
-			return nil, fmt.Errorf("mom: section [%s]: no broker of kind %q is linked in (for amqp add amqp.Module instead of mom.Module)", sec, kind)
+			return nil, fmt.Errorf("mom: section [%s]: no broker of kind %q is linked in (for amqp add amqp.Module, for nats nats.Module, instead of mom.Module)", sec, kind)
 		}
 		b, err := f(cfg, sec)
 		if err != nil {

@@ -118,6 +118,7 @@ func steps() []step {
 		{"web instructions", webInstrStep},
 		{"graceful stop", stopStep},
 		{"amqp", amqpStep},
+		{"nats", natsStep},
 	}
 }
 

@@ -1,15 +1,16 @@
 // Command mom is a service that answers requests over MOM: it consumes a
 // queue and replies with the request's text in upper case. It runs on the
-// in-process broker by default and on RabbitMQ when mom.conf's
-// [asab:mom:amqp] url line is uncommented.
+// in-process broker by default, on RabbitMQ when mom.conf's [asab:mom:amqp]
+// url line is uncommented, and on NATS JetStream when the [asab:mom:nats]
+// one is.
 //
 //	go run ./examples/mom -c examples/mom/mom.conf              # serve
 //	go run ./examples/mom -c examples/mom/mom.conf -ask hello   # ask once
 //
 // On the in-process broker nothing outside the process can reach the
 // service, so it asks itself once at start-up to show the round trip; on
-// RabbitMQ, start one process to serve (or several: they share the queue)
-// and ask from another.
+// RabbitMQ or NATS, start one process to serve (or several: they share the
+// queue, or the durable consumer) and ask from another.
 package main
 
 import (
@@ -23,6 +24,7 @@ import (
 	"github.com/asabgo/asab/app"
 	"github.com/asabgo/asab/mom"
 	"github.com/asabgo/asab/mom/amqp"
+	"github.com/asabgo/asab/mom/nats"
 )
 
 func main() {
@@ -36,7 +38,10 @@ func main() {
 		app.WithDefaults(map[string]map[string]any{"example": {"queue": "asab.example.upper"}}),
 		app.WithMain(func(ctx context.Context, a *app.Application) error { return serve(ctx, a, ask) }),
 	)
-	if err := a.AddModule(amqp.Module); err != nil {
+	// The MOM module with both server kinds linked in: a configuration
+	// section with a url selects one.
+	module := mom.NewModule(map[string]mom.BrokerFactory{"amqp": amqp.FromConfig, "nats": nats.FromConfig})
+	if err := a.AddModule(module); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 	}
 	os.Exit(a.Run())
@@ -64,7 +69,7 @@ func serve(ctx context.Context, a *app.Application, ask string) error {
 	if err := broker.Subscribe(ctx, queue, mom.SubscribeOptions{}); err != nil {
 		return err
 	}
-	fmt.Printf("serving %q on the %s broker\n", queue, map[bool]string{true: "in-process", false: "AMQP"}[local])
+	fmt.Printf("serving %q on the %s broker\n", queue, kind(broker))
 	if local { // no one else can reach us: ask ourselves
 		if ask == "" {
 			ask = "hello from the in-process broker"
@@ -73,6 +78,19 @@ func serve(ctx context.Context, a *app.Application, ask string) error {
 		return request(ctx, broker, queue, ask)
 	}
 	return nil // serve until stopped
+}
+
+// kind names the broker's engine.
+func kind(b mom.Broker) string {
+	switch b.(type) {
+	case *mom.LocalBroker:
+		return "in-process"
+	case *amqp.Broker:
+		return "AMQP"
+	case *nats.Broker:
+		return "NATS"
+	}
+	return fmt.Sprintf("%T", b)
 }
 
 // upper is the request handler: the reply is the text in upper case.

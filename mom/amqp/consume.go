@@ -166,10 +166,8 @@ func (b *Broker) handle(sub *subscription, d amqp091.Delivery) {
 		return
 	}
 	b.counts.Settled(label, countAs)
-	if out.Action == mom.Ack && countAs == mom.Ack && out.Reply == nil {
-		if _, ok := b.router.Lookup(msg.Target); !ok {
-			b.counts.Dropped(label) // no handler (Dispatch logged it)
-		}
+	if out.NoHandler && countAs == mom.Ack {
+		b.counts.Dropped(label) // no handler (Dispatch logged it)
 	}
 	if out.Action == mom.Reject {
 		if sub.opts.DeadLetterExchange != "" {

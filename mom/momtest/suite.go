@@ -27,6 +27,21 @@ type Env interface {
 	Exchange(t *testing.T) string
 }
 
+// Lacking is implemented by an Env whose broker lacks an optional feature
+// of the contract; the suite skips that feature's cases when Lacks reports
+// true. An Env that does not implement it runs every case.
+type Lacking interface {
+	// Lacks reports whether the broker lacks feature (one of the Feature
+	// constants).
+	Lacks(feature string) bool
+}
+
+// FeatureRetryPolicy names the retry cases: SubscribeOptions.Retry's
+// backoff and attempt limit, Message.Attempt, and dead-lettering with
+// LastErrorHeader after the last attempt. A broker that reports Attempt 0
+// on a delivery has not implemented them, and the cases skip too.
+const FeatureRetryPolicy = "retry-policy"
+
 // Run runs every contract test against env.
 func Run(t *testing.T, env Env) {
 	tests := []struct {
@@ -39,6 +54,8 @@ func Run(t *testing.T, env Env) {
 		{"SuccessAcks", testSuccessAcks},
 		{"ErrorRejectsToDeadLetter", testDeadLetter},
 		{"RetryRequeues", testRetry},
+		{"RetryBackoff", testRetryBackoff},
+		{"RetryExhaustedDeadLetters", testRetryExhausted},
 		{"RequestReply", testRequestReply},
 		{"RequestRemoteError", testRequestRemoteError},
 		{"RequestTimeout", testRequestTimeout},
@@ -386,5 +403,125 @@ func testClosed(t *testing.T, env Env) {
 	must(t, b.Close(ctx(t))) // idempotent
 	if err := b.Publish(ctx(t), []byte("x"), q, mom.PublishOptions{}); !errors.Is(err, mom.ErrClosed) {
 		t.Fatalf("publish after Close = %v, want ErrClosed", err)
+	}
+}
+
+// needFeature skips t when env lacks feature.
+func needFeature(t *testing.T, env Env, feature string) {
+	t.Helper()
+	if l, ok := env.(Lacking); ok && l.Lacks(feature) {
+		t.Skipf("the broker lacks %s", feature)
+	}
+}
+
+// delivery is one delivery a retry case saw.
+type delivery struct {
+	attempt     int
+	redelivered bool
+	at          time.Time
+}
+
+func testRetryBackoff(t *testing.T, env Env) {
+	needFeature(t, env, FeatureRetryPolicy)
+	b, q := env.NewBroker(t), env.Queue(t)
+	defer close(t, b)
+	seen := make(chan delivery, 8)
+	must(t, b.Add(q, func(_ context.Context, m *mom.Message) ([]byte, error) {
+		seen <- delivery{m.Attempt, m.Redelivered, time.Now()}
+		if m.Attempt > 0 && m.Attempt < 3 {
+			return nil, mom.Retry(errors.New("database busy"))
+		}
+		return nil, nil
+	}))
+	policy := mom.RetryPolicy{MaxAttempts: 5, InitialDelay: 300 * time.Millisecond, Factor: 2, MaxDelay: time.Second}
+	must(t, b.Subscribe(ctx(t), q, mom.SubscribeOptions{Retry: policy}))
+	must(t, b.Publish(ctx(t), []byte("x"), q, mom.PublishOptions{}))
+	var ds []delivery
+	for len(ds) < 3 {
+		select {
+		case d := <-seen:
+			if d.attempt == 0 {
+				t.Skip("the broker reports Message.Attempt 0: retry policies not implemented")
+			}
+			ds = append(ds, d)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("only %d deliveries of a retried message: %+v", len(ds), ds)
+		}
+	}
+	for i, d := range ds {
+		if d.attempt != i+1 || d.redelivered != (i > 0) {
+			t.Fatalf("delivery %d: attempt %d redelivered %v, want attempt %d", i+1, d.attempt, d.redelivered, i+1)
+		}
+		if i == 0 {
+			continue
+		}
+		// The backoff is a lower bound: a redelivery never comes sooner
+		// (a small allowance for timer granularity).
+		gap, want := d.at.Sub(ds[i-1].at), policy.Delay(i)
+		if gap < want*9/10 {
+			t.Fatalf("delivery %d came %v after the previous one, want at least the backoff %v", i+1, gap, want)
+		}
+	}
+	select {
+	case d := <-seen:
+		t.Fatalf("a fourth delivery (attempt %d) after the handler succeeded", d.attempt)
+	case <-time.After(300 * time.Millisecond):
+	}
+}
+
+func testRetryExhausted(t *testing.T, env Env) {
+	needFeature(t, env, FeatureRetryPolicy)
+	b, q, dlx := env.NewBroker(t), env.Queue(t), env.Exchange(t)
+	defer close(t, b)
+	attempts := make(chan int, 8)
+	must(t, b.Add(q, func(_ context.Context, m *mom.Message) ([]byte, error) {
+		select {
+		case attempts <- m.Attempt:
+		default:
+		}
+		if m.Attempt == 0 {
+			return nil, nil // no attempt count: no policy either, so do not loop
+		}
+		return nil, mom.Retry(errors.New("still busy"))
+	}))
+	dl := env.NewBroker(t)
+	defer close(t, dl)
+	hDead, dead := collector(2)
+	must(t, dl.Add(q, hDead))
+	must(t, dl.Subscribe(ctx(t), "", mom.SubscribeOptions{Exchange: dlx, RoutingKeys: []string{"#"}}))
+	policy := mom.RetryPolicy{MaxAttempts: 3, InitialDelay: 50 * time.Millisecond, Factor: 2}
+	must(t, b.Subscribe(ctx(t), q, mom.SubscribeOptions{DeadLetterExchange: dlx, Retry: policy}))
+	must(t, b.Publish(ctx(t), []byte("hopeless"), q, mom.PublishOptions{Headers: map[string]any{"k": "v"}}))
+	var got []int
+	select {
+	case a := <-attempts:
+		if a == 0 {
+			t.Skip("the broker reports Message.Attempt 0: retry policies not implemented")
+		}
+		got = append(got, a)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the message was never delivered")
+	}
+	m := receive(t, dead, "dead-lettered after the last attempt")
+	for len(attempts) > 0 {
+		got = append(got, <-attempts)
+	}
+	if fmt.Sprint(got) != "[1 2 3]" {
+		t.Fatalf("attempts before dead-lettering = %v, want [1 2 3]", got)
+	}
+	if string(m.Body) != "hopeless" || m.Target != q {
+		t.Fatalf("dead letter %q to %q", m.Body, m.Target)
+	}
+	if e := fmt.Sprint(m.Headers[mom.LastErrorHeader]); e != "retry: still busy" {
+		t.Fatalf("%s = %q, want the handler's last error", mom.LastErrorHeader, e)
+	}
+	if v := fmt.Sprint(m.Headers["k"]); v != "v" {
+		t.Fatalf("the dead letter lost header k: %v", m.Headers)
+	}
+	nothing(t, dead, 300*time.Millisecond)
+	select {
+	case a := <-attempts:
+		t.Fatalf("delivered again (attempt %d) after it was dead-lettered", a)
+	default:
 	}
 }
