@@ -479,9 +479,9 @@ func TestTutorial(t *testing.T) {
 	}
 	port := freePort(t)
 	text := strings.Replace(string(src), "listen=127.0.0.1 8080", fmt.Sprintf("listen=127.0.0.1 %d", port), 1)
-	text = strings.Replace(text, "state=/tmp/asab-tutorial/counter.pdict", "state="+filepath.Join(t.TempDir(), "counter.pdict"), 1)
+	text = strings.Replace(text, "path=/tmp/asab-tutorial/counter.pdict", "path="+filepath.Join(t.TempDir(), "counter.pdict"), 1)
 	if text == string(src) || strings.Contains(text, "/tmp/asab-tutorial") {
-		t.Fatal("tutorial.conf no longer has the listen and state lines this test moves")
+		t.Fatal("tutorial.conf no longer has the listen and path lines this test moves")
 	}
 	conf := filepath.Join(t.TempDir(), "tutorial.conf")
 	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {

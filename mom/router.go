@@ -2,6 +2,7 @@ package mom
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"strconv"
@@ -138,6 +139,10 @@ func DeadLetterHeaders(headers map[string]any, err error, attempt int) map[strin
 		h[k] = v
 	}
 	if err != nil {
+		var r *retryError
+		if errors.As(err, &r) {
+			err = r.err // the handler's own error, without Retry's wrapper
+		}
 		h[LastErrorHeader] = err.Error()
 	}
 	if attempt > 0 {

@@ -512,7 +512,7 @@ func testRetryExhausted(t *testing.T, env Env) {
 	if string(m.Body) != "hopeless" || m.Target != q {
 		t.Fatalf("dead letter %q to %q", m.Body, m.Target)
 	}
-	if e := fmt.Sprint(m.Headers[mom.LastErrorHeader]); e != "retry: still busy" {
+	if e := fmt.Sprint(m.Headers[mom.LastErrorHeader]); e != "still busy" {
 		t.Fatalf("%s = %q, want the handler's last error", mom.LastErrorHeader, e)
 	}
 	if v := fmt.Sprint(m.Headers["k"]); v != "v" {

@@ -201,7 +201,6 @@ func FromConfig(cfg *config.Config, sec string) (mom.Broker, error) {
 	return b, nil
 }
 
-
 // RedactURL returns the server URLs without user names, passwords and
 // tokens, for logs and errors; a URL that does not parse is replaced by a
 // placeholder.
