@@ -245,8 +245,8 @@ func TestAccessLogAndErrorStatus(t *testing.T) {
 	}
 }
 
-// TestAccessLogTimeIsTheResponseTime: the access line is written later by
-// the batch writer but stamped with the time the response was done.
+// TestAccessLogTimeIsTheResponseTime: the access line is stamped with the
+// time the response was done, whenever the log output writes it.
 func TestAccessLogTimeIsTheResponseTime(t *testing.T) {
 	s := startServer(t, "[web]\nlisten=127.0.0.1 0\n", func(a *app.Application, svc *web.Service) {
 		svc.Echo().GET("/hello", hello)

@@ -110,7 +110,9 @@ func readSettings(cfg *config.Config, section string) (*settings, error) {
 	if s.healthPath != "" && !strings.HasPrefix(s.healthPath, "/") {
 		return nil, fmt.Errorf("[%s] health_path = %q: must start with / (or be empty to turn the endpoint off)", section, s.healthPath)
 	}
-	s.cors = strings.Fields(cfg.GetOr(section, "cors", ""))
+	for _, o := range strings.Fields(cfg.GetOr(section, "cors", "")) {
+		s.cors = append(s.cors, strings.TrimSuffix(o, "/"))
+	}
 	return s, nil
 }
 
