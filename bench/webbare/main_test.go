@@ -8,8 +8,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/asabgo/asab/web"
 )
 
 // TestAccessLogLines checks the baseline's access log, synchronous and
@@ -64,6 +67,33 @@ func TestAccessLogLines(t *testing.T) {
 			if _, has := got["error"]; has != w.err {
 				t.Errorf("async=%v: line %d error field present=%v, want %v: %s", async, i+1, has, w.err, line)
 			}
+		}
+	}
+}
+
+// TestTimeoutsAreTheFrameworkDefaults: the production baseline's
+// http.Server timeouts are the defaults of asab's [web] section.
+func TestTimeoutsAreTheFrameworkDefaults(t *testing.T) {
+	var srv http.Server
+	setTimeouts(&srv)
+	d := web.Defaults()
+	for _, tc := range []struct {
+		key string
+		got time.Duration
+	}{
+		{"read_header_timeout", srv.ReadHeaderTimeout}, {"read_timeout", srv.ReadTimeout},
+		{"write_timeout", srv.WriteTimeout}, {"idle_timeout", srv.IdleTimeout},
+	} {
+		v := d[tc.key].(string)
+		if v == "0" {
+			v = "0s"
+		}
+		want, err := time.ParseDuration(v)
+		if err != nil {
+			t.Fatalf("[web] %s default %q: %v", tc.key, d[tc.key], err)
+		}
+		if tc.got != want {
+			t.Errorf("%s: %v, want the framework's default %v", tc.key, tc.got, want)
 		}
 	}
 }
