@@ -204,14 +204,24 @@ func (c *Container) Run(ctx context.Context) error {
 func (c *Container) newServer(base context.Context) *http.Server {
 	return &http.Server{
 		Handler:           c.e,
-		ReadHeaderTimeout: c.set.readHeader,
+		ReadHeaderTimeout: noneIfZero(c.set.readHeader),
 		ReadTimeout:       c.set.read,
 		WriteTimeout:      c.set.write,
-		IdleTimeout:       c.set.idle,
+		IdleTimeout:       noneIfZero(c.set.idle),
 		MaxHeaderBytes:    c.set.maxHeaderBytes,
 		ErrorLog:          log.New(serverErrorLog{c.log}, "", 0),
 		BaseContext:       func(net.Listener) context.Context { return base },
 	}
+}
+
+// noneIfZero gives net/http's "no limit" (a negative duration) for a
+// section's 0, where net/http would take a zero ReadHeaderTimeout or
+// IdleTimeout to mean ReadTimeout.
+func noneIfZero(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }
 
 // lameDuck keeps serving for stop_delay after the stop (the health

@@ -55,7 +55,8 @@
 //
 // Slow clients are net/http's business: read_header_timeout,
 // read_timeout, write_timeout and idle_timeout are the http.Server's
-// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout.
+// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout, with 0
+// meaning no limit for each.
 //
 // See docs/web.md for every configuration key and its default.
 package web

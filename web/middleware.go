@@ -10,15 +10,12 @@ import (
 	"github.com/asabgo/asab/logging"
 )
 
-// A container's middleware, each with one concern, in the order
-// newContainer adds them (the first is the outermost): serverHeader,
-// requestMetrics.middleware, answerErrors, accessLog, recoverPanics,
-// bodyLimit, then echo's CORS when [section] cors is set.
-//
-// A handler error is answered by echo's error handler (yours, if you set
-// one) as soon as a middleware needs the status: the metrics and the
-// access log read the status that was sent. answerErrors then returns nil,
-// so the error handler is not called a second time at the end of the chain.
+// A container's middleware, one concern each; newContainer adds them in
+// the order the package doc gives. A handler error is answered by echo's
+// error handler (yours, if you set one) as soon as a middleware needs the
+// status, so the metrics and the access log read the status that was
+// sent; answerErrors then stops the error, so the error handler is not
+// called a second time at the end of the chain.
 
 // serverHeader sets the Server header of every response to value.
 func serverHeader(value string) echo.MiddlewareFunc {

@@ -367,6 +367,13 @@ func TestCORS(t *testing.T) {
 	if r.StatusCode != 204 || !strings.Contains(r.Header.Get("Access-Control-Allow-Methods"), "GET") || r.Header.Get("Access-Control-Allow-Headers") != "X-Token" {
 		t.Errorf("preflight: %d %v", r.StatusCode, r.Header)
 	}
+	// echo's CORS allows the methods the route has.
+	if m := r.Header.Get("Access-Control-Allow-Methods"); strings.Contains(m, "POST") {
+		t.Errorf("preflight allows %q; /hello has GET only", m)
+	}
+	if r.Header.Get("Access-Control-Max-Age") != "86400" {
+		t.Errorf("preflight Max-Age %q", r.Header.Get("Access-Control-Max-Age"))
+	}
 }
 
 // isRefused reports whether err is a refused connection.
