@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/asabgo/asab/logging"
 )
@@ -19,10 +20,9 @@ import (
 
 // serverHeader sets the Server header of every response to value.
 func serverHeader(value string) echo.MiddlewareFunc {
-	v := []string{value} // shared by every response; net/http only reads it
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			c.Response().Header()[echo.HeaderServer] = v
+			c.Response().Header().Set(echo.HeaderServer, value)
 			return next(c)
 		}
 	}
@@ -88,7 +88,7 @@ func accessLog(al *logging.Logger) echo.MiddlewareFunc {
 // Recover, counting it on panics and logging the panic value and the stack
 // at ERROR on log. http.ErrAbortHandler is passed on: it is net/http's way
 // to abort a response on purpose.
-func recoverPanics(log *logging.Logger, panics interface{ Inc() }) echo.MiddlewareFunc {
+func recoverPanics(log *logging.Logger, panics prometheus.Counter) echo.MiddlewareFunc {
 	return middleware.RecoverWithConfig(middleware.RecoverConfig{
 		StackSize:           64 << 10,
 		DisableStackAll:     true, // the panicking goroutine's stack only
