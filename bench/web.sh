@@ -19,7 +19,9 @@
 # Prints each round, the median requests/s of both, their ratio
 # (framework / baseline; the target against BASELINE=log is 1.0 or more),
 # the median of the rounds' own ratios (steadier when the machine's speed
-# drifts) and the load average.
+# drifts), each server's CPU time per request (from /proc/PID/stat; less
+# disturbed than requests/s when other programs share the machine) and the
+# load average.
 # Exits non-zero only when something fails to build or run, never on a
 # missed target.
 set -euo pipefail
@@ -66,14 +68,19 @@ wait_port() {
 }
 
 # run_one NAME PORT CMD...: starts the server, runs wrk, stops the server,
-# prints requests/s.
+# prints requests/s and appends the server's CPU time per request (user
+# and system, microseconds) to $work/NAME-cpu.txt.
 run_one() {
-	local port=$2
+	local name=$1 port=$2
 	shift 2
 	"$@" >"$work/server.out" 2>&1 &
 	pid=$!
 	wait_port "$port"
+	local before after
+	before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
 	wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --timeout 5s "http://127.0.0.1:$port/hello" >"$work/wrk.out"
+	after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" '/ requests in / {printf "%.2f\n", t / hz * 1e6 / $1}' "$work/wrk.out" >>"$work/$name-cpu.txt"
 	kill "$pid"
 	wait "$pid" 2>/dev/null || true
 	pid=""
@@ -118,4 +125,5 @@ if [ "$BASELINE" != bare ]; then
 	echo "baseline access-log lines $(wc -l <"$work/bare-access.log")"
 fi
 printf 'paired: median of the rounds'"'"' ratios %.3f (each round runs both servers back to back)\n' "$(median <"$work/ratios.txt")"
+printf 'CPU per request (user and system, median): baseline %.2f us, asab web %.2f us\n' "$(median <"$work/bare-cpu.txt")" "$(median <"$work/asab-cpu.txt")"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

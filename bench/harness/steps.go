@@ -193,6 +193,9 @@ func webRun(o *options, baseline, name, target string) ([]row, error) {
 	if p, err := medianLine(out, regexp.MustCompile(`paired: median of the rounds' ratios ([\d.]+)`)); err == nil {
 		note += fmt.Sprintf("; median of the rounds' own ratios %.3f", p[0])
 	}
+	if c, err := medianLine(out, regexp.MustCompile(`CPU per request \(user and system, median\): baseline ([\d.]+) us, asab web ([\d.]+) us`)); err == nil {
+		note += fmt.Sprintf("; CPU per request %.2f µs, baseline %.2f µs", c[1], c[0])
+	}
 	return []row{{name: name, unit: "req/s", framework: v[1], baseline: v[0], better: "higher", target: target, note: note}}, nil
 }
 
