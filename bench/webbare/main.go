@@ -43,14 +43,12 @@ func main() {
 	e.HideBanner, e.HidePort = true, true
 	srv := &http.Server{Addr: *listen, Handler: e}
 	if *accessLog != "" {
-		setTimeouts(srv)
-		closeLog, err := useAccessLog(e, *accessLog, *async)
+		closeLog, err := useProduction(e, srv, *accessLog, *async)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "webbare:", err)
 			os.Exit(1)
 		}
 		defer closeLog()
-		e.Use(middleware.Recover())
 	}
 	e.GET("/hello", func(c echo.Context) error { return c.String(http.StatusOK, "Hello!") })
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
@@ -80,6 +78,19 @@ const (
 	writeTimeout      = 0
 	idleTimeout       = 120 * time.Second
 )
+
+// useProduction configures e and srv as a production user runs bare echo:
+// the timeouts, the access log (see useAccessLog) and echo's Recover
+// inside it. It returns the function that flushes and closes the log.
+func useProduction(e *echo.Echo, srv *http.Server, path string, async bool) (func(), error) {
+	setTimeouts(srv)
+	closeLog, err := useAccessLog(e, path, async)
+	if err != nil {
+		return nil, err
+	}
+	e.Use(middleware.Recover())
+	return closeLog, nil
+}
 
 // setTimeouts gives srv the production baseline's timeouts.
 func setTimeouts(srv *http.Server) {
