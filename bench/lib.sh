@@ -29,9 +29,10 @@ build_web() {
 }
 
 # baseline_args DIR BASELINE: prints bench/webbare's arguments for the
-# baseline named: bare (none), log (an access log to DIR/bare-access.log,
-# one write per request) or log-async (the same through zerolog's diode
-# writer).
+# baseline named: log (bare echo as run in production: the framework's
+# default timeouts, echo's Recover and an access log to
+# DIR/bare-access.log, one write per request), log-async (the same through
+# zerolog's diode writer) or bare (none: bare echo with nothing).
 baseline_args() {
 	case $2 in
 	bare) ;;

@@ -29,7 +29,6 @@ func (c *Container) bind(ctx context.Context, l listenLine) (net.Listener, error
 	if err != nil {
 		return nil, err
 	}
-	ln = c.watch.listener(ln)
 	if tlsConf != nil {
 		ln = tls.NewListener(ln, tlsConf)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/asabgo/asab/app"
 	"github.com/asabgo/asab/logging"
@@ -35,16 +36,7 @@ type Container struct {
 	set     *settings
 	e       *echo.Echo
 	log     *logging.Logger
-	al      *logging.Logger
-	server  []string // the Server header value, shared; nil for none
-	handler http.Handler
-	alq     alQueue
-	// alFields is the access-log writer's reusable line; only that
-	// goroutine uses it.
-	alFields logging.Fields
-	stats    *stats
-	descs    descs
-	watch    *connWatch
+	metrics *requestMetrics
 
 	mu  sync.Mutex
 	lns []net.Listener // bound at Initialize, handed to Run
@@ -76,7 +68,8 @@ func NewContainer(a *app.Application, section string) (*Container, error) {
 }
 
 // newContainer reads the section and builds the echo instance with the
-// container's middleware and health route.
+// container's middleware (see the package doc for their order) and health
+// route.
 func newContainer(a *app.Application, section string) (*Container, error) {
 	a.Config().AddDefaults(map[string]map[string]any{section: Defaults()})
 	set, err := readSettings(a.Config(), section)
@@ -84,26 +77,28 @@ func newContainer(a *app.Application, section string) (*Container, error) {
 		return nil, fmt.Errorf("web container: %w", err)
 	}
 	c := &Container{
-		app:   a,
-		set:   set,
-		e:     echo.New(),
-		log:   logging.Get("asab.web"),
-		al:    logging.Get("asab.web.al"),
-		stats: newStats(),
-		descs: newDescs(section),
-		watch: newConnWatch(set.readHeader, set.idle),
+		app:     a,
+		set:     set,
+		e:       echo.New(),
+		log:     logging.Get("asab.web"),
+		metrics: newRequestMetrics(section),
 	}
 	c.e.HideBanner, c.e.HidePort = true, true
-	c.server = serverHeader(set.serverTokens, a)
 	c.e.IPExtractor = ipExtractor(set.trusted)
-	c.e.Use(c.core)
+	if v := serverHeaderValue(set.serverTokens, a); v != "" {
+		c.e.Use(serverHeader(v))
+	}
+	c.e.Use(c.metrics.middleware, answerErrors(c.log))
+	if set.accessLog {
+		c.e.Use(accessLog(logging.Get("asab.web.al")))
+	}
+	c.e.Use(recoverPanics(c.log, c.metrics.panics), bodyLimit(set.bodyMax))
 	if len(set.cors) > 0 {
-		c.e.Use(corsMiddleware(set.cors))
+		c.e.Use(middleware.CORSWithConfig(middleware.CORSConfig{AllowOrigins: set.cors, MaxAge: 86400}))
 	}
 	if set.healthPath != "" {
 		c.e.GET(set.healthPath, c.health)
 	}
-	c.handler = c.e
 	return c, nil
 }
 
@@ -176,10 +171,6 @@ func (c *Container) Run(ctx context.Context) error {
 	base, cut := context.WithCancel(context.Background())
 	defer cut()
 	srv := c.newServer(base)
-	c.alq.start(c.writeAccessBatch)
-	watchCtx, stopWatch := context.WithCancel(context.Background())
-	var watching sync.WaitGroup
-	watching.Go(func() { c.watch.run(watchCtx) })
 	errc := make(chan error, len(lns))
 	var wg sync.WaitGroup
 	for _, ln := range lns {
@@ -198,11 +189,8 @@ func (c *Container) Run(ctx context.Context) error {
 		err = c.lameDuck(errc)
 	case err = <-errc:
 	}
-	c.drain(srv, cut) // slow clients are still cut meanwhile
+	c.drain(srv, cut)
 	wg.Wait()
-	stopWatch()
-	watching.Wait()
-	c.alq.stop() // every request served is in the log before stopped!
 	c.mu.Lock()
 	c.lns = nil
 	c.mu.Unlock()
@@ -210,28 +198,31 @@ func (c *Container) Run(ctx context.Context) error {
 	return err
 }
 
-// newServer builds the http.Server; base is every request's parent
-// context, cancelled when the grace period runs out. read_header_timeout
-// and idle_timeout are enforced by the container's connWatch and
-// read_timeout by core, not by net/http's per-request read deadlines (see
-// connWatch); write_timeout is net/http's.
+// newServer builds the http.Server with the section's timeouts; base is
+// every request's parent context, cancelled when the grace period runs
+// out.
 func (c *Container) newServer(base context.Context) *http.Server {
 	return &http.Server{
-		Handler:        c.handler,
-		WriteTimeout:   c.set.write,
-		MaxHeaderBytes: c.set.maxHeaderBytes,
-		ErrorLog:       log.New(serverErrorLog{c.log}, "", 0),
-		BaseContext:    func(net.Listener) context.Context { return base },
-		ConnState:      c.watch.connState,
-		ConnContext: func(ctx context.Context, nc net.Conn) context.Context {
-			return context.WithValue(ctx, connKey{}, nc)
-		},
+		Handler:           c.e,
+		ReadHeaderTimeout: noneIfZero(c.set.readHeader),
+		ReadTimeout:       c.set.read,
+		WriteTimeout:      c.set.write,
+		IdleTimeout:       noneIfZero(c.set.idle),
+		MaxHeaderBytes:    c.set.maxHeaderBytes,
+		ErrorLog:          log.New(serverErrorLog{c.log}, "", 0),
+		BaseContext:       func(net.Listener) context.Context { return base },
 	}
 }
 
-// connKey is the context key of a request's connection (as net/http
-// serves it: a *tls.Conn on a TLS listener).
-type connKey struct{}
+// noneIfZero gives net/http's "no limit" (a negative duration) for a
+// section's 0, where net/http would take a zero ReadHeaderTimeout or
+// IdleTimeout to mean ReadTimeout.
+func noneIfZero(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
+}
 
 // lameDuck keeps serving for stop_delay after the stop (the health
 // endpoint answers 503 meanwhile), so load balancers notice before the

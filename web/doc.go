@@ -31,22 +31,32 @@
 // (and within the application's own shutdown deadline), closes the rest,
 // and publishes WebContainer.stopped!.
 //
-// Every container's first middleware sets the Server header (servertokens),
-// answers 413 to bodies over body_max_size, turns a handler panic into a
-// 500 answer and an ERROR line with the stack, has echo's error handler
-// answer a handler error so that the status logged is the status sent, and
-// writes the access log: one NOTICE line per request on the logger
-// asab.web.al with method, path, status, bytes, duration (seconds) and
-// client IP, the last taken from X-Forwarded-For only when the peer is in
-// trusted_proxies. GET /asab/v1/health answers {"phase":..., "uptime":...},
-// 200 while the application runs and 503 otherwise. CORS answers follow
-// the cors key when it is set. Sessions are in package web/session.
+// Every container's echo instance starts with these middleware, each
+// with one concern, outermost first:
 //
-// Slow clients: read_header_timeout and idle_timeout are enforced by one
-// goroutine per container that looks over its connections every tick and
-// closes those past their limit, instead of net/http's read deadlines set
-// and cleared on every request; read_timeout is a read deadline set for
-// requests that have a body.
+//  1. the Server header (servertokens; none for "none");
+//  2. the request metrics (asab_web_*; see Container.Collect);
+//  3. handler errors: echo's error handler answers the error there, so
+//     the metrics and the access log see the status sent; a 5xx is logged
+//     at ERROR on asab.web;
+//  4. the access log (access_log): echo's RequestLogger writing one NOTICE
+//     line per request on the logger asab.web.al with method, path,
+//     status, bytes, duration (seconds), client IP and error; the client
+//     IP comes from X-Forwarded-For only when the peer is in
+//     trusted_proxies;
+//  5. echo's Recover: a handler panic becomes a 500 answer and an ERROR
+//     line with the panic value and the stack;
+//  6. echo's BodyLimit: 413 for a body over body_max_size;
+//  7. echo's CORS, when the cors key is set.
+//
+// Middleware added with Echo().Use run after these. GET /asab/v1/health
+// answers {"phase":..., "uptime":...}, 200 while the application runs and
+// 503 otherwise. Sessions are in package web/session.
+//
+// Slow clients are net/http's business: read_header_timeout,
+// read_timeout, write_timeout and idle_timeout are the http.Server's
+// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout, with 0
+// meaning no limit for each.
 //
 // See docs/web.md for every configuration key and its default.
 package web

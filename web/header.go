@@ -8,20 +8,21 @@ import (
 	"github.com/asabgo/asab/app"
 )
 
-// serverHeader is the Server header for servertokens: "full" names the
-// application and its version, "prod" only "asab", "none" sends none.
-func serverHeader(tokens string, a *app.Application) []string {
+// serverHeaderValue is the Server header for servertokens: "full" names
+// the application and its version, "prod" only "asab", "none" sends none
+// (the empty string).
+func serverHeaderValue(tokens string, a *app.Application) string {
 	switch tokens {
 	case "full":
 		v := a.Name()
 		if a.Version() != "" {
 			v += "/" + a.Version()
 		}
-		return []string{v + " asab"}
+		return v + " asab"
 	case "prod":
-		return []string{"asab"}
+		return "asab"
 	}
-	return nil
+	return ""
 }
 
 // ipExtractor gives the client IP: the peer address, or, when the peer is

@@ -1,166 +1,111 @@
 package web
 
 import (
-	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"runtime/debug"
-	"time"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/asabgo/asab/logging"
 )
 
-// core is the container's first middleware. In one step, to keep the chain
-// cheap, it sets the Server header, refuses bodies over body_max_size with
-// 413, turns a handler panic into 500 (logged with its stack), lets echo's
-// error handler write the response for a handler error so that the status
-// logged is the status sent, counts the request for the container's
-// metrics (atomic counters, see stats.go) and writes the access-log line.
-func (c *Container) core(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(ec echo.Context) error {
-		start := c.stats.now()
-		c.stats.inFlight.Add(1)
-		defer c.stats.inFlight.Add(-1)
-		if c.server != nil {
-			ec.Response().Header()[echo.HeaderServer] = c.server
+// A container's middleware, one concern each; newContainer adds them in
+// the order the package doc gives. A handler error is answered by echo's
+// error handler (yours, if you set one) as soon as a middleware needs the
+// status, so the metrics and the access log read the status that was
+// sent; answerErrors then stops the error, so the error handler is not
+// called a second time at the end of the chain.
+
+// serverHeader sets the Server header of every response to value.
+func serverHeader(value string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.Response().Header().Set(echo.HeaderServer, value)
+			return next(c)
 		}
-		req := ec.Request()
-		var err error
-		if req.ContentLength > c.set.bodyMax {
-			err = echo.ErrStatusRequestEntityTooLarge
-		} else {
-			if req.ContentLength != 0 && req.Body != nil && req.Body != http.NoBody {
-				c.limitBody(req)
+	}
+}
+
+// answer has echo's error handler answer err now, unless the response has
+// been written already, so that the status read after it is the one sent.
+func answer(c echo.Context, err error) {
+	if err != nil && !c.Response().Committed {
+		c.Error(err)
+	}
+}
+
+// answerErrors answers a handler error (see answer), logs one answered
+// with a 5xx status at ERROR on log, and stops the error there.
+func answerErrors(log *logging.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			err := next(c)
+			if err == nil {
+				return nil
 			}
-			err = c.callRecovering(next, ec)
-		}
-		if err != nil {
-			ec.Error(err)
-		}
-		end := c.stats.now()
-		dur := end - start
-		c.stats.record(req.Method, ec.Path(), ec.Response().Status, dur)
-		c.logRequest(ec, end, dur, err)
-		return nil
-	}
-}
-
-// limitBody bounds reading a request's body: in time by read_timeout, a
-// read deadline on the connection from now (net/http clears it when the
-// connection goes idle), and, for a body of unknown length (chunked), in
-// size by body_max_size; net/http enforces a known length itself.
-func (c *Container) limitBody(req *http.Request) {
-	if c.set.read > 0 {
-		if nc, ok := req.Context().Value(connKey{}).(net.Conn); ok {
-			_ = nc.SetReadDeadline(time.Now().Add(c.set.read))
+			answer(c, err)
+			if status := c.Response().Status; status >= 500 {
+				req := c.Request()
+				log.Error().Err(err).Int("status", status).Str("method", req.Method).
+					Str("path", req.URL.Path).Msg("Request failed")
+			}
+			return nil
 		}
 	}
-	if req.ContentLength < 0 {
-		req.Body = &limitedBody{rc: req.Body, left: c.set.bodyMax}
-	}
 }
 
-// callRecovering calls next and turns a panic into a 500 error, logging the
-// panic value and the stack. http.ErrAbortHandler is passed on: it is
-// net/http's way to abort a response on purpose.
-func (c *Container) callRecovering(next echo.HandlerFunc, ec echo.Context) (err error) {
-	defer func() {
-		r := recover()
-		if r == nil {
-			return
-		}
-		if r == http.ErrAbortHandler {
-			panic(r)
-		}
-		c.stats.panics.Add(1)
-		req := ec.Request()
-		c.log.Error().Str("method", req.Method).Str("path", req.URL.Path).
-			Str("panic", fmt.Sprint(r)).Str("stack", string(debug.Stack())).
-			Msg("Handler panicked; answered 500")
-		err = echo.NewHTTPError(http.StatusInternalServerError).SetInternal(fmt.Errorf("panic: %v", r))
-	}()
-	return next(ec)
+// accessLog writes the access log with echo's RequestLogger: one NOTICE
+// line per request on al, with method, path (without the query), status
+// (the one sent, see answer), bytes (of the response body), duration (in
+// seconds), the client IP (echo's IPExtractor) and, for a handler error,
+// error. A request is skipped, at no cost, while al's NOTICE is filtered
+// out.
+func accessLog(al *logging.Logger) echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		Skipper:   func(echo.Context) bool { return !al.Enabled(logging.LevelNotice) },
+		LogMethod: true, LogURIPath: true, LogStatus: true, LogResponseSize: true,
+		LogLatency: true, LogRemoteIP: true, LogError: true,
+		HandleError: true,
+		LogValuesFunc: func(_ echo.Context, v middleware.RequestLoggerValues) error {
+			ev := al.Notice()
+			if ev == nil {
+				return nil
+			}
+			ev = ev.Str("method", v.Method).Str("path", v.URIPath).Int("status", v.Status).
+				Int64("bytes", v.ResponseSize).Float64("duration", v.Latency.Seconds()).Str("ip", v.RemoteIP)
+			if v.Error != nil {
+				ev = ev.Str("error", v.Error.Error())
+			}
+			ev.Send()
+			return nil
+		},
+	})
 }
 
-// logRequest writes the access-log line (logger asab.web.al, NOTICE) and,
-// for a server error, an ERROR line with the handler's error.
-func (c *Container) logRequest(ec echo.Context, end, dur time.Duration, err error) {
-	res := ec.Response()
-	req := ec.Request()
-	if err != nil && res.Status >= 500 {
-		c.log.Error().Err(err).Int("status", res.Status).Str("method", req.Method).
-			Str("path", req.URL.Path).Msg("Request failed")
-	}
-	if !c.set.accessLog || !c.al.Enabled(logging.LevelNotice) {
-		return
-	}
-	e := alEntry{method: req.Method, path: req.URL.Path, ip: ec.RealIP(), status: res.Status,
-		bytes: res.Size, dur: dur, end: end}
-	if err != nil {
-		e.err = err.Error()
-	}
-	if !c.alq.put(e) {
-		c.writeAccess(e)
-	}
+// recoverPanics turns a handler panic into a 500 error with echo's
+// Recover, counting it on panics and logging the panic value and the stack
+// at ERROR on log. http.ErrAbortHandler is passed on: it is net/http's way
+// to abort a response on purpose.
+func recoverPanics(log *logging.Logger, panics prometheus.Counter) echo.MiddlewareFunc {
+	return middleware.RecoverWithConfig(middleware.RecoverConfig{
+		StackSize:           64 << 10,
+		DisableStackAll:     true, // the panicking goroutine's stack only
+		DisableErrorHandler: true, // answered by answerErrors, with the status logged
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			panics.Inc()
+			req := c.Request()
+			log.Error().Str("method", req.Method).Str("path", req.URL.Path).
+				Str("panic", err.Error()).Str("stack", string(stack)).Msg("Handler panicked; answered 500")
+			return echo.NewHTTPError(http.StatusInternalServerError).SetInternal(err)
+		},
+	})
 }
 
-// writeAccessBatch writes the lines the access-log queue collected, through
-// logging's pre-structured fast path (the same line as writeAccess). Each
-// line is stamped with the time its response was done: the wall clock
-// read once per batch, less how long ago that was on the monotonic clock.
-func (c *Container) writeAccessBatch(batch []alEntry) {
-	f := &c.alFields
-	now := time.Now()
-	sinceEpoch := now.Sub(c.stats.epoch)
-	for i := range batch {
-		e := &batch[i]
-		f.Reset()
-		f.Str("method", e.method).Str("path", e.path).Int64("status", int64(e.status)).
-			Int64("bytes", e.bytes).Seconds("duration", e.dur).Str("ip", e.ip)
-		if e.err != "" {
-			f.Str("error", e.err)
-		}
-		c.al.LogFieldsAt(now.Add(e.end-sinceEpoch), logging.LevelNotice, "", f)
-	}
+// bodyLimit answers 413 to a request body over limit bytes with echo's
+// BodyLimit: by its Content-Length at once, or, for a body of unknown
+// length, when reading passes the limit.
+func bodyLimit(limit int64) echo.MiddlewareFunc {
+	return middleware.BodyLimit(strconv.FormatInt(limit, 10))
 }
-
-// writeAccess writes one access-log line.
-func (c *Container) writeAccess(e alEntry) {
-	ev := c.al.Notice()
-	if ev == nil {
-		return
-	}
-	ev = ev.Str("method", e.method).Str("path", e.path).Int("status", e.status).
-		Int64("bytes", e.bytes).Float64("duration", e.dur.Seconds()).Str("ip", e.ip)
-	if e.err != "" {
-		ev = ev.Str("error", e.err)
-	}
-	ev.Send()
-}
-
-// limitedBody reads at most left bytes and then fails with 413, for
-// bodies without (or with a lying) Content-Length.
-type limitedBody struct {
-	rc   io.ReadCloser
-	left int64
-}
-
-func (b *limitedBody) Read(p []byte) (int, error) {
-	if b.left < 0 {
-		return 0, echo.ErrStatusRequestEntityTooLarge
-	}
-	if int64(len(p)) > b.left+1 {
-		p = p[:b.left+1]
-	}
-	n, err := b.rc.Read(p)
-	b.left -= int64(n)
-	if b.left < 0 {
-		return n, echo.ErrStatusRequestEntityTooLarge
-	}
-	return n, err
-}
-
-func (b *limitedBody) Close() error { return b.rc.Close() }

@@ -117,7 +117,9 @@ func readSettings(cfg *config.Config, section string) (*settings, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.cors = strings.Fields(cors)
+	for _, o := range strings.Fields(cors) {
+		s.cors = append(s.cors, strings.TrimSuffix(o, "/"))
+	}
 	return s, nil
 }
 

@@ -1,17 +1,20 @@
-// Command webbare is the bare-echo baseline of bench/web.sh (requests/s)
-// and of the harness's graceful-stop comparison: bare echo serving the same
-// GET /hello as examples/webserver, with no middleware, no timeouts and no
-// log, that shuts its http.Server down gracefully on SIGTERM.
+// Command webbare is the bare-echo baseline of bench/web.sh (requests/s),
+// bench/webinstr.sh (instructions per request) and the harness's
+// graceful-stop comparison: bare echo serving the same GET /hello as
+// examples/webserver, that shuts its http.Server down gracefully on
+// SIGTERM. By itself it has no middleware, no timeouts and no log.
 //
 //	go run ./bench/webbare -listen 127.0.0.1:8081
 //
-// With -access-log FILE it is instead the baseline a Go programmer would
-// write by hand for the same job: echo's RequestLogger middleware writing
-// each request's method, path, status, response size, duration and client
-// IP as a zerolog JSON line to FILE, synchronously (one write per request),
-// or, with -access-log-async, through zerolog's diode writer (a ring
-// buffer drained by a goroutine, which drops lines when it is full). It is
-// a point of comparison for bench/web.sh's BASELINE=log, not part of asab.
+// With -access-log FILE it is bare echo as a production user runs it, the
+// main baseline: the http.Server timeouts of asab's [web] defaults
+// (read_header_timeout, read_timeout, write_timeout, idle_timeout),
+// echo's Recover, and echo's RequestLogger writing each request's method,
+// path, status, response size, duration and client IP as a zerolog JSON
+// line to FILE, synchronously (one write per request), or, with
+// -access-log-async, through zerolog's diode writer (a ring buffer
+// drained by a goroutine, which drops lines when it is full). It is a
+// point of comparison, not part of asab.
 package main
 
 import (
@@ -38,8 +41,9 @@ func main() {
 	flag.Parse()
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	srv := &http.Server{Addr: *listen, Handler: e}
 	if *accessLog != "" {
-		closeLog, err := useAccessLog(e, *accessLog, *async)
+		closeLog, err := useProduction(e, srv, *accessLog, *async)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "webbare:", err)
 			os.Exit(1)
@@ -47,7 +51,6 @@ func main() {
 		defer closeLog()
 	}
 	e.GET("/hello", func(c echo.Context) error { return c.String(http.StatusOK, "Hello!") })
-	srv := &http.Server{Addr: *listen, Handler: e}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	errc := make(chan error, 1)
@@ -64,6 +67,35 @@ func main() {
 		fmt.Fprintln(os.Stderr, "webbare:", err)
 		os.Exit(1)
 	}
+}
+
+// The http.Server timeouts of the production baseline: the defaults of
+// asab's [web] read_header_timeout, read_timeout, write_timeout and
+// idle_timeout (the test checks that they agree).
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 60 * time.Second
+	writeTimeout      = 0
+	idleTimeout       = 120 * time.Second
+)
+
+// useProduction configures e and srv as a production user runs bare echo:
+// the timeouts, the access log (see useAccessLog) and echo's Recover
+// inside it. It returns the function that flushes and closes the log.
+func useProduction(e *echo.Echo, srv *http.Server, path string, async bool) (func(), error) {
+	setTimeouts(srv)
+	closeLog, err := useAccessLog(e, path, async)
+	if err != nil {
+		return nil, err
+	}
+	e.Use(middleware.Recover())
+	return closeLog, nil
+}
+
+// setTimeouts gives srv the production baseline's timeouts.
+func setTimeouts(srv *http.Server) {
+	srv.ReadHeaderTimeout, srv.ReadTimeout = readHeaderTimeout, readTimeout
+	srv.WriteTimeout, srv.IdleTimeout = writeTimeout, idleTimeout
 }
 
 // useAccessLog adds echo's RequestLogger to e, logging one zerolog line per

@@ -8,24 +8,28 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/asabgo/asab/web"
 )
 
-// TestAccessLogLines checks the baseline's access log, synchronous and
-// through the diode: one JSON line per request with the fields asab's
-// access line has, the status echo's error handler sent for a handler
-// error, and the error text.
+// TestAccessLogLines checks the production baseline's access log,
+// synchronous and through the diode: one JSON line per request with the
+// fields asab's access line has, the status echo's error handler sent for
+// a handler error, the error text, and a panic answered 500 by Recover.
 func TestAccessLogLines(t *testing.T) {
 	for _, async := range []bool{false, true} {
 		path := filepath.Join(t.TempDir(), "access.log")
 		e := echo.New()
-		closeLog, err := useAccessLog(e, path, async)
+		closeLog, err := useProduction(e, &http.Server{}, path, async)
 		if err != nil {
 			t.Fatal(err)
 		}
 		e.GET("/hello", func(c echo.Context) error { return c.String(http.StatusOK, "Hello!") })
-		for _, target := range []string{"/hello", "/missing"} {
+		e.GET("/boom", func(echo.Context) error { panic("boom") })
+		for _, target := range []string{"/hello", "/missing", "/boom"} {
 			req := httptest.NewRequest(http.MethodGet, target, nil)
 			req.RemoteAddr = "192.0.2.7:4000"
 			e.ServeHTTP(httptest.NewRecorder(), req)
@@ -36,15 +40,15 @@ func TestAccessLogLines(t *testing.T) {
 			t.Fatal(err)
 		}
 		lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-		if len(lines) != 2 {
-			t.Fatalf("async=%v: %d lines, want 2:\n%s", async, len(lines), data)
+		if len(lines) != 3 {
+			t.Fatalf("async=%v: %d lines, want 3:\n%s", async, len(lines), data)
 		}
 		want := []struct {
 			path   string
 			status float64
 			bytes  float64
 			err    bool
-		}{{"/hello", 200, 6, false}, {"/missing", 404, 24, true}}
+		}{{"/hello", 200, 6, false}, {"/missing", 404, 24, true}, {"/boom", 500, 36, false}}
 		for i, line := range lines {
 			var got map[string]any
 			if err := json.Unmarshal([]byte(line), &got); err != nil {
@@ -64,6 +68,33 @@ func TestAccessLogLines(t *testing.T) {
 			if _, has := got["error"]; has != w.err {
 				t.Errorf("async=%v: line %d error field present=%v, want %v: %s", async, i+1, has, w.err, line)
 			}
+		}
+	}
+}
+
+// TestTimeoutsAreTheFrameworkDefaults: the production baseline's
+// http.Server timeouts are the defaults of asab's [web] section.
+func TestTimeoutsAreTheFrameworkDefaults(t *testing.T) {
+	var srv http.Server
+	setTimeouts(&srv)
+	d := web.Defaults()
+	for _, tc := range []struct {
+		key string
+		got time.Duration
+	}{
+		{"read_header_timeout", srv.ReadHeaderTimeout}, {"read_timeout", srv.ReadTimeout},
+		{"write_timeout", srv.WriteTimeout}, {"idle_timeout", srv.IdleTimeout},
+	} {
+		v := d[tc.key].(string)
+		if v == "0" {
+			v = "0s"
+		}
+		want, err := time.ParseDuration(v)
+		if err != nil {
+			t.Fatalf("[web] %s default %q: %v", tc.key, d[tc.key], err)
+		}
+		if tc.got != want {
+			t.Errorf("%s: %v, want the framework's default %v", tc.key, tc.got, want)
 		}
 	}
 }

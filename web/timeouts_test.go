@@ -164,3 +164,17 @@ func TestTLSHandshakeIsBoundByHeaderTimeout(t *testing.T) {
 		t.Fatalf("https after the silent client: %d %q", code, body)
 	}
 }
+
+// TestZeroIdleTimeoutIsNoLimit: idle_timeout = 0 means no limit, not
+// net/http's fallback to read_timeout.
+func TestZeroIdleTimeoutIsNoLimit(t *testing.T) {
+	s := startServer(t, "[web]\nlisten=127.0.0.1 0\nidle_timeout=0\nread_timeout=200ms\n", func(a *app.Application, svc *web.Service) {
+		svc.Echo().GET("/hello", hello)
+	})
+	c, _ := keptAlive(t, s.svc.Addrs()[0].String())
+	_ = c.SetReadDeadline(time.Now().Add(time.Second))
+	_, err := c.Read(make([]byte, 1))
+	if ne, ok := err.(net.Error); !ok || !ne.Timeout() {
+		t.Fatalf("idle connection closed within 1 s with idle_timeout=0 (read: %v)", err)
+	}
+}
