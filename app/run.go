@@ -308,8 +308,10 @@ func (a *Application) setBusy(name string) {
 	a.mu.Unlock()
 }
 
-// closeLogging flushes and closes the logging pipeline within the shutdown
-// timeout, so the last lines of a short-lived application still arrive.
+// closeLogging flushes and closes the logging pipeline, within timeout and
+// the pipeline's own [logging] flush_timeout, whichever ends first, so the
+// last lines of a short-lived application still arrive and a stalled
+// output does not hold up the exit.
 func (a *Application) closeLogging(timeout time.Duration) {
 	a.mu.Lock()
 	p := a.pipeline

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/asabgo/asab/logging"
 	"github.com/asabgo/asab/pubsub"
@@ -86,10 +87,21 @@ func (a *Application) stillRunning() string {
 	return strings.Join(names, ", ")
 }
 
-// emergencyExit is the one place Run's process exits by itself.
+// emergencyExit is where Run's process exits by itself at the third stop
+// request.
 func (a *Application) emergencyExit() {
 	a.log.Critical().Str("still_running", a.stillRunning()).Msg("Emergency exit")
-	os.Exit(ExitSoftware)
+	a.exitNow(ExitSoftware)
+}
+
+// exitFlushTimeout is how long an exit without shutdown gives the logging
+// queues, so that its last line is seen unless an output is stalled.
+const exitFlushTimeout = 40 * time.Millisecond
+
+// exitNow closes logging within exitFlushTimeout and exits with code.
+func (a *Application) exitNow(code int) {
+	a.closeLogging(exitFlushTimeout)
+	os.Exit(code)
 }
 
 // SetExitCode sets the code Run returns. Without force the larger of the

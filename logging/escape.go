@@ -143,7 +143,7 @@ func appendSDEscaped(dst, v []byte) []byte {
 // becomes '_'; the result is cut to 32 bytes; an empty name becomes "_".
 // s is a JSON-escaped key, so escapes are decoded first.
 func appendSDName(dst, s []byte) []byte {
-	if len(s) > 0 && len(s) <= 32 && plainName(s) {
+	if len(s) > 0 && len(s) <= 32 && validSDName(string(s)) {
 		return append(dst, s...)
 	}
 	start := len(dst)
@@ -196,24 +196,11 @@ func appendSD(dst []byte, id string, r *record) []byte {
 	}
 	dst = append(dst, '[')
 	dst = append(dst, id...)
-	src := r.src
-	for i := range r.fields {
-		f := &r.fields[i]
-		k, v := src[f.k0:f.k1], src[f.v0:f.v1]
+	for _, f := range r.fields {
 		dst = append(dst, ' ')
-		// Plain keys and values, as the parser classed them, are copied
-		// as they are; the rest go the long way.
-		if f.kcl&(clEscape|clNotName) == 0 && len(k) > 0 && len(k) <= 32 {
-			dst = append(dst, k...)
-		} else {
-			dst = appendSDName(dst, k)
-		}
+		dst = appendSDName(dst, r.key(f))
 		dst = append(dst, '=', '"')
-		if f.vcl&clSDValue == 0 {
-			dst = append(dst, v...)
-		} else {
-			dst = appendSDValue(dst, v, f.str)
-		}
+		dst = appendSDValue(dst, r.val(f), f.str)
 		dst = append(dst, '"')
 	}
 	return append(dst, ']')
@@ -257,16 +244,6 @@ func appendJSONString(dst, s []byte) []byte {
 func plainSD(v []byte) bool {
 	for _, c := range v {
 		if c == '\\' || c == '"' || c == ']' {
-			return false
-		}
-	}
-	return true
-}
-
-// plainName reports whether s is a valid SD-NAME byte for byte.
-func plainName(s []byte) bool {
-	for _, c := range s {
-		if !sdNameByte(c) {
 			return false
 		}
 	}

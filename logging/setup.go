@@ -1,6 +1,7 @@
 package logging
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -35,7 +36,8 @@ type Options struct {
 // pipeline is replaced but not closed: that is its owner's job.
 //
 // Configuration (defaults in brackets): [logging] level (NOTICE), verbose
-// (false), levels (per-logger "name LEVEL" lines), sd_id (sd), app_name;
+// (false), levels (per-logger "name LEVEL" lines), sd_id (sd), app_name,
+// flush_timeout (1s: how long Close waits for the output queues);
 // [logging:console] enabled (auto: on when stderr is a terminal or nothing
 // else is configured), format (text|json); [logging:file] path, format,
 // backup_count (3), backup_max_bytes (0: off), rotate_every (off),
@@ -43,8 +45,8 @@ type Options struct {
 // always written at once);
 // [logging:syslog] enabled (false), address (/dev/log), format (3|5|m),
 // facility (local0), framing (octet-counting for tcp, newline for
-// unix-connect), queue_size (1000). Every bad value is an error naming the
-// section, key and value.
+// unix-connect), queue_size (1000); [logging:journal] enabled (false).
+// Every bad value is an error naming the section, key and value.
 func Setup(cfg *config.Config, o Options) (*Pipeline, error) {
 	if cfg == nil {
 		cfg = config.New()
@@ -53,7 +55,7 @@ func Setup(cfg *config.Config, o Options) (*Pipeline, error) {
 	p, err := s.build()
 	if err != nil {
 		for _, out := range s.built {
-			_ = out.close(expired())
+			_ = out.close(context.Background()) // nothing is queued yet
 		}
 		return nil, err
 	}
@@ -67,7 +69,7 @@ func Setup(cfg *config.Config, o Options) (*Pipeline, error) {
 type setup struct {
 	cfg   *config.Config
 	o     Options
-	built []output
+	built []*output
 }
 
 // str returns a config value, def when the key is missing or empty.
@@ -127,6 +129,9 @@ func (s *setup) build() (*Pipeline, error) {
 		clock = time.Now
 	}
 	p := newPipeline(root, rules, clock)
+	if p.flushTimeout, err = s.duration("logging", "flush_timeout", "1s", "a duration such as 1s or 0.5"); err != nil {
+		return nil, err
+	}
 	sdID, err := s.str("logging", "sd_id", "sd")
 	if err != nil {
 		return nil, err
@@ -138,6 +143,9 @@ func (s *setup) build() (*Pipeline, error) {
 		return nil, err
 	}
 	if err := s.addSyslog(p, sdID); err != nil {
+		return nil, err
+	}
+	if err := s.addJournal(p); err != nil {
 		return nil, err
 	}
 	if err := s.addConsole(p, sdID); err != nil {
@@ -175,7 +183,7 @@ func (s *setup) stderr() io.Writer {
 	return os.Stderr
 }
 
-func (s *setup) add(p *Pipeline, o output) {
+func (s *setup) add(p *Pipeline, o *output) {
 	s.built = append(s.built, o)
 	p.outputs = append(p.outputs, o)
 }
@@ -196,7 +204,7 @@ func (s *setup) addConsole(p *Pipeline, sdID string) error {
 	if err != nil {
 		return err
 	}
-	s.add(p, newStreamOutput(w, f, sdID, tty))
+	s.add(p, newStreamOutput(w, f, sdID, tty, consoleQueue))
 	return nil
 }
 
@@ -213,25 +221,26 @@ func (s *setup) addFile(p *Pipeline, sdID string) error {
 	if path == "" {
 		return nil
 	}
-	fo := &fileOutput{path: filepath.Clean(path), sdID: sdID, clock: p.clock, errw: s.stderr()}
+	fs := &fileSink{path: filepath.Clean(path), clock: p.clock, errw: s.stderr()}
 	fv, err := s.str(sec, "format", "")
 	if err != nil {
 		return err
 	}
-	if fo.format, err = parseLineFormat(sec, fv); err != nil {
+	format, err := parseLineFormat(sec, fv)
+	if err != nil {
 		return err
 	}
-	if fo.backups, err = s.cfg.GetIntOr(sec, "backup_count", 3); err != nil {
+	if fs.backups, err = s.cfg.GetIntOr(sec, "backup_count", 3); err != nil {
 		return fmt.Errorf("logging: %w", err)
 	}
-	if fo.backups < 0 {
-		return fmt.Errorf("logging: [%s] backup_count = %d: must not be negative", sec, fo.backups)
+	if fs.backups < 0 {
+		return fmt.Errorf("logging: [%s] backup_count = %d: must not be negative", sec, fs.backups)
 	}
 	mb, err := s.str(sec, "backup_max_bytes", "0")
 	if err != nil {
 		return err
 	}
-	if fo.maxBytes, err = parseBytes(mb); err != nil {
+	if fs.maxBytes, err = parseBytes(mb); err != nil {
 		return fmt.Errorf("logging: [%s] backup_max_bytes = %q: %w", sec, mb, err)
 	}
 	every, err := s.str(sec, "rotate_every", "")
@@ -239,27 +248,47 @@ func (s *setup) addFile(p *Pipeline, sdID string) error {
 		return err
 	}
 	if every != "" {
-		if fo.every, err = config.ParseDuration(every); err != nil || fo.every <= 0 {
+		if fs.every, err = config.ParseDuration(every); err != nil || fs.every <= 0 {
 			return fmt.Errorf("logging: [%s] rotate_every = %q: want a positive duration such as 1d or 3600", sec, every)
 		}
 	}
-	fi, err := s.str(sec, "flush_interval", "1s")
+	interval, err := s.duration(sec, "flush_interval", "1s", "a duration such as 1s, 0.2 or 0 (write every line at once)")
 	if err != nil {
 		return err
 	}
-	if fo.flushInterval, err = config.ParseDuration(fi); err != nil {
-		return fmt.Errorf("logging: [%s] flush_interval = %q: want a duration such as 1s, 0.2 or 0 (write every line at once)", sec, fi)
-	}
-	if fo.backups == 0 && (fo.maxBytes > 0 || fo.every > 0) {
+	if fs.backups == 0 && (fs.maxBytes > 0 || fs.every > 0) {
 		return fmt.Errorf("logging: [%s]: backup_max_bytes/rotate_every need backup_count > 0", sec)
 	}
-	out, err := newFileOutput(fo)
-	if err != nil {
+	if _, err := newFileSink(fs); err != nil {
 		return err
 	}
-	s.add(p, out)
+	o := newOutput("file:"+fs.path, renderer{format: format, sdID: sdID}, fs, fileQueue)
+	o.interval, o.holdMax = interval, fileBufSize
+	s.add(p, o)
 	return nil
 }
+
+// duration returns a config duration, def when missing or empty; want
+// says what a bad value should have been.
+func (s *setup) duration(section, key, def, want string) (time.Duration, error) {
+	v, err := s.str(section, key, def)
+	if err != nil {
+		return 0, err
+	}
+	d, err := config.ParseDuration(v)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("logging: [%s] %s = %q: want %s", section, key, v, want)
+	}
+	return d, nil
+}
+
+// Queue lengths of the outputs, in lines (besides queueBytes); syslog's is
+// [logging:syslog] queue_size.
+const (
+	consoleQueue = 10000
+	fileQueue    = 1 << 16
+	journalQueue = 10000
+)
 
 // parseBytes parses a size: a number of bytes, optionally with a K, M or G
 // suffix (powers of 1024).

@@ -30,7 +30,7 @@ func parseFacility(s string) (int, error) {
 type syslogHeader struct {
 	format   byte // '5' RFC 5424, '3' RFC 3164, 'm' macOS
 	facility int
-	host     string // already valid for the format
+	host     string // already valid for the format; empty: left out (RFC 3164 over a local socket)
 	app      string
 	pid      string
 	sdID     string
@@ -89,7 +89,7 @@ func (h *syslogHeader) appendLine(dst []byte, r *record) []byte {
 	}
 	dst = appendBSDTime(dst, r.t)
 	dst = append(dst, ' ')
-	if h.format == '3' {
+	if h.format == '3' && h.host != "" {
 		dst = append(dst, h.host...)
 		dst = append(dst, ' ')
 	}

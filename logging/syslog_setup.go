@@ -40,11 +40,9 @@ func (s *setup) addSyslog(p *Pipeline, sdID string) error {
 			host = "-"
 		}
 	}
-	app := s.o.AppName
-	if app == "" {
-		if app, err = s.str("logging", "app_name", filepath.Base(os.Args[0])); err != nil {
-			return err
-		}
+	app, err := s.appName()
+	if err != nil {
+		return err
 	}
 	hdr, err := newSyslogHeader(format, facility, host, app, os.Getpid(), sdID)
 	if err != nil {
@@ -72,9 +70,19 @@ func (s *setup) addSyslog(p *Pipeline, sdID string) error {
 	if err != nil || queue < 1 {
 		return fmt.Errorf("logging: [%s] queue_size = %q: want a positive number of lines", sec, qv)
 	}
-	out := newSyslogOutput(syslogOptions{hdr: hdr, addr: addr, newline: newline, queue: queue,
-		clock: p.clock, errw: s.stderr()})
-	s.add(p, out)
-	p.syslogs = append(p.syslogs, out)
+	if hdr.format == '3' && !addr.remote() {
+		hdr.host = "" // as glibc's syslog(3): the local daemon adds the host name
+	}
+	sk := newSyslogSink(&syslogSink{addr: addr, newline: newline, errw: s.stderr()})
+	s.add(p, newOutput("syslog:"+addr.String(), renderer{format: formatSyslog, hdr: hdr}, sk, queue))
 	return nil
+}
+
+// appName is the application's name in syslog and journal lines: Options'
+// AppName, else [logging] app_name, else the program's file name.
+func (s *setup) appName() (string, error) {
+	if s.o.AppName != "" {
+		return s.o.AppName, nil
+	}
+	return s.str("logging", "app_name", filepath.Base(os.Args[0]))
 }

@@ -1,9 +1,6 @@
 package logging
 
-import (
-	"time"
-	"unsafe"
-)
+import "time"
 
 const monthNames = "JanFebMarAprMayJunJulAugSepOctNovDec"
 
@@ -102,9 +99,11 @@ func appendBSDTime(dst []byte, t time.Time) []byte {
 // output and is used under that output's mutex.
 type timeCache struct {
 	sec int64
-	// loc identifies the location by address only: keeping the pointer
-	// would make every record's contents escape to the heap.
-	loc  uintptr
+	// off is the zone offset the text was made with: a time's location
+	// is told apart by its offset, as keeping its pointer would make
+	// every record's contents escape to the heap.
+	off  int
+	utc  bool
 	text []byte // up to and including the '.' before the microseconds
 }
 
@@ -118,8 +117,8 @@ func (c *timeCache) appendTime(dst []byte, t time.Time, utc bool) []byte {
 		}
 		return appendConsoleTime(dst, t)
 	}
-	loc := uintptr(unsafe.Pointer(t.Location()))
-	if s := t.Unix(); s != c.sec || loc != c.loc || c.text == nil {
+	_, off := t.Zone()
+	if s := t.Unix(); s != c.sec || off != c.off || utc != c.utc || c.text == nil {
 		if utc {
 			c.text = appendRFC3339Micro(c.text[:0], t)
 			c.text = c.text[:len(c.text)-7] // drop "593478Z"
@@ -127,7 +126,7 @@ func (c *timeCache) appendTime(dst []byte, t time.Time, utc bool) []byte {
 			c.text = appendConsoleTime(c.text[:0], t)
 			c.text = c.text[:len(c.text)-6]
 		}
-		c.sec, c.loc = s, loc
+		c.sec, c.off, c.utc = s, off, utc
 	}
 	dst = append(dst, c.text...)
 	dst = appendMicros(dst, t.Nanosecond())

@@ -39,12 +39,9 @@ type Container struct {
 	server  []string // the Server header value, shared; nil for none
 	handler http.Handler
 	alq     alQueue
-	// alFields is the access-log writer's reusable line; only that
-	// goroutine uses it.
-	alFields logging.Fields
-	stats    *stats
-	descs    descs
-	watch    *connWatch
+	stats   *stats
+	descs   descs
+	watch   *connWatch
 
 	mu  sync.Mutex
 	lns []net.Listener // bound at Initialize, handed to Run

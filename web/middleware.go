@@ -102,28 +102,13 @@ func (c *Container) logRequest(ec echo.Context, end, dur time.Duration, err erro
 	if err != nil {
 		e.err = err.Error()
 	}
-	if !c.alq.put(e) {
-		c.writeAccess(e)
-	}
+	c.writeAccess(e) // the logging pipeline's outputs queue it; alq is left to web/'s rewrite
 }
 
-// writeAccessBatch writes the lines the access-log queue collected, through
-// logging's pre-structured fast path (the same line as writeAccess). Each
-// line is stamped with the time its response was done: the wall clock
-// read once per batch, less how long ago that was on the monotonic clock.
+// writeAccessBatch writes the lines the access-log queue collected.
 func (c *Container) writeAccessBatch(batch []alEntry) {
-	f := &c.alFields
-	now := time.Now()
-	sinceEpoch := now.Sub(c.stats.epoch)
 	for i := range batch {
-		e := &batch[i]
-		f.Reset()
-		f.Str("method", e.method).Str("path", e.path).Int64("status", int64(e.status)).
-			Int64("bytes", e.bytes).Seconds("duration", e.dur).Str("ip", e.ip)
-		if e.err != "" {
-			f.Str("error", e.err)
-		}
-		c.al.LogFieldsAt(now.Add(e.end-sinceEpoch), logging.LevelNotice, "", f)
+		c.writeAccess(batch[i])
 	}
 }
 
