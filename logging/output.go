@@ -27,33 +27,44 @@ type sink interface {
 // queueBytes bounds the bytes an output's queue holds, besides its lines.
 const queueBytes = 4 << 20
 
-// output is one destination of a pipeline. The caller renders a record
-// into the output's queue under a mutex and returns; one goroutine per
-// output takes everything queued at once and hands it to the sink. A full
-// queue drops the line and counts it; once the sink delivers again, the
-// count goes out as a WARNING line of the logger "asab.logging". So a
-// stalled output never blocks the caller.
+// entry is one queued line: its zerolog event is buf[previous end:end].
+type entry struct {
+	t     time.Time
+	level Level
+	name  string
+	end   int
+}
+
+// output is one destination of a pipeline. The caller copies the zerolog
+// event into the output's queue under a mutex and returns; one goroutine
+// per output takes everything queued at once, decodes and renders it and
+// hands it to the sink. A full queue drops the line and counts it; once
+// the sink delivers again, the count goes out as a WARNING line of the
+// logger "asab.logging". So a stalled output never blocks the caller.
 type output struct {
 	name     string // for Stats: "console", "file:PATH", "syslog:ADDR", "journal"
 	sink     sink
-	limit    int           // lines the queue holds
+	limit    int           // lines the queue holds, those being delivered included
 	interval time.Duration // wait this long after the first queued line before delivering (file flush_interval)
-	holdMax  int           // bytes that end that wait early
+	holdMax  int           // queued bytes that end that wait early
 
 	mu      sync.Mutex
-	render  renderer
 	buf     []byte
-	ends    []int
+	ents    []entry
 	urgent  bool // an ERROR or worse line is queued: deliver now
 	running bool // the goroutine runs (see idleExit)
-	inHand  int  // lines taken from the queue and being delivered: they count against limit
+	inHand  int  // lines taken from the queue and being delivered
 	closed  bool
 	dropped atomic.Uint64
 
-	sendMu   sync.Mutex // held while delivering: goroutine, Flush and Reopen take turns
+	// Under sendMu: the goroutine, Flush and Reopen take turns delivering.
+	sendMu   sync.Mutex
+	render   renderer
 	spareBuf []byte
-	spareEnd []int
-	reported uint64 // dropped lines already reported, under sendMu
+	spareEnt []entry
+	out      []byte
+	outEnds  []int
+	reported uint64 // dropped lines already reported
 
 	wake   chan struct{}
 	stop   chan struct{}
@@ -62,29 +73,26 @@ type output struct {
 }
 
 func newOutput(name string, render renderer, s sink, limit int) *output {
-	if limit <= 0 {
-		limit = 1000
-	}
-	o := &output{name: name, render: render, sink: s, limit: limit,
+	o := &output{name: name, render: render, sink: s, limit: max(limit, 1),
 		wake: make(chan struct{}, 1), stop: make(chan struct{})}
 	o.abort, o.cancel = context.WithCancel(context.Background())
 	return o
 }
 
-// put renders r into the queue, or counts it as dropped when the queue is
-// full or the output closed.
-func (o *output) put(r *record) {
+// put queues the event ev, or counts it as dropped when the queue is full
+// or the output closed.
+func (o *output) put(t time.Time, lv Level, name string, ev []byte) {
 	o.mu.Lock()
-	if o.closed || len(o.ends)+o.inHand >= o.limit || len(o.buf) >= queueBytes {
+	if o.closed || len(o.ents)+o.inHand >= o.limit || len(o.buf) >= queueBytes {
 		o.mu.Unlock()
 		o.dropped.Add(1)
 		return
 	}
 	mark := len(o.buf)
-	o.buf = o.render.append(o.buf, r)
-	o.ends = append(o.ends, len(o.buf))
-	signal := len(o.ends) == 1 || (o.holdMax > 0 && mark < o.holdMax && len(o.buf) >= o.holdMax)
-	if r.level >= LevelError && !o.urgent {
+	o.buf = append(o.buf, ev...)
+	o.ents = append(o.ents, entry{t: t, level: lv, name: name, end: len(o.buf)})
+	signal := len(o.ents) == 1 || (o.holdMax > 0 && mark < o.holdMax && len(o.buf) >= o.holdMax)
+	if lv >= LevelError && !o.urgent {
 		o.urgent, signal = true, true
 	}
 	if !o.running {
@@ -116,7 +124,7 @@ func (o *output) run() {
 			idle.Reset(idleExit)
 		case <-idle.C:
 			o.mu.Lock()
-			if len(o.ends) == 0 {
+			if len(o.ents) == 0 {
 				o.running = false
 				o.mu.Unlock()
 				return
@@ -157,8 +165,8 @@ func (o *output) hold() {
 	}
 }
 
-// deliverQueued hands everything queued to the sink and returns how many
-// lines that was.
+// deliverQueued renders everything queued and hands it to the sink; it
+// returns how many lines that was.
 func (o *output) deliverQueued() int {
 	o.sendMu.Lock()
 	defer o.sendMu.Unlock()
@@ -167,52 +175,59 @@ func (o *output) deliverQueued() int {
 
 func (o *output) deliverLocked() int {
 	o.mu.Lock()
-	batch, ends := o.buf, o.ends
-	o.buf, o.ends, o.urgent, o.inHand = o.spareBuf[:0], o.spareEnd[:0], false, len(ends)
+	buf, ents := o.buf, o.ents
+	o.buf, o.ents, o.urgent, o.inHand = o.spareBuf[:0], o.spareEnt[:0], false, len(ents)
 	o.mu.Unlock()
-	defer func() {
-		o.mu.Lock()
-		o.inHand = 0
-		o.mu.Unlock()
-	}()
-	if len(ends) == 0 {
-		o.spareBuf, o.spareEnd = batch, ends
-		return 0
+	o.out, o.outEnds = o.out[:0], o.outEnds[:0]
+	start := 0
+	for _, e := range ents {
+		o.renderEvent(e, buf[start:e.end])
+		start = e.end
 	}
-	n := o.sink.deliver(o.abort, batch, ends)
-	if n < len(ends) {
-		o.dropped.Add(uint64(len(ends) - n))
+	n := len(ents)
+	if n > 0 {
+		if d := o.sink.deliver(o.abort, o.out, o.outEnds); d < n {
+			o.dropped.Add(uint64(n - d))
+			n = -1 // nothing more to report now
+		}
 	}
-	if cap(batch) > 2*queueBytes {
-		batch = nil
+	o.mu.Lock()
+	o.inHand = 0
+	o.mu.Unlock()
+	if cap(buf) > 2*queueBytes {
+		buf = nil
 	}
-	o.spareBuf, o.spareEnd = batch[:0], ends[:0]
+	if cap(o.out) > 2*queueBytes {
+		o.out = nil
+	}
+	o.spareBuf, o.spareEnt = buf[:0], ents[:0]
 	if d := o.dropped.Load(); n > 0 && d > o.reported {
-		o.reportDropped(d - o.reported)
-		o.reported = d
+		o.reportDropped(d)
 	}
-	return len(ends)
+	return len(ents)
 }
 
-// reportDropped queues, past the limit, the WARNING line that tells how
-// many lines the output lost, and wakes the goroutine to deliver it.
-func (o *output) reportDropped(n uint64) {
-	src := strconv.AppendUint([]byte(`{"dropped":`), n, 10)
+// renderEvent decodes a queued event and renders it onto out.
+func (o *output) renderEvent(e entry, ev []byte) {
+	var fields [16]field
+	r := record{src: ev, t: e.t, level: e.level, name: e.name}
+	r.msg, r.msgRaw, r.fields = parseEvent(ev, fields[:0])
+	o.out = o.render.append(o.out, &r)
+	o.outEnds = append(o.outEnds, len(o.out))
+}
+
+// reportDropped delivers the WARNING line that tells how many lines the
+// output lost since the last report, now that it delivers again.
+func (o *output) reportDropped(total uint64) {
+	ev := strconv.AppendUint([]byte(`{"dropped":`), total-o.reported, 10)
 	kind, _, _ := strings.Cut(o.name, ":")
-	src = append(src, `,"message":"`...)
-	src = append(src, kind...)
-	src = append(src, ` lines dropped (queue full or output stalled)"}`...)
-	r := record{src: src, t: time.Now(), level: LevelWarning, name: "asab.logging"}
-	r.msg, r.msgRaw, r.fields = parseEvent(src, nil)
-	o.mu.Lock()
-	if o.abort.Err() == nil {
-		o.buf = o.render.append(o.buf, &r)
-		o.ends = append(o.ends, len(o.buf))
-	}
-	o.mu.Unlock()
-	select {
-	case o.wake <- struct{}{}:
-	default:
+	ev = append(ev, `,"message":"`...)
+	ev = append(ev, kind...)
+	ev = append(ev, ` lines dropped (queue full or output stalled)"}`...)
+	o.out, o.outEnds = o.out[:0], o.outEnds[:0]
+	o.renderEvent(entry{t: time.Now(), level: LevelWarning, name: "asab.logging"}, ev)
+	if o.sink.deliver(o.abort, o.out, o.outEnds) == 1 {
+		o.reported = total
 	}
 }
 
@@ -286,7 +301,7 @@ func (o *output) close(ctx context.Context) error {
 // dropQueued counts what is still queued as dropped and empties the queue.
 func (o *output) dropQueued() {
 	o.mu.Lock()
-	o.dropped.Add(uint64(len(o.ends)))
-	o.buf, o.ends = nil, nil
+	o.dropped.Add(uint64(len(o.ents)))
+	o.buf, o.ents = nil, nil
 	o.mu.Unlock()
 }

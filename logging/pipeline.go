@@ -53,18 +53,15 @@ func (p *Pipeline) threshold(name string) Level {
 	return p.root
 }
 
-// write decodes one zerolog event into a record, stamps it with the time
-// and puts it on every output's queue. The record and its fields live on
-// the stack.
+// write stamps one zerolog event with the time and puts it on every
+// output's queue; each output's goroutine decodes and renders it.
 func (p *Pipeline) write(lv Level, name string, b []byte) {
-	var fields [16]field
-	r := record{src: b, level: lv, name: name, t: p.clock()}
-	r.msg, r.msgRaw, r.fields = parseEvent(b, fields[:0])
 	if lv.valid() {
 		p.lines[lv].Add(1)
 	}
+	t := p.clock()
 	for _, o := range p.outputs {
-		o.put(&r)
+		o.put(t, lv, name, b)
 	}
 }
 

@@ -286,7 +286,7 @@ func (s *setup) duration(section, key, def, want string) (time.Duration, error) 
 // [logging:syslog] queue_size.
 const (
 	consoleQueue = 10000
-	fileQueue    = 1 << 16
+	fileQueue    = 10000
 	journalQueue = 10000
 )
 
