@@ -98,9 +98,10 @@ func (a *Application) emergencyExit() {
 // queues, so that its last line is seen unless an output is stalled.
 const exitFlushTimeout = 40 * time.Millisecond
 
-// exitNow closes logging within exitFlushTimeout and exits with code.
+// exitNow closes logging within exitFlushTimeout and exits with code; a
+// logging failure goes unreported (stderr may be what is stalled).
 func (a *Application) exitNow(code int) {
-	a.closeLogging(exitFlushTimeout)
+	_ = a.closePipeline(exitFlushTimeout)
 	os.Exit(code)
 }
 
