@@ -41,8 +41,8 @@ type Options struct {
 // [logging:console] enabled (auto: on when stderr is a terminal or nothing
 // else is configured), format (text|json); [logging:file] path, format,
 // backup_count (3), backup_max_bytes (0: off), rotate_every (off),
-// flush_interval (1s; 0 writes every line at once; ERROR and above are
-// always written at once);
+// flush_interval (1s; 0 writes lines as they come; a line at ERROR or
+// above is written without waiting);
 // [logging:syslog] enabled (false), address (/dev/log), format (3|5|m),
 // facility (local0), framing (octet-counting for tcp, newline for
 // unix-connect), queue_size (1000); [logging:journal] enabled (false).
