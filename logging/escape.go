@@ -72,6 +72,9 @@ func appendSDEscaped(dst, v []byte) []byte {
 // and '"'. Any other byte becomes '_'; the result is cut to 32 bytes; an
 // empty name becomes "_".
 func appendSDName(dst, s []byte) []byte {
+	if len(s) > 0 && len(s) <= 32 && validSDName(string(s)) {
+		return append(dst, s...) // the usual key, as it stands
+	}
 	start := len(dst)
 	for _, c := range unescape(s) {
 		if len(dst)-start == 32 {
