@@ -16,17 +16,10 @@ import (
 // length (4 bytes, little-endian) and the value; the sink reads them back.
 
 // addJournal adds the [logging:journal] output when it is enabled.
-func (s *setup) addJournal(p *Pipeline) error {
-	on, err := s.boolean("logging:journal", "enabled", false)
-	if err != nil || !on {
-		return err
+func (s *setup) addJournal(p *Pipeline, _ string) {
+	if s.boolean("logging:journal", "enabled", false) && s.err == nil {
+		s.add(p, newOutput("journal", renderer{format: formatJournal, hdr: syslogHeader{app: s.appName()}}, journalSink{}, journalQueue))
 	}
-	app, err := s.appName()
-	if err != nil {
-		return err
-	}
-	s.add(p, newOutput("journal", renderer{format: formatJournal, hdr: syslogHeader{app: app}}, journalSink{}, journalQueue))
-	return nil
 }
 
 // appendJournal appends r as the journal output queues it.

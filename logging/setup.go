@@ -65,93 +65,88 @@ func Setup(cfg *config.Config, o Options) (*Pipeline, error) {
 	return p, nil
 }
 
-// setup carries the state of one Setup call.
+// setup carries the state of one Setup call. Its readers return the
+// default for a bad value and keep the first error in err, which build
+// checks as it goes.
 type setup struct {
 	cfg   *config.Config
 	o     Options
 	built []*output
+	err   error
+}
+
+// fail records err unless an earlier error is recorded.
+func (s *setup) fail(err error) {
+	if s.err == nil {
+		s.err = err
+	}
 }
 
 // str returns a config value, def when the key is missing or empty.
-func (s *setup) str(section, key, def string) (string, error) {
+func (s *setup) str(section, key, def string) string {
 	v, err := s.cfg.Get(section, key)
-	if errors.Is(err, config.ErrNotFound) {
-		return def, nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("logging: %w", err)
+	if err != nil && !errors.Is(err, config.ErrNotFound) {
+		s.fail(fmt.Errorf("logging: %w", err))
 	}
 	if v = strings.TrimSpace(v); v == "" {
-		return def, nil
+		return def
 	}
-	return v, nil
+	return v
 }
 
 // boolean returns a config bool; missing or empty gives def.
-func (s *setup) boolean(section, key string, def bool) (bool, error) {
-	v, err := s.str(section, key, "")
-	if err != nil || v == "" {
-		return def, err
+func (s *setup) boolean(section, key string, def bool) bool {
+	v := s.str(section, key, "")
+	if v == "" {
+		return def
 	}
 	b, err := config.ParseBool(v)
 	if err != nil {
-		return false, fmt.Errorf("logging: [%s] %s = %q: not a boolean", section, key, v)
+		s.fail(fmt.Errorf("logging: [%s] %s = %q: not a boolean", section, key, v))
 	}
-	return b, nil
+	return b
+}
+
+// duration returns a config duration, def when missing or empty; want
+// says what a bad value should have been.
+func (s *setup) duration(section, key, def, want string) time.Duration {
+	v := s.str(section, key, def)
+	d, err := config.ParseDuration(v)
+	if err != nil || d < 0 {
+		s.fail(fmt.Errorf("logging: [%s] %s = %q: want %s", section, key, v, want))
+	}
+	return d
 }
 
 func (s *setup) build() (*Pipeline, error) {
-	lvName, err := s.str("logging", "level", "NOTICE")
+	root, err := ParseLevel(s.str("logging", "level", "NOTICE"))
 	if err != nil {
-		return nil, err
+		s.fail(fmt.Errorf("logging: [logging] level: %w", err))
 	}
-	root, err := ParseLevel(lvName)
-	if err != nil {
-		return nil, fmt.Errorf("logging: [logging] level: %w", err)
-	}
-	verbose, err := s.boolean("logging", "verbose", false)
-	if err != nil {
-		return nil, err
-	}
-	if verbose || s.o.Verbose {
+	if s.boolean("logging", "verbose", false) || s.o.Verbose {
 		root = LevelDebug
 	}
-	levels, err := s.str("logging", "levels", "")
+	rules, err := parseLevelRules(s.str("logging", "levels", ""))
 	if err != nil {
-		return nil, err
-	}
-	rules, err := parseLevelRules(levels)
-	if err != nil {
-		return nil, err
+		s.fail(err)
 	}
 	clock := s.o.Clock
 	if clock == nil {
 		clock = time.Now
 	}
 	p := newPipeline(root, rules, clock)
-	if p.flushTimeout, err = s.duration("logging", "flush_timeout", "1s", "a duration such as 1s or 0.5"); err != nil {
-		return nil, err
-	}
-	sdID, err := s.str("logging", "sd_id", "sd")
-	if err != nil {
-		return nil, err
-	}
+	p.flushTimeout = s.duration("logging", "flush_timeout", "1s", "a duration such as 1s or 0.5")
+	sdID := s.str("logging", "sd_id", "sd")
 	if !validSDName(sdID) {
-		return nil, fmt.Errorf("logging: [logging] sd_id = %q: not a valid RFC 5424 SD-ID (1-32 printable ASCII, no space, =, ] or \")", sdID)
+		s.fail(fmt.Errorf("logging: [logging] sd_id = %q: not a valid RFC 5424 SD-ID (1-32 printable ASCII, no space, =, ] or \")", sdID))
 	}
-	if err := s.addFile(p, sdID); err != nil {
-		return nil, err
+	for _, add := range []func(*Pipeline, string){s.addFile, s.addSyslog, s.addJournal, s.addConsole} {
+		if s.err != nil {
+			return nil, s.err
+		}
+		add(p, sdID)
 	}
-	if err := s.addSyslog(p, sdID); err != nil {
-		return nil, err
-	}
-	if err := s.addJournal(p); err != nil {
-		return nil, err
-	}
-	if err := s.addConsole(p, sdID); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return p, s.err
 }
 
 // parseLevelRules parses [logging] levels: one "logger.name LEVEL" per line,
@@ -188,98 +183,59 @@ func (s *setup) add(p *Pipeline, o *output) {
 	p.outputs = append(p.outputs, o)
 }
 
-func (s *setup) addConsole(p *Pipeline, sdID string) error {
+func (s *setup) addConsole(p *Pipeline, sdID string) {
 	const sec = "logging:console"
 	w := s.stderr()
 	tty := isTerminal(w)
-	enabled, err := s.boolean(sec, "enabled", tty || len(p.outputs) == 0)
-	if err != nil || !enabled {
-		return err
+	if !s.boolean(sec, "enabled", tty || len(p.outputs) == 0) {
+		return
 	}
-	fv, err := s.str(sec, "format", "")
-	if err != nil {
-		return err
+	f, err := parseLineFormat(sec, s.str(sec, "format", ""))
+	if s.fail(err); s.err == nil {
+		s.add(p, newStreamOutput(w, f, sdID, tty, consoleQueue))
 	}
-	f, err := parseLineFormat(sec, fv)
-	if err != nil {
-		return err
-	}
-	s.add(p, newStreamOutput(w, f, sdID, tty, consoleQueue))
-	return nil
 }
 
-func (s *setup) addFile(p *Pipeline, sdID string) error {
+func (s *setup) addFile(p *Pipeline, sdID string) {
 	const sec = "logging:file"
 	path := s.o.LogFile
 	if path == "" {
-		v, err := s.str(sec, "path", "")
-		if err != nil {
-			return err
-		}
-		path = v
+		path = s.str(sec, "path", "")
 	}
 	if path == "" {
-		return nil
+		return
 	}
 	fs := &fileSink{path: filepath.Clean(path), clock: p.clock, errw: s.stderr()}
-	fv, err := s.str(sec, "format", "")
-	if err != nil {
-		return err
-	}
-	format, err := parseLineFormat(sec, fv)
-	if err != nil {
-		return err
-	}
+	format, err := parseLineFormat(sec, s.str(sec, "format", ""))
+	s.fail(err)
 	if fs.backups, err = s.cfg.GetIntOr(sec, "backup_count", 3); err != nil {
-		return fmt.Errorf("logging: %w", err)
+		s.fail(fmt.Errorf("logging: %w", err))
+	} else if fs.backups < 0 {
+		s.fail(fmt.Errorf("logging: [%s] backup_count = %d: must not be negative", sec, fs.backups))
 	}
-	if fs.backups < 0 {
-		return fmt.Errorf("logging: [%s] backup_count = %d: must not be negative", sec, fs.backups)
-	}
-	mb, err := s.str(sec, "backup_max_bytes", "0")
-	if err != nil {
-		return err
-	}
+	mb := s.str(sec, "backup_max_bytes", "0")
 	if fs.maxBytes, err = parseBytes(mb); err != nil {
-		return fmt.Errorf("logging: [%s] backup_max_bytes = %q: %w", sec, mb, err)
+		s.fail(fmt.Errorf("logging: [%s] backup_max_bytes = %q: %w", sec, mb, err))
 	}
-	every, err := s.str(sec, "rotate_every", "")
-	if err != nil {
-		return err
-	}
-	if every != "" {
+	if every := s.str(sec, "rotate_every", ""); every != "" {
 		if fs.every, err = config.ParseDuration(every); err != nil || fs.every <= 0 {
-			return fmt.Errorf("logging: [%s] rotate_every = %q: want a positive duration such as 1d or 3600", sec, every)
+			s.fail(fmt.Errorf("logging: [%s] rotate_every = %q: want a positive duration such as 1d or 3600", sec, every))
 		}
 	}
-	interval, err := s.duration(sec, "flush_interval", "1s", "a duration such as 1s, 0.2 or 0 (write every line at once)")
-	if err != nil {
-		return err
-	}
+	interval := s.duration(sec, "flush_interval", "1s", "a duration such as 1s, 0.2 or 0 (write every line at once)")
 	if fs.backups == 0 && (fs.maxBytes > 0 || fs.every > 0) {
-		return fmt.Errorf("logging: [%s]: backup_max_bytes/rotate_every need backup_count > 0", sec)
+		s.fail(fmt.Errorf("logging: [%s]: backup_max_bytes/rotate_every need backup_count > 0", sec))
+	}
+	if s.err != nil {
+		return
 	}
 	if _, err := newFileSink(fs); err != nil {
-		return err
+		s.fail(err)
+		return
 	}
 	o := newOutput("file:"+fs.path, renderer{format: format, sdID: sdID}, fs, fileQueue)
 	o.interval, o.holdMax = interval, fileBufSize
 	s.add(p, o)
-	return nil
-}
-
-// duration returns a config duration, def when missing or empty; want
-// says what a bad value should have been.
-func (s *setup) duration(section, key, def, want string) (time.Duration, error) {
-	v, err := s.str(section, key, def)
-	if err != nil {
-		return 0, err
-	}
-	d, err := config.ParseDuration(v)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("logging: [%s] %s = %q: want %s", section, key, v, want)
-	}
-	return d, nil
 }
 
 // Queue lengths of the outputs, in lines (besides queueBytes); syslog's is
