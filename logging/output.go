@@ -239,12 +239,14 @@ func (o *output) reportDropped(total uint64) {
 // flush delivers what is queued now, on the caller's goroutine.
 func (o *output) flush() { o.deliverQueued() }
 
-// reopen delivers what is queued, then reopens the sink.
+// reopen delivers what is queued to a file, then reopens it; other
+// outputs have nothing to reopen and are left alone, so a stalled console
+// does not hold up the SIGHUP that asked for it.
 func (o *output) reopen() error {
 	o.mu.Lock()
 	closed := o.closed
 	o.mu.Unlock()
-	if closed {
+	if _, file := o.sink.(*fileSink); closed || !file {
 		return nil
 	}
 	o.sendMu.Lock()
