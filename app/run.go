@@ -76,11 +76,13 @@ func (a *Application) Run() int {
 	ticks := a.runTime(settings)
 	a.exitTime(settings, parts, userInitialized, ticks)
 
-	close(signalsDone)
-	stopSignals()
 	code, restart := a.ExitCode()
 	a.phase.Store(int32(PhaseStopped))
+	// Signals are still handled while logging flushes: a third stop
+	// request exits at once even then.
 	a.closeLogging(settings.shutdown)
+	close(signalsDone)
+	stopSignals()
 	a.runEndHooks()
 	if restart {
 		return a.reexecute()
@@ -386,21 +388,37 @@ func (a *Application) setBusy(name string) {
 	a.mu.Unlock()
 }
 
-// closeLogging flushes and closes the logging pipeline within the shutdown
-// timeout, so the last lines of a short-lived application still arrive.
+// closeLogging flushes and closes the logging pipeline, within timeout and
+// the pipeline's own [logging] flush_timeout, whichever ends first, so the
+// last lines of a short-lived application still arrive and a stalled
+// output does not hold up the exit. A failure is printed on stderr, but
+// waited for only briefly: stderr may be the stalled output.
 func (a *Application) closeLogging(timeout time.Duration) {
+	if err := a.closePipeline(timeout); err != nil {
+		printed := make(chan struct{})
+		go func() {
+			fmt.Fprintf(a.stderr, "%s: closing logging: %v\n", a.name, err)
+			close(printed)
+		}()
+		select {
+		case <-printed:
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// closePipeline closes the logging pipeline within timeout.
+func (a *Application) closePipeline(timeout time.Duration) error {
 	a.mu.Lock()
 	p := a.pipeline
 	a.pipeline = nil
 	a.mu.Unlock()
 	if p == nil {
-		return
+		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	if err := p.Close(ctx); err != nil {
-		fmt.Fprintf(a.stderr, "%s: closing logging: %v\n", a.name, err)
-	}
+	return p.Close(ctx)
 }
 
 // reexecute replaces the process with a fresh run of the same binary with

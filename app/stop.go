@@ -88,12 +88,15 @@ func (a *Application) stillRunning() string {
 }
 
 // emergencyPublishWait bounds how long the emergency exit waits for the
-// subscribers of its Application.stop! before the process exits anyway.
-const emergencyPublishWait = time.Second
+// subscribers of its Application.stop! before the process exits anyway;
+// with exitFlushTimeout it keeps the exit within 100 ms of the third
+// request.
+const emergencyPublishWait = 50 * time.Millisecond
 
-// emergencyExit is the one place Run's process exits by itself. Like every
-// stop it publishes Application.stop! with the request count n first, but a
-// subscriber that does not return within emergencyPublishWait cannot hold it.
+// emergencyExit is the one place Run's process exits by itself at the third
+// stop request. Like every stop it publishes Application.stop! with the
+// request count n first, but a subscriber that does not return within
+// emergencyPublishWait cannot hold it.
 func (a *Application) emergencyExit(n int) {
 	a.log.Critical().Str("still_running", a.stillRunning()).Msg("Emergency exit")
 	published := make(chan struct{})
@@ -105,7 +108,18 @@ func (a *Application) emergencyExit(n int) {
 	case <-published:
 	case <-time.After(emergencyPublishWait):
 	}
-	os.Exit(ExitSoftware)
+	a.exitNow(ExitSoftware)
+}
+
+// exitFlushTimeout is how long an exit without shutdown gives the logging
+// queues, so that its last line is seen unless an output is stalled.
+const exitFlushTimeout = 40 * time.Millisecond
+
+// exitNow closes logging within exitFlushTimeout and exits with code; a
+// logging failure goes unreported (stderr may be what is stalled).
+func (a *Application) exitNow(code int) {
+	_ = a.closePipeline(exitFlushTimeout)
+	os.Exit(code)
 }
 
 // SetExitCode sets the code Run returns. Without force the larger of the

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"os"
 	"sync/atomic"
 	"time"
 
@@ -72,7 +71,7 @@ func (a *Application) watchdog(done <-chan struct{}, threshold time.Duration, la
 			since := now.Sub(time.Unix(0, lastTick.Load()))
 			if since > threshold {
 				a.log.Critical().Dur("since_last_tick", since).Dur("threshold", threshold).Msg("Watchdog: ticks stopped flowing, exiting")
-				os.Exit(ExitWatchdog)
+				a.exitNow(ExitWatchdog)
 			}
 		}
 	}

@@ -44,6 +44,6 @@ func init() {
 // lines on stderr, threshold NOTICE, colour when stderr is a terminal.
 func defaultPipeline() *Pipeline {
 	p := newPipeline(LevelNotice, nil, time.Now)
-	p.outputs = []output{newStreamOutput(os.Stderr, formatText, "sd", isTerminal(os.Stderr))}
+	p.outputs = []*output{newStreamOutput(os.Stderr, formatText, "sd", isTerminal(os.Stderr), consoleQueue)}
 	return p
 }

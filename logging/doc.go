@@ -18,16 +18,19 @@
 //
 // Lines go to the current Pipeline. Before Setup that is text on stderr at
 // NOTICE. Setup builds a pipeline from configuration (console, file with
-// rotation, syslog RFC 5424/3164/macOS over unix, UDP or TCP, JSON lines) and
+// rotation, syslog RFC 5424/3164/macOS over unix, UDP or TCP, the systemd
+// journal, JSON lines) and
 // makes it current; Loggers cache their threshold with the pipeline's
 // generation, so a filtered-out line costs an atomic load or two and no
 // allocation, and Loggers created before Setup follow it. The current
 // pipeline is this package's one piece of package-level mutable state.
 //
-// Syslog sending never blocks the caller: each syslog output has a bounded
-// queue and a goroutine that connects, reconnects with backoff, counts the
-// lines it had to drop and reports that count in the log once it can send
-// again. Close flushes the queues within the context's deadline.
+// No output blocks the caller: a line is copied into a bounded queue per
+// output, and each output's goroutine renders and writes what is queued. A
+// full queue (a stalled console, an unreachable syslog server) drops the
+// line and counts it, and the output reports the count in a WARNING line
+// once it works again. Close flushes the queues within [logging]
+// flush_timeout or the context's deadline, whichever comes first.
 //
 // NewSlogHandler writes log/slog records through the same pipeline; Setup
 // points slog.Default and the standard library's log at it, and Close puts

@@ -2,86 +2,26 @@ package logging
 
 import (
 	"bytes"
+	"encoding/json"
 	"unicode/utf8"
 )
 
-// decodeEscape decodes the JSON escape starting at s[i] == '\\' and returns
-// the rune and the index just past the escape. A malformed escape yields the
-// backslash itself.
-func decodeEscape(s []byte, i int) (rune, int) {
-	if i+1 >= len(s) {
-		return '\\', i + 1
+// unescape returns the JSON-escaped string content s decoded. zerolog
+// escapes little (quotes, backslashes, control characters), so only the
+// rare string that holds an escape pays for decoding it.
+func unescape(s []byte) []byte {
+	if bytes.IndexByte(s, '\\') < 0 {
+		return s
 	}
-	switch s[i+1] {
-	case '"', '\\', '/':
-		return rune(s[i+1]), i + 2
-	case 'b':
-		return '\b', i + 2
-	case 'f':
-		return '\f', i + 2
-	case 'n':
-		return '\n', i + 2
-	case 'r':
-		return '\r', i + 2
-	case 't':
-		return '\t', i + 2
-	case 'u':
-		r, ok := hex4(s, i+2)
-		if !ok {
-			return '\\', i + 1
-		}
-		j := i + 6
-		if r >= 0xD800 && r < 0xDC00 && j+6 <= len(s) && s[j] == '\\' && s[j+1] == 'u' {
-			if lo, ok := hex4(s, j+2); ok && lo >= 0xDC00 && lo < 0xE000 {
-				return (r-0xD800)<<10 | (lo - 0xDC00) + 0x10000, j + 6
-			}
-		}
-		if r >= 0xD800 && r < 0xE000 {
-			return utf8.RuneError, j
-		}
-		return r, j
+	var v string
+	if json.Unmarshal(append(append([]byte{'"'}, s...), '"'), &v) != nil {
+		return s
 	}
-	return '\\', i + 1
-}
-
-func hex4(s []byte, i int) (rune, bool) {
-	if i+4 > len(s) {
-		return 0, false
-	}
-	var r rune
-	for _, c := range s[i : i+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return 0, false
-		}
-	}
-	return r, true
+	return []byte(v)
 }
 
 // appendUnescaped appends the JSON-escaped string content s decoded.
-func appendUnescaped(dst, s []byte) []byte {
-	if bytes.IndexByte(s, '\\') < 0 {
-		return append(dst, s...)
-	}
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c != '\\' {
-			dst = append(dst, c)
-			i++
-			continue
-		}
-		r, j := decodeEscape(s, i)
-		dst = utf8.AppendRune(dst, r)
-		i = j
-	}
-	return dst
-}
+func appendUnescaped(dst, s []byte) []byte { return append(dst, unescape(s)...) }
 
 // appendMessage appends the record's message, decoded.
 func appendMessage(dst []byte, r *record) []byte {
@@ -92,7 +32,7 @@ func appendMessage(dst []byte, r *record) []byte {
 }
 
 // appendSDValue appends a field value as an RFC 5424 PARAM-VALUE content
-// (section 6.3.3): '"', '\' and ']' are escaped with a backslash. A JSON
+// (section 6.3.3): '"', '\\' and ']' are escaped with a backslash. A JSON
 // string is decoded first; control characters stay in their JSON escaped
 // form (\n, \t, \u0001) so a value never breaks the line. Other JSON values
 // (numbers, objects, arrays) are written as their JSON text, escaped.
@@ -103,26 +43,15 @@ func appendSDValue(dst, v []byte, str bool) []byte {
 	if !str {
 		return appendSDEscaped(dst, v)
 	}
-	for i := 0; i < len(v); {
-		c := v[i]
-		if c != '\\' {
-			if c == ']' {
-				dst = append(dst, '\\')
-			}
-			dst = append(dst, c)
-			i++
-			continue
-		}
-		r, j := decodeEscape(v, i)
+	for _, c := range unescape(v) {
 		switch {
-		case r < 0x20 || r == 0x7f:
-			dst = append(dst, v[i:j]...) // keep \n, \t, \u0001 readable
-		case r == '"' || r == '\\' || r == ']':
-			dst = append(dst, '\\', byte(r))
+		case c < 0x20:
+			dst = appendJSONString(dst, []byte{c})
+		case c == '"' || c == '\\' || c == ']':
+			dst = append(dst, '\\', c)
 		default:
-			dst = utf8.AppendRune(dst, r)
+			dst = append(dst, c)
 		}
-		i = j
 	}
 	return dst
 }
@@ -138,27 +67,18 @@ func appendSDEscaped(dst, v []byte) []byte {
 	return dst
 }
 
-// appendSDName appends s as a valid RFC 5424 SD-NAME: 1 to 32 printable
-// US-ASCII characters other than '=', ' ', ']' and '"'. Any other byte
-// becomes '_'; the result is cut to 32 bytes; an empty name becomes "_".
-// s is a JSON-escaped key, so escapes are decoded first.
+// appendSDName appends the JSON-escaped key s as a valid RFC 5424
+// SD-NAME: 1 to 32 printable US-ASCII characters other than '=', ' ', ']'
+// and '"'. Any other byte becomes '_'; the result is cut to 32 bytes; an
+// empty name becomes "_".
 func appendSDName(dst, s []byte) []byte {
-	if len(s) > 0 && len(s) <= 32 && plainName(s) {
-		return append(dst, s...)
+	if len(s) > 0 && len(s) <= 32 && validSDName(string(s)) {
+		return append(dst, s...) // the usual key, as it stands
 	}
 	start := len(dst)
-	for i := 0; i < len(s) && len(dst)-start < 32; {
-		c := s[i]
-		if c == '\\' {
-			r, j := decodeEscape(s, i)
-			i = j
-			if r < 0x80 {
-				c = byte(r)
-			} else {
-				c = 0
-			}
-		} else {
-			i++
+	for _, c := range unescape(s) {
+		if len(dst)-start == 32 {
+			break
 		}
 		if !sdNameByte(c) {
 			c = '_'
@@ -196,24 +116,11 @@ func appendSD(dst []byte, id string, r *record) []byte {
 	}
 	dst = append(dst, '[')
 	dst = append(dst, id...)
-	src := r.src
-	for i := range r.fields {
-		f := &r.fields[i]
-		k, v := src[f.k0:f.k1], src[f.v0:f.v1]
+	for _, f := range r.fields {
 		dst = append(dst, ' ')
-		// Plain keys and values, as the parser classed them, are copied
-		// as they are; the rest go the long way.
-		if f.kcl&(clEscape|clNotName) == 0 && len(k) > 0 && len(k) <= 32 {
-			dst = append(dst, k...)
-		} else {
-			dst = appendSDName(dst, k)
-		}
+		dst = appendSDName(dst, r.key(f))
 		dst = append(dst, '=', '"')
-		if f.vcl&clSDValue == 0 {
-			dst = append(dst, v...)
-		} else {
-			dst = appendSDValue(dst, v, f.str)
-		}
+		dst = appendSDValue(dst, r.val(f), f.str)
 		dst = append(dst, '"')
 	}
 	return append(dst, ']')
@@ -237,6 +144,10 @@ func appendJSONString(dst, s []byte) []byte {
 		switch {
 		case c == '"' || c == '\\':
 			dst = append(dst, '\\', c)
+		case c == '\b':
+			dst = append(dst, '\\', 'b')
+		case c == '\f':
+			dst = append(dst, '\\', 'f')
 		case c == '\n':
 			dst = append(dst, '\\', 'n')
 		case c == '\r':
@@ -257,16 +168,6 @@ func appendJSONString(dst, s []byte) []byte {
 func plainSD(v []byte) bool {
 	for _, c := range v {
 		if c == '\\' || c == '"' || c == ']' {
-			return false
-		}
-	}
-	return true
-}
-
-// plainName reports whether s is a valid SD-NAME byte for byte.
-func plainName(s []byte) bool {
-	for _, c := range s {
-		if !sdNameByte(c) {
 			return false
 		}
 	}

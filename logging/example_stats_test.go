@@ -29,10 +29,10 @@ func ExamplePipeline_Stats() {
 	for _, lv := range []logging.Level{logging.LevelDebug, logging.LevelNotice, logging.LevelError} {
 		fmt.Println(lv, st.Lines[lv])
 	}
-	fmt.Println("outputs that can drop lines:", len(st.Outputs))
+	fmt.Println("outputs:", len(st.Outputs), st.Outputs[0].Name, "dropped", st.Outputs[0].Dropped)
 	// Output:
 	// DEBUG 0
 	// NOTICE 2
 	// ERROR 1
-	// outputs that can drop lines: 0
+	// outputs: 1 console dropped 0
 }

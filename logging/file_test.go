@@ -117,8 +117,9 @@ func TestFileSizeAndTimeRotation(t *testing.T) {
 }
 
 // TestFileRotationConcurrent logs from 8 goroutines while another rotates
-// up to 90 times; every line must be found exactly once, whole, across
-// the files.
+// 30 times; every line must be found at most once, whole, across the
+// files, and the lines found and those counted as dropped (when the
+// writers outran the file output's queue) must add up to those written.
 func TestFileRotationConcurrent(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.log")
 	p := setupFile(t, "[logging:file]\nbackup_count=100\n[logging:console]\nenabled=false\n", Options{LogFile: path})
@@ -161,21 +162,24 @@ func TestFileRotationConcurrent(t *testing.T) {
 		}
 		files++
 		for _, l := range readLines(t, f) {
+			if strings.Contains(l, " WARNING asab.logging [sd dropped=") {
+				continue // the output's own report
+			}
 			if !strings.HasSuffix(l, `pad="`+strings.Repeat("p", 40)+`"] concurrent`) {
 				t.Fatalf("mangled line in %s: %q", f, l)
 			}
 			seen[l[strings.Index(l, "NOTICE"):]]++
 		}
 	}
-	if len(seen) != int(written.Load()) {
-		t.Fatalf("found %d distinct lines in %d files after %d rotations, want %d", len(seen), files, n, written.Load())
+	if dropped := p.Dropped(); len(seen)+int(dropped) != int(written.Load()) {
+		t.Fatalf("found %d distinct lines in %d files after %d rotations and %d were dropped, want %d in all", len(seen), files, n, dropped, written.Load())
 	}
 	for l, c := range seen {
 		if c != 1 {
 			t.Fatalf("line %q found %d times", l, c)
 		}
 	}
-	t.Logf("%d lines in %d files, %d rotations", len(seen), files, n)
+	t.Logf("%d lines in %d files, %d rotations, %d dropped", len(seen), files, n, p.Dropped())
 }
 
 func TestFileParentIsNotADirectory(t *testing.T) {

@@ -5,12 +5,14 @@ import (
 	"strings"
 )
 
-// lineFormat is how a console or file output renders a record.
+// lineFormat is how an output renders a record: one renderer per format.
 type lineFormat uint8
 
 const (
-	formatText lineFormat = iota // 23-Nov-2026 00:01:12.593478 WARNING my.module [sd k="v"] msg
-	formatJSON                   // {"time":...,"level":...,"logger":...,"message":...,"fields":{...}}
+	formatText    lineFormat = iota // 23-Nov-2026 00:01:12.593478 WARNING my.module [sd k="v"] msg
+	formatJSON                      // {"time":...,"level":...,"logger":...,"message":...,"fields":{...}}
+	formatSyslog                    // RFC 5424, RFC 3164 or macOS, see syslogHeader
+	formatJournal                   // journal fields, see appendJournal
 )
 
 func parseLineFormat(section, s string) (lineFormat, error) {
@@ -21,6 +23,30 @@ func parseLineFormat(section, s string) (lineFormat, error) {
 		return formatJSON, nil
 	}
 	return 0, fmt.Errorf("logging: [%s] format: unknown value %q (want text or json)", section, s)
+}
+
+// renderer renders the records of one output; it is used under that
+// output's mutex.
+type renderer struct {
+	format lineFormat
+	colour bool   // text: colour the level
+	sdID   string // text and syslog: the SD-ID of the fields' element
+	hdr    syslogHeader
+	tc     timeCache
+}
+
+// append appends r rendered in the renderer's format: a line with its
+// newline for text and JSON, a message without framing for syslog.
+func (f *renderer) append(dst []byte, r *record) []byte {
+	switch f.format {
+	case formatJSON:
+		return appendJSONLine(dst, r, &f.tc)
+	case formatSyslog:
+		return f.hdr.appendLine(dst, r)
+	case formatJournal:
+		return appendJournal(dst, r, f.hdr.app)
+	}
+	return appendText(dst, r, f.sdID, f.colour, &f.tc)
 }
 
 var levelColours = [numLevels]string{
@@ -51,31 +77,29 @@ func appendText(dst []byte, r *record, sdID string, colour bool, tc *timeCache) 
 	return append(dst, '\n')
 }
 
+// appendSDMessage appends the record's structured data and message as the
+// text and syslog formats place them: " [id k="v" ...]" when there are
+// fields (without the leading space when spaced is false) and " msg" when
+// there is a message.
+func appendSDMessage(dst []byte, r *record, id string, spaced bool) []byte {
+	if len(r.fields) > 0 {
+		if spaced {
+			dst = append(dst, ' ')
+		}
+		dst = appendSD(dst, id, r)
+	}
+	if len(r.msg) > 0 {
+		dst = append(dst, ' ')
+		dst = appendMessage(dst, r)
+	}
+	return dst
+}
+
 // appendJSONLine appends r as one JSON object and a newline:
 // {"time":"2026-11-23T00:01:12.593478Z","level":"NOTICE","logger":"a.b","message":"m","fields":{"k":"v"}}.
 // "fields" is left out when there are none; field values keep the JSON
 // type zerolog gave them.
 func appendJSONLine(dst []byte, r *record, tc *timeCache) []byte {
-	if r.typed != nil {
-		d := r.typed.record(r)
-		return appendJSONLine(dst, &d, tc)
-	}
-	msg, raw := r.msg, r.msgRaw
-	var members []byte // the fields as JSON members, copied in one piece
-	switch {
-	case r.undecoded:
-		m, mem, ok := flatEvent(r.src)
-		if !ok {
-			var fields [16]field
-			d := r.decoded(fields[:0])
-			return appendJSONLine(dst, &d, tc)
-		}
-		msg, members = m, mem
-	case len(r.fields) > 0:
-		if s, e, ok := r.fieldSpan(); ok {
-			members = r.src[s:e]
-		}
-	}
 	dst = append(dst, `{"time":"`...)
 	dst = tc.appendTime(dst, r.t, true)
 	dst = append(dst, `","level":"`...)
@@ -83,30 +107,16 @@ func appendJSONLine(dst []byte, r *record, tc *timeCache) []byte {
 	dst = append(dst, `","logger":"`...)
 	dst = appendJSONName(dst, r.name)
 	dst = append(dst, `","message":"`...)
-	if raw {
-		dst = appendJSONString(dst, msg)
+	if r.msgRaw {
+		dst = appendJSONString(dst, r.msg)
 	} else {
-		dst = append(dst, msg...)
+		dst = append(dst, r.msg...)
 	}
 	dst = append(dst, '"')
-	switch {
-	case len(members) > 0:
-		dst = append(dst, `,"fields":{`...)
-		dst = append(dst, members...)
-		dst = append(dst, '}')
-	case !r.undecoded && len(r.fields) > 0:
-		dst = append(dst, `,"fields":{`...)
-		dst = appendJSONFields(dst, r)
-		dst = append(dst, '}')
-	}
-	return append(dst, '}', '\n')
-}
-
-// appendJSONFields appends the record's fields as JSON object members,
-// "k":"v","n":5, one by one.
-func appendJSONFields(dst []byte, r *record) []byte {
 	for i, f := range r.fields {
-		if i > 0 {
+		if i == 0 {
+			dst = append(dst, `,"fields":{`...)
+		} else {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, '"')
@@ -120,7 +130,10 @@ func appendJSONFields(dst []byte, r *record) []byte {
 			dst = append(dst, r.val(f)...)
 		}
 	}
-	return dst
+	if len(r.fields) > 0 {
+		dst = append(dst, '}')
+	}
+	return append(dst, '}', '\n')
 }
 
 // appendJSONName appends a logger name as JSON string content; names are

@@ -29,22 +29,27 @@ func TestGolden(t *testing.T) {
 	hdr5, _ := newSyslogHeader("5", 16, "host.example", "myapp", 1234, "sd")
 	hdr3, _ := newSyslogHeader("3", 16, "host.example", "myapp", 1234, "sd")
 	hdrm, _ := newSyslogHeader("m", 3, "host.example", "my app", 1234, "sd")
-	formats := map[string]func(dst []byte, r *record) []byte{
-		"console": func(d []byte, r *record) []byte { return appendText(d, r, "sd", false, nil) },
-		"colour":  func(d []byte, r *record) []byte { return appendText(d, r, "sd", true, &timeCache{}) },
-		"json":    func(d []byte, r *record) []byte { return appendJSONLine(d, r, &timeCache{}) },
-		"rfc5424": func(d []byte, r *record) []byte { return append(hdr5.appendLine(d, r), '\n') },
-		"rfc3164": func(d []byte, r *record) []byte { return append(hdr3.appendLine(d, r), '\n') },
-		"macos":   func(d []byte, r *record) []byte { return append(hdrm.appendLine(d, r), '\n') },
+	formats := map[string]renderer{
+		"console": {format: formatText, sdID: "sd"},
+		"colour":  {format: formatText, sdID: "sd", colour: true},
+		"json":    {format: formatJSON},
+		"rfc5424": {format: formatSyslog, hdr: hdr5},
+		"rfc3164": {format: formatSyslog, hdr: hdr3},
+		"macos":   {format: formatSyslog, hdr: hdrm},
 	}
 	for name, f := range formats {
 		t.Run(name, func(t *testing.T) {
-			c := &captureOutput{format: f}
 			p := newPipeline(LevelDebug, nil, fixedClock)
-			p.outputs = []output{c}
+			c := capture(p, f)
 			use(t, p)
 			goldenEvents()
-			got := strings.Join(c.lines, "")
+			lines := c.get(p)
+			if f.format == formatSyslog { // a message without framing
+				for i := range lines {
+					lines[i] += "\n"
+				}
+			}
+			got := strings.Join(lines, "")
 			path := filepath.Join("testdata", name+".golden")
 			if *update {
 				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {

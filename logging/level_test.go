@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/asabgo/asab/config"
@@ -40,20 +41,42 @@ func TestParseLevel(t *testing.T) {
 
 // setupText sets up a pipeline from the config text with console output
 // into a buffer and returns the buffer; the pipeline is closed at cleanup.
-func setupText(t *testing.T, text string, o Options) (*bytes.Buffer, *Pipeline) {
+func setupText(t *testing.T, text string, o Options) (*consoleBuffer, *Pipeline) {
 	t.Helper()
 	cfg := config.New()
 	if err := cfg.LoadString("test.conf", text); err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	o.Stderr, o.Clock = &buf, fixedClock
+	buf := &consoleBuffer{}
+	o.Stderr, o.Clock = buf, fixedClock
 	p, err := Setup(cfg, o)
 	if err != nil {
 		t.Fatal(err)
 	}
+	buf.p = p
 	t.Cleanup(func() { _ = p.Close(context.Background()) })
-	return &buf, p
+	return buf, p
+}
+
+// consoleBuffer is a console output's writer whose String returns what
+// the console delivered once the pipeline's queues are flushed.
+type consoleBuffer struct {
+	p  *Pipeline
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (c *consoleBuffer) Write(b []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.b.Write(b)
+}
+
+func (c *consoleBuffer) String() string {
+	c.p.Flush()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.b.String()
 }
 
 func TestThresholds(t *testing.T) {

@@ -6,11 +6,15 @@ import "testing"
 // answer belongs to one pipeline; a logger that had DEBUG filtered out
 // must log DEBUG once a DEBUG pipeline is current, and stop again after.
 func TestLevelCacheFollowsPipeline(t *testing.T) {
-	c := &captureOutput{format: func(dst []byte, r *record) []byte { return appendText(dst, r, "sd", false, nil) }}
+	c := &captureSink{}
+	var prev *Pipeline
 	mk := func(root Level) *Pipeline {
-		p := newPipeline(root, nil, fixedClock)
-		p.outputs = []output{c}
-		return p
+		if prev != nil {
+			prev.Flush() // its lines first
+		}
+		prev = newPipeline(root, nil, fixedClock)
+		prev.outputs = []*output{newOutput("capture", renderer{format: formatText, sdID: "sd"}, c, 100)}
+		return prev
 	}
 	L := Get("cache")
 	use(t, mk(LevelNotice))
@@ -28,6 +32,7 @@ func TestLevelCacheFollowsPipeline(t *testing.T) {
 		t.Error("Enabled disagrees with the WARNING pipeline")
 	}
 	want := []string{"3 shown", "4 shown", "5 shown", "8 shown"}
+	prev.Flush()
 	if len(c.lines) != len(want) {
 		t.Fatalf("lines %q, want %q", c.lines, want)
 	}

@@ -4,44 +4,29 @@ import (
 	"context"
 	"io"
 	"os"
-	"sync"
 
 	"github.com/mattn/go-isatty"
 )
 
-// streamOutput writes whole lines to a writer such as stderr, one Write call
-// per line under a mutex, so lines from concurrent loggers never interleave.
-type streamOutput struct {
-	mu     sync.Mutex
-	w      io.Writer
-	format lineFormat
-	sdID   string
-	colour bool
-	buf    []byte
-	tc     timeCache
-}
+// streamSink writes lines to a writer such as stderr, a whole batch of
+// lines in one Write call.
+type streamSink struct{ w io.Writer }
 
-func newStreamOutput(w io.Writer, f lineFormat, sdID string, colour bool) *streamOutput {
-	return &streamOutput{w: w, format: f, sdID: sdID, colour: colour, buf: make([]byte, 0, 512)}
-}
-
-func (o *streamOutput) write(r *record) {
-	o.mu.Lock()
-	if o.format == formatJSON {
-		o.buf = appendJSONLine(o.buf[:0], r, &o.tc)
-	} else {
-		o.buf = appendText(o.buf[:0], r, o.sdID, o.colour, &o.tc)
+func (s streamSink) deliver(_ context.Context, batch []byte, ends []int) int {
+	if _, err := s.w.Write(batch); err != nil {
+		return 0 // nowhere to report a failing stderr; the lines count as dropped
 	}
-	_, _ = o.w.Write(o.buf) // nowhere to report a failing stderr
-	if cap(o.buf) > 64<<10 {
-		o.buf = make([]byte, 0, 512)
-	}
-	o.mu.Unlock()
+	return len(ends)
 }
 
-func (o *streamOutput) reopen() error { return nil }
+func (streamSink) reopen() error { return nil }
 
-func (o *streamOutput) close(context.Context) error { return nil }
+func (streamSink) close() error { return nil }
+
+// newStreamOutput returns a console output writing to w.
+func newStreamOutput(w io.Writer, f lineFormat, sdID string, colour bool, queue int) *output {
+	return newOutput("console", renderer{format: f, sdID: sdID, colour: colour}, streamSink{w}, queue)
+}
 
 // isTerminal reports whether w is a terminal (colour is used only then).
 func isTerminal(w io.Writer) bool {

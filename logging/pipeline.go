@@ -10,16 +10,6 @@ import (
 	"time"
 )
 
-// output is one destination of a pipeline (console, file, syslog).
-type output interface {
-	// write renders and sends one record; it must not keep r.
-	write(r *record)
-	// reopen rotates or reopens files (SIGHUP); a no-op for others.
-	reopen() error
-	// close flushes and releases the output, within ctx for network outputs.
-	close(ctx context.Context) error
-}
-
 // levelRule is one line of [logging] levels.
 type levelRule struct {
 	name  string
@@ -30,23 +20,25 @@ type levelRule struct {
 // them. Setup builds one from configuration and makes it current; Close
 // flushes it and puts the default pipeline (stderr, NOTICE) back.
 type Pipeline struct {
-	gen     uint64
-	root    Level
-	rules   []levelRule // longest name first
-	clock   func() time.Time
-	outputs []output
-	syslogs []*syslogOutput
-	lines   [numLevels]atomic.Uint64 // lines written per level, see Stats
+	gen          uint64
+	root         Level
+	rules        []levelRule // longest name first
+	clock        func() time.Time
+	flushTimeout time.Duration // how long Close waits for the queues at most
+	outputs      []*output
+	lines        [numLevels]atomic.Uint64 // lines written per level, see Stats
 
 	closeOnce sync.Once
 	closeErr  error
-	closed    atomic.Bool
 	std       *stdRedirect
 }
 
+// defaultFlushTimeout is [logging] flush_timeout's default.
+const defaultFlushTimeout = time.Second
+
 func newPipeline(root Level, rules []levelRule, clock func() time.Time) *Pipeline {
 	sort.SliceStable(rules, func(i, j int) bool { return len(rules[i].name) > len(rules[j].name) })
-	return &Pipeline{gen: generations.Add(1), root: root, rules: rules, clock: clock}
+	return &Pipeline{gen: generations.Add(1), root: root, rules: rules, clock: clock, flushTimeout: defaultFlushTimeout}
 }
 
 // threshold returns the level a logger called name must reach: the rule whose
@@ -61,42 +53,22 @@ func (p *Pipeline) threshold(name string) Level {
 	return p.root
 }
 
-// write hands one zerolog event to every output, undecoded: the text and
-// syslog formats render a plain event straight from its JSON, and the
-// record is decoded (once) only for the rest.
+// write stamps one zerolog event with the time and puts it on every
+// output's queue; each output's goroutine decodes and renders it.
 func (p *Pipeline) write(lv Level, name string, b []byte) {
-	p.writeRecord(record{src: b, level: lv, name: name, undecoded: true})
-}
-
-// writeRecord stamps r with the time, unless it has one, and hands it to
-// every output. The record lives on the stack: outputs are called through
-// their concrete types, and only test outputs get a heap copy.
-func (p *Pipeline) writeRecord(r record) {
-	if r.level.valid() {
-		p.lines[r.level].Add(1)
+	if lv.valid() {
+		p.lines[lv].Add(1)
 	}
-	if r.t.IsZero() {
-		r.t = p.clock()
-	}
+	t := p.clock()
 	for _, o := range p.outputs {
-		switch o := o.(type) {
-		case *streamOutput:
-			o.write(&r)
-		case *fileOutput:
-			o.write(&r)
-		case *syslogOutput:
-			o.write(&r)
-		default:
-			c := r.decoded(nil)
-			o.write(&c)
-		}
+		o.put(t, lv, name, b)
 	}
 }
 
 // Reopen rotates the log files (to .1, .2, ... when backup_count > 0) or
 // simply reopens them for an external logrotate (backup_count = 0). The
-// application calls it on SIGHUP. Lines logged meanwhile are neither lost
-// nor interleaved.
+// application calls it on SIGHUP. The lines queued before go to the old
+// file; none is lost or split.
 func (p *Pipeline) Reopen() error {
 	var errs []error
 	for _, o := range p.outputs {
@@ -107,45 +79,51 @@ func (p *Pipeline) Reopen() error {
 	return errors.Join(errs...)
 }
 
-// Flush writes the lines that file outputs hold in their buffers (see
-// [logging:file] flush_interval) to their files now. Close and Reopen
-// flush by themselves; Flush is for a program about to exit without
-// Close, or a test about to read a log file.
+// Flush delivers what every output holds queued now, on the caller's
+// goroutine (a file output holds lines back for [logging:file]
+// flush_interval). Close flushes by itself; Flush is for a test about to
+// read a log file or a program about to exit without Close. Unlike Close
+// it waits for an output that is stalled.
 func (p *Pipeline) Flush() {
 	for _, o := range p.outputs {
-		if f, ok := o.(*fileOutput); ok {
-			f.flush()
-		}
+		o.flush()
 	}
 }
 
-// Dropped returns how many lines the pipeline's syslog outputs have dropped
-// so far because their queue was full or their server unreachable.
+// Dropped returns how many lines the pipeline's outputs have dropped so far
+// because their queue was full, their server unreachable or a write failed.
 func (p *Pipeline) Dropped() uint64 {
 	var n uint64
-	for _, s := range p.syslogs {
-		n += s.dropped.Load()
+	for _, o := range p.outputs {
+		n += o.dropped.Load()
 	}
 	return n
 }
 
 // Close makes the default pipeline current again if p is current, restores
 // the standard library's log and slog defaults that Setup redirected, then
-// flushes the syslog queues (waiting at most until ctx is done) and closes
-// the files. Lines logged after Close go to the default pipeline. A second
-// Close returns the first one's result.
+// lets every output deliver its queue, all at once, waiting at most until
+// ctx is done or [logging] flush_timeout (1 s by default) has passed; what
+// is still queued then is dropped and counted, and an output stalled in a
+// write (a pipe nobody reads) is left behind. Lines logged after Close go
+// to the default pipeline. A second Close returns the first one's result.
 func (p *Pipeline) Close(ctx context.Context) error {
 	p.closeOnce.Do(func() {
-		p.closed.Store(true)
 		if replaceCurrent(p, defaultPipeline()) && p.std != nil {
 			p.std.restore()
 		}
-		var errs []error
-		for _, o := range p.outputs {
-			if err := o.close(ctx); err != nil {
-				errs = append(errs, err)
-			}
+		ctx, cancel := context.WithTimeout(ctx, p.flushTimeout)
+		defer cancel()
+		errs := make([]error, len(p.outputs))
+		var wg sync.WaitGroup
+		for i, o := range p.outputs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = o.close(ctx)
+			}()
 		}
+		wg.Wait()
 		p.closeErr = errors.Join(errs...)
 	})
 	return p.closeErr

@@ -97,3 +97,63 @@ func freePort(t *testing.T) int {
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
 }
+
+// TestRealRsyslogLocalSocket sends an RFC 3164 line to a real rsyslogd's
+// imuxsock input, with imuxsock's stock settings (those of Debian's
+// rsyslog.conf, module(load="imuxsock"): the host name is not parsed from
+// local messages) on a private socket instead of /dev/log. Without the
+// HOSTNAME, as glibc's syslog(3) writes, rsyslog finds the application
+// name as the program, and its own host name.
+func TestRealRsyslogLocalSocket(t *testing.T) {
+	bin, err := exec.LookPath("rsyslogd")
+	if err != nil {
+		t.Skip("rsyslogd not installed (apt-get install -y rsyslog): real-syslog test skipped")
+	}
+	dir := t.TempDir()
+	sock, out := filepath.Join(dir, "log.sock"), filepath.Join(dir, "out.log")
+	conf := fmt.Sprintf(`global(workDirectory=%q)
+module(load="imuxsock" SysSock.Use="off")
+input(type="imuxsock" Socket=%q)
+template(name="t" type="string" string="%%hostname%%|%%programname%%|%%syslogtag%%|%%syslogseverity-text%%|%%msg%%\n")
+action(type="omfile" file=%q template="t")
+`, dir, sock, out)
+	cf := filepath.Join(dir, "rsyslog.conf")
+	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-n", "-f", cf, "-i", filepath.Join(dir, "rsyslogd.pid"))
+	var stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	}()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(sock); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("rsyslogd made no socket %s: %s", sock, stderr.String())
+		}
+	}
+	p := setupSyslog(t, "format=3\naddress="+sock+"\n")
+	Get("rs.local").Warning().Str("k", "v").Msg("hello local rsyslog")
+	if err := closeSoon(p); err != nil {
+		t.Fatal(err)
+	}
+	host, _ := os.Hostname()
+	want := host + "|tapp|tapp[" + pid + `]:|warning| WARNING rs.local [sd k="v"] hello local rsyslog` + "\n"
+	var got string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		b, _ := os.ReadFile(out)
+		if got = string(b); strings.Contains(got, "\n") {
+			break
+		}
+	}
+	if got != want {
+		t.Errorf("rsyslog recorded\n  %q\nwant\n  %q", got, want)
+	}
+}

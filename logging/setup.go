@@ -1,6 +1,7 @@
 package logging
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -35,16 +36,17 @@ type Options struct {
 // pipeline is replaced but not closed: that is its owner's job.
 //
 // Configuration (defaults in brackets): [logging] level (NOTICE), verbose
-// (false), levels (per-logger "name LEVEL" lines), sd_id (sd), app_name;
+// (false), levels (per-logger "name LEVEL" lines), sd_id (sd), app_name,
+// flush_timeout (1s: how long Close waits for the output queues);
 // [logging:console] enabled (auto: on when stderr is a terminal or nothing
 // else is configured), format (text|json); [logging:file] path, format,
 // backup_count (3), backup_max_bytes (0: off), rotate_every (off),
-// flush_interval (1s; 0 writes every line at once; ERROR and above are
-// always written at once);
+// flush_interval (1s; 0 writes lines as they come; a line at ERROR or
+// above is written without waiting);
 // [logging:syslog] enabled (false), address (/dev/log), format (3|5|m),
 // facility (local0), framing (octet-counting for tcp, newline for
-// unix-connect), queue_size (1000). Every bad value is an error naming the
-// section, key and value.
+// unix-connect), queue_size (1000); [logging:journal] enabled (false).
+// Every bad value is an error naming the section, key and value.
 func Setup(cfg *config.Config, o Options) (*Pipeline, error) {
 	if cfg == nil {
 		cfg = config.New()
@@ -53,7 +55,7 @@ func Setup(cfg *config.Config, o Options) (*Pipeline, error) {
 	p, err := s.build()
 	if err != nil {
 		for _, out := range s.built {
-			_ = out.close(expired())
+			_ = out.close(context.Background()) // nothing is queued yet
 		}
 		return nil, err
 	}
@@ -63,87 +65,88 @@ func Setup(cfg *config.Config, o Options) (*Pipeline, error) {
 	return p, nil
 }
 
-// setup carries the state of one Setup call.
+// setup carries the state of one Setup call. Its readers return the
+// default for a bad value and keep the first error in err, which build
+// checks as it goes.
 type setup struct {
 	cfg   *config.Config
 	o     Options
-	built []output
+	built []*output
+	err   error
+}
+
+// fail records err unless an earlier error is recorded.
+func (s *setup) fail(err error) {
+	if s.err == nil {
+		s.err = err
+	}
 }
 
 // str returns a config value, def when the key is missing or empty.
-func (s *setup) str(section, key, def string) (string, error) {
+func (s *setup) str(section, key, def string) string {
 	v, err := s.cfg.Get(section, key)
-	if errors.Is(err, config.ErrNotFound) {
-		return def, nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("logging: %w", err)
+	if err != nil && !errors.Is(err, config.ErrNotFound) {
+		s.fail(fmt.Errorf("logging: %w", err))
 	}
 	if v = strings.TrimSpace(v); v == "" {
-		return def, nil
+		return def
 	}
-	return v, nil
+	return v
 }
 
 // boolean returns a config bool; missing or empty gives def.
-func (s *setup) boolean(section, key string, def bool) (bool, error) {
-	v, err := s.str(section, key, "")
-	if err != nil || v == "" {
-		return def, err
+func (s *setup) boolean(section, key string, def bool) bool {
+	v := s.str(section, key, "")
+	if v == "" {
+		return def
 	}
 	b, err := config.ParseBool(v)
 	if err != nil {
-		return false, fmt.Errorf("logging: [%s] %s = %q: not a boolean", section, key, v)
+		s.fail(fmt.Errorf("logging: [%s] %s = %q: not a boolean", section, key, v))
 	}
-	return b, nil
+	return b
+}
+
+// duration returns a config duration, def when missing or empty; want
+// says what a bad value should have been.
+func (s *setup) duration(section, key, def, want string) time.Duration {
+	v := s.str(section, key, def)
+	d, err := config.ParseDuration(v)
+	if err != nil || d < 0 {
+		s.fail(fmt.Errorf("logging: [%s] %s = %q: want %s", section, key, v, want))
+	}
+	return d
 }
 
 func (s *setup) build() (*Pipeline, error) {
-	lvName, err := s.str("logging", "level", "NOTICE")
+	root, err := ParseLevel(s.str("logging", "level", "NOTICE"))
 	if err != nil {
-		return nil, err
+		s.fail(fmt.Errorf("logging: [logging] level: %w", err))
 	}
-	root, err := ParseLevel(lvName)
-	if err != nil {
-		return nil, fmt.Errorf("logging: [logging] level: %w", err)
-	}
-	verbose, err := s.boolean("logging", "verbose", false)
-	if err != nil {
-		return nil, err
-	}
-	if verbose || s.o.Verbose {
+	if s.boolean("logging", "verbose", false) || s.o.Verbose {
 		root = LevelDebug
 	}
-	levels, err := s.str("logging", "levels", "")
+	rules, err := parseLevelRules(s.str("logging", "levels", ""))
 	if err != nil {
-		return nil, err
-	}
-	rules, err := parseLevelRules(levels)
-	if err != nil {
-		return nil, err
+		s.fail(err)
 	}
 	clock := s.o.Clock
 	if clock == nil {
 		clock = time.Now
 	}
 	p := newPipeline(root, rules, clock)
-	sdID, err := s.str("logging", "sd_id", "sd")
-	if err != nil {
-		return nil, err
-	}
+	p.flushTimeout = s.duration("logging", "flush_timeout", "1s", "a duration such as 1s or 0.5")
+	sdID := s.str("logging", "sd_id", "sd")
 	if !validSDName(sdID) {
-		return nil, fmt.Errorf("logging: [logging] sd_id = %q: not a valid RFC 5424 SD-ID (1-32 printable ASCII, no space, =, ] or \")", sdID)
+		s.fail(fmt.Errorf("logging: [logging] sd_id = %q: not a valid RFC 5424 SD-ID (1-32 printable ASCII, no space, =, ] or \")", sdID))
 	}
-	if err := s.addFile(p, sdID); err != nil {
-		return nil, err
+	for _, add := range []func(*Pipeline, string){s.addFile, s.addSyslog, s.addJournal, s.addConsole} {
+		if s.err != nil {
+			return nil, s.err
+		}
+		add(p, sdID)
 	}
-	if err := s.addSyslog(p, sdID); err != nil {
-		return nil, err
-	}
-	if err := s.addConsole(p, sdID); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return p, s.err
 }
 
 // parseLevelRules parses [logging] levels: one "logger.name LEVEL" per line,
@@ -175,91 +178,73 @@ func (s *setup) stderr() io.Writer {
 	return os.Stderr
 }
 
-func (s *setup) add(p *Pipeline, o output) {
+func (s *setup) add(p *Pipeline, o *output) {
 	s.built = append(s.built, o)
 	p.outputs = append(p.outputs, o)
 }
 
-func (s *setup) addConsole(p *Pipeline, sdID string) error {
+func (s *setup) addConsole(p *Pipeline, sdID string) {
 	const sec = "logging:console"
 	w := s.stderr()
 	tty := isTerminal(w)
-	enabled, err := s.boolean(sec, "enabled", tty || len(p.outputs) == 0)
-	if err != nil || !enabled {
-		return err
+	if !s.boolean(sec, "enabled", tty || len(p.outputs) == 0) {
+		return
 	}
-	fv, err := s.str(sec, "format", "")
-	if err != nil {
-		return err
+	f, err := parseLineFormat(sec, s.str(sec, "format", ""))
+	if s.fail(err); s.err == nil {
+		s.add(p, newStreamOutput(w, f, sdID, tty, consoleQueue))
 	}
-	f, err := parseLineFormat(sec, fv)
-	if err != nil {
-		return err
-	}
-	s.add(p, newStreamOutput(w, f, sdID, tty))
-	return nil
 }
 
-func (s *setup) addFile(p *Pipeline, sdID string) error {
+func (s *setup) addFile(p *Pipeline, sdID string) {
 	const sec = "logging:file"
 	path := s.o.LogFile
 	if path == "" {
-		v, err := s.str(sec, "path", "")
-		if err != nil {
-			return err
-		}
-		path = v
+		path = s.str(sec, "path", "")
 	}
 	if path == "" {
-		return nil
+		return
 	}
-	fo := &fileOutput{path: filepath.Clean(path), sdID: sdID, clock: p.clock, errw: s.stderr()}
-	fv, err := s.str(sec, "format", "")
-	if err != nil {
-		return err
+	fs := &fileSink{path: filepath.Clean(path), clock: p.clock, errw: s.stderr()}
+	format, err := parseLineFormat(sec, s.str(sec, "format", ""))
+	s.fail(err)
+	if fs.backups, err = s.cfg.GetIntOr(sec, "backup_count", 3); err != nil {
+		s.fail(fmt.Errorf("logging: %w", err))
+	} else if fs.backups < 0 {
+		s.fail(fmt.Errorf("logging: [%s] backup_count = %d: must not be negative", sec, fs.backups))
 	}
-	if fo.format, err = parseLineFormat(sec, fv); err != nil {
-		return err
+	mb := s.str(sec, "backup_max_bytes", "0")
+	if fs.maxBytes, err = parseBytes(mb); err != nil {
+		s.fail(fmt.Errorf("logging: [%s] backup_max_bytes = %q: %w", sec, mb, err))
 	}
-	if fo.backups, err = s.cfg.GetIntOr(sec, "backup_count", 3); err != nil {
-		return fmt.Errorf("logging: %w", err)
-	}
-	if fo.backups < 0 {
-		return fmt.Errorf("logging: [%s] backup_count = %d: must not be negative", sec, fo.backups)
-	}
-	mb, err := s.str(sec, "backup_max_bytes", "0")
-	if err != nil {
-		return err
-	}
-	if fo.maxBytes, err = parseBytes(mb); err != nil {
-		return fmt.Errorf("logging: [%s] backup_max_bytes = %q: %w", sec, mb, err)
-	}
-	every, err := s.str(sec, "rotate_every", "")
-	if err != nil {
-		return err
-	}
-	if every != "" {
-		if fo.every, err = config.ParseDuration(every); err != nil || fo.every <= 0 {
-			return fmt.Errorf("logging: [%s] rotate_every = %q: want a positive duration such as 1d or 3600", sec, every)
+	if every := s.str(sec, "rotate_every", ""); every != "" {
+		if fs.every, err = config.ParseDuration(every); err != nil || fs.every <= 0 {
+			s.fail(fmt.Errorf("logging: [%s] rotate_every = %q: want a positive duration such as 1d or 3600", sec, every))
 		}
 	}
-	fi, err := s.str(sec, "flush_interval", "1s")
-	if err != nil {
-		return err
+	interval := s.duration(sec, "flush_interval", "1s", "a duration such as 1s, 0.2 or 0 (write every line at once)")
+	if fs.backups == 0 && (fs.maxBytes > 0 || fs.every > 0) {
+		s.fail(fmt.Errorf("logging: [%s]: backup_max_bytes/rotate_every need backup_count > 0", sec))
 	}
-	if fo.flushInterval, err = config.ParseDuration(fi); err != nil {
-		return fmt.Errorf("logging: [%s] flush_interval = %q: want a duration such as 1s, 0.2 or 0 (write every line at once)", sec, fi)
+	if s.err != nil {
+		return
 	}
-	if fo.backups == 0 && (fo.maxBytes > 0 || fo.every > 0) {
-		return fmt.Errorf("logging: [%s]: backup_max_bytes/rotate_every need backup_count > 0", sec)
+	if _, err := newFileSink(fs); err != nil {
+		s.fail(err)
+		return
 	}
-	out, err := newFileOutput(fo)
-	if err != nil {
-		return err
-	}
-	s.add(p, out)
-	return nil
+	o := newOutput("file:"+fs.path, renderer{format: format, sdID: sdID}, fs, fileQueue)
+	o.interval, o.holdMax = interval, fileBufSize
+	s.add(p, o)
 }
+
+// Queue lengths of the outputs, in lines (besides queueBytes); syslog's is
+// [logging:syslog] queue_size.
+const (
+	consoleQueue = 10000
+	fileQueue    = 10000
+	journalQueue = 10000
+)
 
 // parseBytes parses a size: a number of bytes, optionally with a K, M or G
 // suffix (powers of 1024).

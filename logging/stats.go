@@ -7,19 +7,18 @@ type Stats struct {
 	// Lines counts the lines that passed the threshold and were handed to
 	// the outputs, indexed by Level: Lines[LevelNotice].
 	Lines [numLevels]uint64
-	// Outputs lists the outputs that can lose lines (files and syslog), in
-	// the order they were configured.
+	// Outputs lists the outputs, in the order they were configured.
 	Outputs []OutputStats
 }
 
 // OutputStats are the counters of one output.
 type OutputStats struct {
-	// Name says which output: "file:" and the path, or "syslog:" and the
-	// address in URL form ("syslog:udp://127.0.0.1:514").
+	// Name says which output: "console", "journal", "file:" and the path,
+	// or "syslog:" and the address in URL form ("syslog:udp://127.0.0.1:514").
 	Name string
-	// Dropped counts the lines the output could not deliver: a full syslog
-	// queue or an unreachable server, a failed file write, a line that
-	// reached a closed output.
+	// Dropped counts the lines the output could not deliver: a full queue
+	// (a stalled console, an unreachable server), a failed write, a line
+	// that reached a closed output, lines still queued when Close gave up.
 	Dropped uint64
 }
 
@@ -31,12 +30,7 @@ func (p *Pipeline) Stats() Stats {
 		s.Lines[i] = p.lines[i].Load()
 	}
 	for _, o := range p.outputs {
-		switch o := o.(type) {
-		case *fileOutput:
-			s.Outputs = append(s.Outputs, OutputStats{Name: "file:" + o.path, Dropped: o.dropped.Load()})
-		case *syslogOutput:
-			s.Outputs = append(s.Outputs, OutputStats{Name: "syslog:" + o.addr.String(), Dropped: o.dropped.Load()})
-		}
+		s.Outputs = append(s.Outputs, OutputStats{Name: o.name, Dropped: o.dropped.Load()})
 	}
 	return s
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
-	"time"
 )
 
 func TestStatsCountsLinesPerLevel(t *testing.T) {
@@ -53,11 +52,7 @@ func TestStatsFileDropped(t *testing.T) {
 
 // BenchmarkStats is what a scrape pays.
 func BenchmarkStats(b *testing.B) {
-	fo, err := newFileOutput(&fileOutput{path: filepath.Join(b.TempDir(), "b.log"), sdID: "sd", clock: time.Now, errw: nil})
-	if err != nil {
-		b.Fatal(err)
-	}
-	p := benchPipeline(b, fo)
+	p := benchPipeline(b, benchFile(b, "b.log"))
 	defer p.Close(context.Background())
 	b.ReportAllocs()
 	for b.Loop() {

@@ -26,6 +26,10 @@ func (a syslogAddr) String() string {
 	return a.network + "://" + a.address
 }
 
+// remote reports whether the address is a network one (UDP or TCP)
+// rather than a local socket.
+func (a syslogAddr) remote() bool { return a.network == "tcp" || a.network == "udp" }
+
 // stream reports whether the transport is a byte stream (needs framing).
 func (a syslogAddr) stream() bool { return a.network == "tcp" || a.network == "unix" }
 

@@ -30,7 +30,7 @@ func parseFacility(s string) (int, error) {
 type syslogHeader struct {
 	format   byte // '5' RFC 5424, '3' RFC 3164, 'm' macOS
 	facility int
-	host     string // already valid for the format
+	host     string // already valid for the format; empty: left out (RFC 3164 over a local socket)
 	app      string
 	pid      string
 	sdID     string
@@ -82,14 +82,14 @@ func printASCII(s string, max int) string {
 // appendLine appends the syslog message for r, without framing.
 func (h *syslogHeader) appendLine(dst []byte, r *record) []byte {
 	dst = append(dst, '<')
-	dst = appendInt(dst, h.facility*8+r.level.severity(), 1)
+	dst = strconv.AppendInt(dst, int64(h.facility*8+r.level.severity()), 10)
 	dst = append(dst, '>')
 	if h.format == '5' {
 		return h.append5424(dst, r)
 	}
-	dst = appendBSDTime(dst, r.t)
+	dst = r.t.AppendFormat(dst, layoutBSD)
 	dst = append(dst, ' ')
-	if h.format == '3' {
+	if h.format == '3' && h.host != "" {
 		dst = append(dst, h.host...)
 		dst = append(dst, ' ')
 	}

@@ -13,49 +13,28 @@ import (
 	"time"
 )
 
-// syslogOptions configure a syslog output.
-type syslogOptions struct {
-	hdr          syslogHeader
+// syslogSink sends messages to a syslog server: it connects, reconnects
+// with exponential backoff (retrying the message that failed) and reports
+// a connection problem on errw once per outage.
+type syslogSink struct {
 	addr         syslogAddr
-	newline      bool // newline framing on a stream instead of octet counting
-	queue        int
-	clock        func() time.Time
+	newline      bool      // newline framing on a stream instead of octet counting
 	errw         io.Writer // connection problems are reported here, once per outage
 	minBackoff   time.Duration
 	maxBackoff   time.Duration
 	writeTimeout time.Duration
-}
-
-// syslogOutput sends lines to a syslog server without ever blocking the
-// caller: write formats the line into a pooled buffer and puts it on a
-// bounded queue, or drops and counts it when the queue is full. One
-// goroutine per output connects, sends, reconnects with exponential backoff
-// (retrying the line that failed) and, once it can send again, reports how
-// many lines were dropped as a WARNING line of the logger "asab.logging".
-type syslogOutput struct {
-	syslogOptions
-	q       chan *[]byte
-	pool    sync.Pool
-	dropped atomic.Uint64
-
-	stop        chan struct{}
-	stopOnce    sync.Once
-	done        chan struct{}
-	abort       context.Context
-	abortCancel context.CancelFunc
 
 	connMu sync.Mutex
-	conn   *syslogConn // set and cleared by the sender only, read by close
+	conn   *syslogConn // set and cleared by the delivering goroutine, read by the abort hook
 
-	// Sender goroutine state.
-	reported uint64
-	backoff  time.Duration
-	failing  bool
-	frame    []byte
+	backoff time.Duration
+	failing bool
+	good    int // writes in a row that succeeded since the last failure
+	frame   []byte
 }
 
 // syslogConn is one connection; for streams a reader goroutine watches it
-// and marks it dead as soon as the server closes it, so the sender
+// and marks it dead as soon as the server closes it, so the sink
 // reconnects before writing into a socket nobody reads.
 type syslogConn struct {
 	c          net.Conn
@@ -63,141 +42,82 @@ type syslogConn struct {
 	readerDone chan struct{}
 }
 
-func newSyslogOutput(o syslogOptions) *syslogOutput {
-	if o.queue <= 0 {
-		o.queue = 1000
+func newSyslogSink(s *syslogSink) *syslogSink {
+	if s.minBackoff <= 0 {
+		s.minBackoff = 50 * time.Millisecond
 	}
-	if o.minBackoff <= 0 {
-		o.minBackoff = 50 * time.Millisecond
+	if s.maxBackoff < s.minBackoff {
+		s.maxBackoff = 5 * time.Second
 	}
-	if o.maxBackoff < o.minBackoff {
-		o.maxBackoff = 5 * time.Second
+	if s.writeTimeout <= 0 {
+		s.writeTimeout = 10 * time.Second
 	}
-	if o.writeTimeout <= 0 {
-		o.writeTimeout = 10 * time.Second
-	}
-	if o.clock == nil {
-		o.clock = time.Now
-	}
-	s := &syslogOutput{
-		syslogOptions: o,
-		q:             make(chan *[]byte, o.queue),
-		stop:          make(chan struct{}),
-		done:          make(chan struct{}),
-	}
-	s.pool.New = func() any { b := make([]byte, 0, 512); return &b }
-	s.abort, s.abortCancel = context.WithCancel(context.Background())
-	go s.run()
 	return s
 }
 
-func (s *syslogOutput) write(r *record) {
-	bp := s.pool.Get().(*[]byte)
-	*bp = s.hdr.appendLine((*bp)[:0], r)
-	select {
-	case s.q <- bp:
-	default:
-		s.dropped.Add(1)
-		s.put(bp)
+// deliver sends the messages one by one, each until it is sent or ctx is
+// cancelled; a cancelled ctx also cuts a write in progress short.
+func (s *syslogSink) deliver(ctx context.Context, batch []byte, ends []int) int {
+	stop := context.AfterFunc(ctx, func() {
+		s.connMu.Lock()
+		if s.conn != nil {
+			_ = s.conn.c.SetDeadline(time.Now())
+		}
+		s.connMu.Unlock()
+	})
+	defer stop()
+	n, start := 0, 0
+	for _, end := range ends {
+		switch err := s.send(ctx, batch[start:end]); {
+		case err == nil:
+			n++
+		case ctx.Err() != nil:
+			return n
+		}
+		start = end
 	}
+	return n
 }
 
-func (s *syslogOutput) put(bp *[]byte) {
-	if cap(*bp) <= 64<<10 {
-		s.pool.Put(bp)
-	}
-}
-
-func (s *syslogOutput) reopen() error { return nil }
-
-// close lets the sender drain the queue; when ctx ends first, the sender is
-// aborted (the lines still queued are dropped and counted) and an error says so.
-func (s *syslogOutput) close(ctx context.Context) error {
-	s.stopOnce.Do(func() { close(s.stop) })
-	select {
-	case <-s.done:
-		s.abortCancel()
-		return nil
-	case <-ctx.Done():
-	}
-	s.abortCancel()
-	s.connMu.Lock()
-	if s.conn != nil {
-		_ = s.conn.c.SetDeadline(time.Now())
-	}
-	s.connMu.Unlock()
-	<-s.done
-	return fmt.Errorf("logging: syslog %s: flushing cut short (%w); %d lines dropped in total", s.addr, ctx.Err(), s.dropped.Load())
-}
-
-func (s *syslogOutput) run() {
-	defer close(s.done)
-	defer s.disconnect()
+// send delivers one message, reconnecting and retrying until it is sent,
+// it cannot be (too big for a datagram), or ctx is cancelled.
+func (s *syslogSink) send(ctx context.Context, msg []byte) error {
 	for {
-		select {
-		case bp := <-s.q:
-			s.send(bp)
-		case <-s.stop:
-			for {
-				select {
-				case bp := <-s.q:
-					s.send(bp)
-				default:
-					return
-				}
-			}
+		if err := s.connect(ctx); err != nil {
+			return err
 		}
-	}
-}
-
-// send delivers one line, reconnecting and retrying until it is sent or the
-// output is aborted (then the line is counted as dropped).
-func (s *syslogOutput) send(bp *[]byte) {
-	defer s.put(bp)
-	for {
-		if !s.connect() {
-			s.dropped.Add(1)
-			return
-		}
-		if !s.reportDropped() {
-			continue
-		}
-		err := s.writeLine(*bp)
+		err := s.writeMessage(msg)
 		if err == nil {
-			s.backoff, s.failing = 0, false
-			return
+			s.backoff = 0
+			s.recovered()
+			return nil
 		}
-		s.problem(err)
+		s.problem(ctx, err)
 		s.disconnect()
-		if errors.Is(err, syscall.EMSGSIZE) {
-			s.dropped.Add(1) // too big for a datagram: retrying cannot help
-			return
+		if errors.Is(err, syscall.EMSGSIZE) || ctx.Err() != nil {
+			return err
 		}
 	}
 }
 
-// reportDropped sends the "lines dropped" line when there is news; false
-// means the connection failed meanwhile.
-func (s *syslogOutput) reportDropped() bool {
-	n := s.dropped.Load()
-	if n == s.reported {
-		return true
+// recovered ends an outage after a successful write. Over UDP a write
+// succeeds even while nobody listens (the refusal comes back with the
+// next one), so there it takes two writes in a row.
+func (s *syslogSink) recovered() {
+	if !s.failing {
+		return
 	}
-	src := []byte(`{"dropped":` + strconv.FormatUint(n-s.reported, 10) + `,"message":"syslog lines dropped (queue full or server unreachable)"}`)
-	r := record{src: src, t: s.clock(), level: LevelWarning, name: "asab.logging"}
-	r.msg, r.msgRaw, r.fields = parseEvent(src, nil)
-	if err := s.writeLine(s.hdr.appendLine(nil, &r)); err != nil {
-		s.problem(err)
-		s.disconnect()
-		return false
+	if s.good++; s.addr.network == "udp" && s.good < 2 {
+		return
 	}
-	s.reported = n
-	return true
+	s.failing = false
+	if s.errw != nil {
+		fmt.Fprintf(s.errw, "logging: syslog %s: sending again\n", s.addr)
+	}
 }
 
-// writeLine writes one message with the transport's framing.
-func (s *syslogOutput) writeLine(b []byte) error {
-	c := s.conn.c
+// writeMessage writes one message with the transport's framing.
+func (s *syslogSink) writeMessage(b []byte) error {
 	if s.addr.stream() {
 		if s.newline {
 			s.frame = append(s.frame[:0], b...)
@@ -217,16 +137,16 @@ func (s *syslogOutput) writeLine(b []byte) error {
 			defer func() { s.frame = nil }()
 		}
 	}
-	_ = c.SetWriteDeadline(time.Now().Add(s.writeTimeout))
-	_, err := c.Write(b)
+	_ = s.conn.c.SetWriteDeadline(time.Now().Add(s.writeTimeout))
+	_, err := s.conn.c.Write(b)
 	return err
 }
 
 // connect makes sure there is a live connection, waiting out the backoff
-// between attempts; false when aborted.
-func (s *syslogOutput) connect() bool {
+// between attempts.
+func (s *syslogSink) connect(ctx context.Context) error {
 	if s.conn != nil && !s.conn.dead.Load() {
-		return true
+		return nil
 	}
 	s.disconnect()
 	for {
@@ -234,19 +154,18 @@ func (s *syslogOutput) connect() bool {
 			t := time.NewTimer(s.backoff)
 			select {
 			case <-t.C:
-			case <-s.abort.Done():
+			case <-ctx.Done():
 				t.Stop()
-				return false
 			}
 		}
-		if s.abort.Err() != nil {
-			return false
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		s.backoff = min(max(2*s.backoff, s.minBackoff), s.maxBackoff)
 		d := net.Dialer{Timeout: 5 * time.Second}
-		c, err := d.DialContext(s.abort, s.addr.network, s.addr.address)
+		c, err := d.DialContext(ctx, s.addr.network, s.addr.address)
 		if err != nil {
-			s.problem(err)
+			s.problem(ctx, err)
 			continue
 		}
 		sc := &syslogConn{c: c}
@@ -257,7 +176,7 @@ func (s *syslogOutput) connect() bool {
 		s.connMu.Lock()
 		s.conn = sc
 		s.connMu.Unlock()
-		return true
+		return nil
 	}
 }
 
@@ -274,7 +193,7 @@ func watch(sc *syslogConn) {
 	}
 }
 
-func (s *syslogOutput) disconnect() {
+func (s *syslogSink) disconnect() {
 	s.connMu.Lock()
 	sc := s.conn
 	s.conn = nil
@@ -288,18 +207,26 @@ func (s *syslogOutput) disconnect() {
 	}
 }
 
-// connected reports whether the sender holds a live connection (tests).
-func (s *syslogOutput) connected() bool {
+// connected reports whether the sink holds a live connection (tests).
+func (s *syslogSink) connected() bool {
 	s.connMu.Lock()
 	defer s.connMu.Unlock()
 	return s.conn != nil && !s.conn.dead.Load()
 }
 
 // problem reports a connection failure to errw once per outage.
-func (s *syslogOutput) problem(err error) {
-	if s.failing || s.errw == nil || s.abort.Err() != nil {
+func (s *syslogSink) problem(ctx context.Context, err error) {
+	s.good = 0
+	if s.failing || s.errw == nil || ctx.Err() != nil {
 		return
 	}
 	s.failing = true
 	fmt.Fprintf(s.errw, "logging: syslog %s: %v (lines are queued, then dropped and counted, until it is back)\n", s.addr, err)
+}
+
+func (s *syslogSink) reopen() error { return nil }
+
+func (s *syslogSink) close() error {
+	s.disconnect()
+	return nil
 }
