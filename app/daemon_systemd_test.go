@@ -268,6 +268,15 @@ func testRestartUnit(t *testing.T, m *userManager, name, starts string, timeoutS
 	if pid == 0 {
 		t.Fatalf("no MainPID: %v", before)
 	}
+	// Main has run once (it records its start) before the restart is asked.
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if text, _ := os.ReadFile(starts); strings.Contains(string(text), fmt.Sprintf("start %d\n", pid)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the program never recorded its start")
+		}
+	}
 	if err := syscall.Kill(pid, syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,10 @@ func record(path, what string) error {
 func main() {
 	var starts string
 	var stopDelay time.Duration
+	// Caught from the start, so that a SIGUSR1 sent as soon as the service
+	// manager sees READY=1 cannot kill the process before Main runs.
+	usr1 := make(chan os.Signal, 1)
+	signal.Notify(usr1, syscall.SIGUSR1)
 	a := app.New(app.WithName("daemonapp"), app.WithVersion("test"),
 		app.WithFlags(func(fs *flag.FlagSet) {
 			fs.StringVar(&starts, "starts", "", "record starts in `FILE`")
@@ -46,9 +50,6 @@ func main() {
 			if err := record(starts, "start"); err != nil {
 				return err
 			}
-			usr1 := make(chan os.Signal, 1)
-			signal.Notify(usr1, syscall.SIGUSR1)
-			defer signal.Stop(usr1)
 			select {
 			case <-usr1:
 				a.Restart()
