@@ -15,6 +15,7 @@ import (
 
 	coltrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -52,7 +53,8 @@ type Span struct {
 // Receiver is a running OTLP/HTTP trace receiver. Its methods are safe for
 // concurrent use.
 type Receiver struct {
-	srv  *http.Server
+	srv  *http.Server // nil for a gRPC receiver
+	gsrv *grpc.Server // nil for an HTTP receiver
 	ln   net.Listener
 	done chan struct{}
 
@@ -91,13 +93,54 @@ func Listen(addr string) (*Receiver, error) {
 	return r, nil
 }
 
+// StartGRPC starts an OTLP/gRPC receiver (without TLS) on 127.0.0.1 and a
+// free port; the test's cleanup closes it.
+func StartGRPC(tb testing.TB) *Receiver {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatalf("otlptest: %v", err)
+	}
+	r := &Receiver{ln: ln, done: make(chan struct{}), changed: make(chan struct{}), gsrv: grpc.NewServer()}
+	coltrace.RegisterTraceServiceServer(r.gsrv, grpcService{r: r})
+	go func() {
+		defer close(r.done)
+		_ = r.gsrv.Serve(ln)
+	}()
+	tb.Cleanup(func() { r.Close() })
+	return r
+}
+
+// grpcService is the receiver's TraceService.
+type grpcService struct {
+	coltrace.UnimplementedTraceServiceServer
+	r *Receiver
+}
+
+// Export keeps the request's spans.
+func (g grpcService) Export(_ context.Context, req *coltrace.ExportTraceServiceRequest) (*coltrace.ExportTraceServiceResponse, error) {
+	spans, err := spansOf(req)
+	if err != nil {
+		return nil, err
+	}
+	g.r.add(spans)
+	return &coltrace.ExportTraceServiceResponse{}, nil
+}
+
 // URL is the receiver's base URL, "http://127.0.0.1:PORT"; an OTLP/HTTP
-// exporter given it as its endpoint posts to URL+TracesPath.
+// exporter given it as its endpoint posts to URL+TracesPath, and an
+// OTLP/gRPC exporter given it connects without TLS.
 func (r *Receiver) URL() string { return "http://" + r.ln.Addr().String() }
 
-// Close stops the receiver and waits for its server goroutine.
+// Close stops the receiver and waits for its server goroutine. It may be
+// called more than once.
 func (r *Receiver) Close() error {
-	err := r.srv.Close()
+	var err error
+	if r.gsrv != nil {
+		r.gsrv.Stop()
+	} else {
+		err = r.srv.Close()
+	}
 	<-r.done
 	return err
 }
@@ -181,15 +224,20 @@ func (r *Receiver) export(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	r.add(spans)
+	resp, _ := proto.Marshal(&coltrace.ExportTraceServiceResponse{})
+	w.Header().Set("Content-Type", "application/x-protobuf")
+	_, _ = w.Write(resp)
+}
+
+// add keeps the spans of one export request and wakes the waiters.
+func (r *Receiver) add(spans []Span) {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.spans = append(r.spans, spans...)
 	r.requests++
 	close(r.changed)
 	r.changed = make(chan struct{})
-	r.mu.Unlock()
-	resp, _ := proto.Marshal(&coltrace.ExportTraceServiceResponse{})
-	w.Header().Set("Content-Type", "application/x-protobuf")
-	_, _ = w.Write(resp)
 }
 
 // Decode decodes a protobuf ExportTraceServiceRequest into its spans.
@@ -198,6 +246,10 @@ func Decode(b []byte) ([]Span, error) {
 	if err := proto.Unmarshal(b, &req); err != nil {
 		return nil, fmt.Errorf("decode ExportTraceServiceRequest: %w", err)
 	}
+	return spansOf(&req)
+}
+
+func spansOf(req *coltrace.ExportTraceServiceRequest) ([]Span, error) {
 	var out []Span
 	for _, rs := range req.GetResourceSpans() {
 		res := attrs(rs.GetResource().GetAttributes())
