@@ -3,6 +3,7 @@ package tracing
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"sync/atomic"
@@ -43,6 +44,8 @@ type Service struct {
 	res  *resource.Resource
 	prop propagation.TextMapPropagator
 
+	stdout io.Writer // where exporter = stdout writes; os.Stdout
+
 	tp     trace.TracerProvider
 	sdk    *sdktrace.TracerProvider // nil with exporter = none
 	tracer trace.Tracer
@@ -78,9 +81,10 @@ type tracingModule struct{}
 
 func newService(ctx context.Context, set settings, appName, version string) (*Service, error) {
 	s := &Service{
-		set:  set,
-		log:  logging.Get("asab.tracing"),
-		prop: Propagator(),
+		set:    set,
+		log:    logging.Get("asab.tracing"),
+		prop:   Propagator(),
+		stdout: os.Stdout,
 	}
 	if set.exporter == ExporterNone {
 		s.tp = noop.NewTracerProvider()
@@ -159,7 +163,7 @@ func sampler(set settings) sdktrace.Sampler {
 // newExporter creates the configured exporter. The OTLP exporters read
 // their OTEL_EXPORTER_OTLP_* variables themselves; an endpoint set in
 // [tracing] wins over them.
-func newExporter(ctx context.Context, set settings) (sdktrace.SpanExporter, error) {
+func newExporter(ctx context.Context, set settings, stdout io.Writer) (sdktrace.SpanExporter, error) {
 	switch set.exporter {
 	case ExporterOTLPHTTP:
 		var opts []otlptracehttp.Option
@@ -178,7 +182,7 @@ func newExporter(ctx context.Context, set settings) (sdktrace.SpanExporter, erro
 		}
 		return otlptracegrpc.New(ctx, opts...)
 	case ExporterStdout:
-		return stdouttrace.New(stdouttrace.WithWriter(os.Stdout))
+		return stdouttrace.New(stdouttrace.WithWriter(stdout))
 	}
 	return nil, fmt.Errorf("exporter %q cannot export", set.exporter)
 }
@@ -194,7 +198,7 @@ func (s *Service) Initialize(ctx context.Context) error {
 	if s.sdk == nil {
 		return nil
 	}
-	exp, err := newExporter(ctx, s.set)
+	exp, err := newExporter(ctx, s.set, s.stdout)
 	if err != nil {
 		return fmt.Errorf("tracing: [%s] exporter = %q: %w", Section, s.set.exporter, err)
 	}
