@@ -53,11 +53,16 @@ func NewEchoMiddleware(tp trace.TracerProvider, prop propagation.TextMapPropagat
 			if route != "" {
 				name = method + " " + route
 			}
-			ctx, span := tracer.Start(ctx, name,
-				trace.WithSpanKind(trace.SpanKindServer),
-				trace.WithAttributes(requestAttributes(c, req, route, known)...))
+			ctx, span := tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindServer))
 			defer span.End()
 			c.SetRequest(req.WithContext(ctx))
+			if !span.IsRecording() { // sampled out: the context still carries the trace on
+				return next(c)
+			}
+			// The attributes are set after the sampling decision, which
+			// saves their cost on requests that are not sampled; none of
+			// the samplers of [tracing] sampler looks at attributes.
+			span.SetAttributes(requestAttributes(c, req, route, known)...)
 
 			err := next(c)
 

@@ -18,7 +18,7 @@ import (
 
 // initialized returns a service with the given settings, initialized; the
 // cleanup finalizes it.
-func initialized(t *testing.T, set settings, stdout *bytes.Buffer) *Service {
+func initialized(t testing.TB, set settings, stdout *bytes.Buffer) *Service {
 	t.Helper()
 	if set.sampler == "" {
 		set.sampler = "parentbased_always_on"
