@@ -178,3 +178,23 @@ func TestDisabledServiceDoesNothing(t *testing.T) {
 		t.Error("counts without an exporter")
 	}
 }
+
+func FuzzExtractHeaders(f *testing.F) {
+	f.Add("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "vendor=1", "k=v")
+	f.Add("00-00000000000000000000000000000000-b7ad6b7169203331-01", "", "")
+	f.Add("ff-zz", ",,=", "%%")
+	f.Fuzz(func(t *testing.T, traceparent, tracestate, bag string) {
+		ctx := ExtractHeaders(context.Background(), map[string]any{
+			"traceparent": traceparent, "tracestate": []byte(tracestate), "baggage": bag})
+		sc := trace.SpanContextFromContext(ctx)
+		if !sc.IsValid() {
+			return
+		}
+		// A valid context goes out again as a traceparent of the same ids.
+		out := InjectHeaders(ctx, nil)
+		back := trace.SpanContextFromContext(ExtractHeaders(context.Background(), out))
+		if back.TraceID() != sc.TraceID() || back.SpanID() != sc.SpanID() {
+			t.Fatalf("%q: re-injected as %v", traceparent, out)
+		}
+	})
+}

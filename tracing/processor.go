@@ -81,11 +81,11 @@ func (p *processor) run() {
 	tick := time.NewTicker(p.batchTimeout)
 	defer tick.Stop()
 	export := func() {
-		for len(batch) > 0 {
-			n := min(len(batch), p.batchSize)
-			p.export(batch[:n])
-			batch = append(batch[:0], batch[n:]...)
+		for i := 0; i < len(batch); i += p.batchSize {
+			p.export(batch[i:min(i+p.batchSize, len(batch))])
 		}
+		clear(batch) // let the exported spans be collected
+		batch = batch[:0]
 	}
 	drain := func() {
 		for {

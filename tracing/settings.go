@@ -85,7 +85,10 @@ func readSettings(cfg *config.Config, getenv func(string) string) (settings, err
 			s.sampler, strings.Join(samplers, ", "))
 	}
 	ratio := pick(str("sampler_ratio"), getenv, "OTEL_TRACES_SAMPLER_ARG", "1.0")
-	if strings.HasSuffix(s.sampler, "traceidratio") {
+	// A configured ratio is checked with any sampler (a typo should not
+	// wait for the sampler to change); the variable only with a ratio
+	// sampler, as other SDKs' samplers read it in other ways.
+	if str("sampler_ratio") != "" || strings.HasSuffix(s.sampler, "traceidratio") {
 		f, err := strconv.ParseFloat(ratio, 64)
 		if err != nil || f < 0 || f > 1 {
 			return s, fmt.Errorf("%s = %q: want a number from 0 to 1", origin("sampler_ratio", str("sampler_ratio"), "OTEL_TRACES_SAMPLER_ARG"), ratio)

@@ -74,6 +74,7 @@ func TestSettingsErrors(t *testing.T) {
 		{"[tracing]\nsampler=sometimes\n", nil, `[tracing] sampler = "sometimes": unknown sampler`},
 		{"", map[string]string{"OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "2"}, `environment OTEL_TRACES_SAMPLER_ARG = "2"`},
 		{"[tracing]\nsampler=traceidratio\nsampler_ratio=half\n", nil, `[tracing] sampler_ratio = "half"`},
+		{"[tracing]\nsampler_ratio=1.5\n", nil, `[tracing] sampler_ratio = "1.5": want a number from 0 to 1`},
 		{"[tracing]\nresource_attributes=team=billing, oops\n", nil, `[tracing] resource_attributes: "oops" is not key=value`},
 		{"[tracing]\nqueue_size=0\n", nil, `[tracing] queue_size = 0`},
 		{"[tracing]\nqueue_size=10\nbatch_size=20\n", nil, `batch_size = 20 is larger than queue_size = 10`},
