@@ -73,8 +73,8 @@ func (p *processor) OnEnd(s sdktrace.ReadOnlySpan) {
 	}
 }
 
-// run exports a batch when it is full, when batchTimeout has passed since
-// the last export, on ForceFlush and at Shutdown.
+// run exports the queued spans when a batch is full, every batchTimeout,
+// on ForceFlush and at Shutdown.
 func (p *processor) run() {
 	defer close(p.done)
 	batch := make([]sdktrace.ReadOnlySpan, 0, p.batchSize)
