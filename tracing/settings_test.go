@@ -1,0 +1,124 @@
+package tracing
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asabgo/asab/config"
+)
+
+// conf returns a configuration with the module's defaults under text.
+func conf(t *testing.T, text string) *config.Config {
+	t.Helper()
+	c := config.New()
+	if err := c.LoadString("test.conf", text); err != nil {
+		t.Fatal(err)
+	}
+	c.AddDefaults(map[string]map[string]any{Section: Defaults()})
+	return c
+}
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestSettingsDefaults(t *testing.T) {
+	s, err := readSettings(conf(t, ""), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.exporter != ExporterNone || s.sampler != "parentbased_always_on" || s.queueSize != 2048 ||
+		s.batchSize != 512 || s.batchTimeout != 5*time.Second || s.exportTimeout != 10*time.Second || s.setGlobal {
+		t.Errorf("defaults: %+v", s)
+	}
+}
+
+func TestSettingsPrecedence(t *testing.T) {
+	vars := map[string]string{
+		"OTEL_TRACES_EXPORTER":        "otlp",
+		"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc",
+		"OTEL_TRACES_SAMPLER":         "traceidratio",
+		"OTEL_TRACES_SAMPLER_ARG":     "0.25",
+	}
+	s, err := readSettings(conf(t, ""), env(vars))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.exporter != ExporterOTLPGRPC || s.sampler != "traceidratio" || s.ratio != 0.25 {
+		t.Errorf("from the environment: exporter %q sampler %q ratio %v", s.exporter, s.sampler, s.ratio)
+	}
+	s, err = readSettings(conf(t, "[tracing]\nexporter=otlp-http\nsampler=parentbased_traceidratio\nsampler_ratio=0.5\n"+
+		"endpoint=http://collector:4318/\n"), env(vars))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.exporter != ExporterOTLPHTTP || s.sampler != "parentbased_traceidratio" || s.ratio != 0.5 || s.endpoint != "http://collector:4318" {
+		t.Errorf("configuration over the environment: %+v", s)
+	}
+	if s, _ := readSettings(conf(t, ""), env(map[string]string{"OTEL_TRACES_EXPORTER": "console"})); s.exporter != ExporterStdout {
+		t.Errorf("OTEL_TRACES_EXPORTER=console: exporter %q", s.exporter)
+	}
+}
+
+func TestSettingsErrors(t *testing.T) {
+	for _, c := range []struct {
+		conf string
+		env  map[string]string
+		want string
+	}{
+		{"[tracing]\nexporter=jaeger\n", nil, `[tracing] exporter = "jaeger": unknown exporter`},
+		{"", map[string]string{"OTEL_TRACES_EXPORTER": "zipkin"}, `OTEL_TRACES_EXPORTER = "zipkin"`},
+		{"", map[string]string{"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"}, `OTEL_EXPORTER_OTLP_PROTOCOL = "http/json"`},
+		{"[tracing]\nexporter=otlp-http\nendpoint=collector:4318\n", nil, `[tracing] endpoint = "collector:4318"`},
+		{"[tracing]\nsampler=sometimes\n", nil, `[tracing] sampler = "sometimes": unknown sampler`},
+		{"", map[string]string{"OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "2"}, `environment OTEL_TRACES_SAMPLER_ARG = "2"`},
+		{"[tracing]\nsampler=traceidratio\nsampler_ratio=half\n", nil, `[tracing] sampler_ratio = "half"`},
+		{"[tracing]\nsampler_ratio=1.5\n", nil, `[tracing] sampler_ratio = "1.5": want a number from 0 to 1`},
+		{"[tracing]\nresource_attributes=team=billing, oops\n", nil, `[tracing] resource_attributes: "oops" is not key=value`},
+		{"[tracing]\nqueue_size=0\n", nil, `[tracing] queue_size = 0`},
+		{"[tracing]\nqueue_size=10\nbatch_size=20\n", nil, `batch_size = 20 is larger than queue_size = 10`},
+		{"[tracing]\nexport_timeout=0\n", nil, `[tracing] export_timeout = "0"`},
+		{"[tracing]\nset_global=perhaps\n", nil, `[tracing] set_global = "perhaps"`},
+	} {
+		_, err := readSettings(conf(t, c.conf), env(c.env))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q %v: error %v, want one containing %q", c.conf, c.env, err, c.want)
+		}
+	}
+}
+
+func TestParseAttributes(t *testing.T) {
+	got, err := parseAttributes("deployment.environment = prod, team=billing\nregion=eu-west-1,,\n empty=")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][2]string{{"deployment.environment", "prod"}, {"team", "billing"}, {"region", "eu-west-1"}, {"empty", ""}}
+	if len(got) != len(want) {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("item %d: %q, want %q", i, got[i], want[i])
+		}
+	}
+	if _, err := parseAttributes("=x"); err == nil {
+		t.Error("an empty key was accepted")
+	}
+}
+
+func FuzzParseAttributes(f *testing.F) {
+	f.Add("a=b, c=d\ne=f")
+	f.Add("=x,,y")
+	f.Fuzz(func(t *testing.T, text string) {
+		kvs, err := parseAttributes(text)
+		if err != nil {
+			return
+		}
+		for _, kv := range kvs {
+			if kv[0] == "" || strings.ContainsAny(kv[0], ",\n") || strings.ContainsAny(kv[1], ",\n") {
+				t.Fatalf("%q: bad item %q", text, kv)
+			}
+		}
+	})
+}

@@ -1,0 +1,107 @@
+//go:build tracingwiring
+
+// These tests check the framework's use of the tracing service: web's
+// server spans and access-log ids, and MOM's publish, consume and reply
+// spans. They need the wiring described in docs/tracing.md in web/ and
+// mom/; run them with -tags tracingwiring, and drop the build tag once
+// that wiring is merged.
+
+package tracing_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/internal/otlptest"
+	"github.com/asabgo/asab/mom"
+	"github.com/asabgo/asab/tracing"
+	"github.com/asabgo/asab/web"
+)
+
+// A request with a traceparent: the web container's server span continues
+// it, is exported, and the access-log line carries its ids.
+func TestWebContainerTraces(t *testing.T) {
+	recv := otlptest.Start(t)
+	logPath := t.TempDir() + "/log.json"
+	conf := apptest.JSONLogConfig(logPath) +
+		fmt.Sprintf("[tracing]\nexporter=otlp-http\nendpoint=%s\n[web]\nlisten=127.0.0.1 0\n", recv.URL())
+	r := apptest.New(t, conf, nil, tracing.Module, web.Module)
+	ws := apptest.Service[*web.Service](t, r.App, web.ServiceName)
+	ws.Echo().GET("/things/:id", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
+	r.RunUntil(web.StartedMessage, nil)
+	req, _ := http.NewRequest(http.MethodGet, ws.URL(0)+"/things/9", nil)
+	req.Header.Set("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	r.Stop()
+	sp := recv.Wait(t, 1, 5*time.Second)[0]
+	if sp.Name != "GET /things/:id" || sp.TraceID != "0af7651916cd43dd8448eb211c80319c" || sp.ParentSpanID != "b7ad6b7169203331" {
+		t.Errorf("server span %+v", sp)
+	}
+	lines := apptest.ReadLog(t, logPath, "asab.web.al")
+	if len(lines) != 1 {
+		t.Fatalf("%d access-log lines, want 1", len(lines))
+	}
+	if f := lines[0].Fields; f["trace_id"] != sp.TraceID || f["span_id"] != sp.SpanID {
+		t.Errorf("access-log fields %v, want trace_id %s span_id %s", f, sp.TraceID, sp.SpanID)
+	}
+}
+
+// A request over the in-process broker: publish, process, the handler's
+// own span and the reply's headers form one trace with the right parents.
+func TestLocalBrokerTraces(t *testing.T) {
+	recv := otlptest.Start(t)
+	conf := apptest.JSONLogConfig(t.TempDir()+"/log.json") +
+		fmt.Sprintf("[tracing]\nexporter=otlp-http\nendpoint=%s\n", recv.URL())
+	r := apptest.New(t, conf, nil, tracing.Module, mom.Module).Run()
+	ts := apptest.Service[*tracing.Service](t, r.App, tracing.ServiceName)
+	b := apptest.Service[*mom.Service](t, r.App, mom.ServiceName).Default()
+	if err := b.Add("calc", func(ctx context.Context, m *mom.Message) ([]byte, error) {
+		_, sp := ts.Tracer("handler").Start(ctx, "work")
+		sp.End()
+		return []byte("ok"), nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Subscribe(context.Background(), "calc", mom.SubscribeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, root := ts.Tracer("test").Start(context.Background(), "root")
+	reply, err := b.Request(ctx, []byte("x"), "calc", mom.PublishOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root.End()
+	replied := trace.SpanContextFromContext(tracing.ExtractHeaders(context.Background(), reply.Headers))
+	r.Stop()
+	by := map[string]otlptest.Span{}
+	for _, s := range recv.Wait(t, 4, 5*time.Second) {
+		by[s.Name] = s
+	}
+	root2, pub, proc, work := by["root"], by["publish calc"], by["process calc"], by["work"]
+	for _, s := range []otlptest.Span{pub, proc, work} {
+		if s.TraceID != root2.TraceID {
+			t.Errorf("span %q in trace %s, want %s", s.Name, s.TraceID, root2.TraceID)
+		}
+	}
+	if pub.ParentSpanID != root2.SpanID || proc.ParentSpanID != pub.SpanID || work.ParentSpanID != proc.SpanID {
+		t.Errorf("parents: publish %s (root %s), process %s (publish %s), work %s (process %s)",
+			pub.ParentSpanID, root2.SpanID, proc.ParentSpanID, pub.SpanID, work.ParentSpanID, proc.SpanID)
+	}
+	if replied.SpanID().String() != proc.SpanID {
+		t.Errorf("the reply carries span %s, want the process span %s", replied.SpanID(), proc.SpanID)
+	}
+	if proc.Attributes["messaging.system"] != tracing.SystemLocal || pub.Kind != "SPAN_KIND_PRODUCER" || proc.Kind != "SPAN_KIND_CONSUMER" {
+		t.Errorf("publish %+v process %+v", pub, proc)
+	}
+}
