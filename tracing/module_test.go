@@ -193,7 +193,7 @@ func TestExporterNoneRecordsNothing(t *testing.T) {
 func TestBadConfigurationStopsStartUp(t *testing.T) {
 	r := apptest.New(t, "[tracing]\nexporter=zipkin\n", nil)
 	err := r.App.AddModule(tracing.Module)
-	if err == nil || err.Error() != `add module: tracing: [tracing] exporter = "zipkin": unknown exporter (want otlp-http, otlp-grpc, stdout or none)` {
+	if err == nil || err.Error() != `add module tracing.Module: tracing: [tracing] exporter = "zipkin": unknown exporter (want otlp-http, otlp-grpc, stdout or none)` {
 		t.Errorf("error %v", err)
 	}
 }

@@ -66,7 +66,15 @@ var samplers = []string{
 // in an application).
 func readSettings(cfg *config.Config, getenv func(string) string) (settings, error) {
 	s := settings{}
-	str := func(key string) string { return strings.TrimSpace(cfg.GetOr(Section, key, "")) }
+	text := map[string]string{}
+	for _, key := range []string{"exporter", "endpoint", "sampler", "sampler_ratio", "service_name", "resource_attributes"} {
+		v, err := cfg.GetOr(Section, key, "")
+		if err != nil {
+			return s, err
+		}
+		text[key] = strings.TrimSpace(v)
+	}
+	str := func(key string) string { return text[key] }
 
 	var err error
 	if s.exporter, err = readExporter(str("exporter"), getenv); err != nil {
@@ -97,7 +105,7 @@ func readSettings(cfg *config.Config, getenv func(string) string) (settings, err
 	}
 
 	s.serviceName = str("service_name")
-	if s.resAttrs, err = parseAttributes(cfg.GetOr(Section, "resource_attributes", "")); err != nil {
+	if s.resAttrs, err = parseAttributes(str("resource_attributes")); err != nil {
 		return s, fmt.Errorf("[%s] resource_attributes: %w", Section, err)
 	}
 
@@ -213,7 +221,8 @@ func positiveDuration(cfg *config.Config, key string) (time.Duration, error) {
 		return 0, err
 	}
 	if d <= 0 {
-		return 0, fmt.Errorf("[%s] %s = %q: must be longer than zero", Section, key, cfg.GetOr(Section, key, ""))
+		v, _ := cfg.Get(Section, key)
+		return 0, fmt.Errorf("[%s] %s = %q: must be longer than zero", Section, key, v)
 	}
 	return d, nil
 }
