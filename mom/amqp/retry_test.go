@@ -75,7 +75,14 @@ func TestRetryBackoffThenDeadLetter(t *testing.T) {
 			t.Errorf("delivery %d came %v after delivery %d, want at least %v", i+2, gap, i+1, want)
 		}
 	}
-	s := b.Counters().Snapshot().Queues[q]
+	// The dead letter can arrive before the consumer has settled the
+	// original and counted it.
+	var s mom.QueueCounts
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if s = b.Counters().Snapshot().Queues[q]; s.DeadLettered == 1 && s.Rejected == 1 {
+			break
+		}
+	}
 	if s.DeadLettered != 1 || s.Requeued != 2 || s.Rejected != 1 || s.Acked != 0 || s.Dropped != 0 {
 		t.Errorf("counters of %q: %+v, want 2 requeued, 1 rejected and dead-lettered", q, s)
 	}
