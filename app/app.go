@@ -154,13 +154,20 @@ func (a *Application) versionText() string {
 func (a *Application) loadConfig() error { return a.loadConfigInto(a.cfg) }
 
 // loadConfigInto applies the defaults and reads the configuration into cfg:
-// the embedded text, then the file from -c or ASAB_CONFIG. Start-up and a
-// live reconfiguration (Reload) both build their Config here.
+// the embedded text, then the file from -c or ASAB_CONFIG. A live
+// reconfiguration (Reload) reads the same sources with readConfigSources
+// after the defaults of the running Config, modules' included.
 func (a *Application) loadConfigInto(cfg *config.Config) error {
 	cfg.AddDefaults(config.Defaults())
 	for _, d := range a.defaults {
 		cfg.AddDefaults(d)
 	}
+	return a.readConfigSources(cfg)
+}
+
+// readConfigSources reads the embedded text, then the file from -c or
+// ASAB_CONFIG, into cfg.
+func (a *Application) readConfigSources(cfg *config.Config) error {
 	if a.configText != nil {
 		if err := cfg.LoadString("<embedded configuration>", *a.configText); err != nil {
 			return fmt.Errorf("load embedded configuration: %w", err)

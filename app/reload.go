@@ -59,8 +59,9 @@ func (a *Application) ReloadStatic(section string, keys ...string) {
 }
 
 // Reload re-reads the configuration from the sources of start-up (the
-// defaults, the embedded text, the file from -c or ASAB_CONFIG with its
-// includes, environment expansion) and applies it in two phases, so that
+// defaults, those modules added with AddDefaults included, the embedded
+// text, the file from -c or ASAB_CONFIG with its includes, environment
+// expansion) and applies it in two phases, so that
 // it is never half applied:
 //
 //  1. Validate: the new configuration is loaded into a new Config, the old
@@ -89,7 +90,8 @@ func (a *Application) Reload(ctx context.Context) ([]string, error) {
 	}
 	old := a.cfg
 	next := config.New()
-	if err := a.loadConfigInto(next); err != nil {
+	next.AddDefaultsOf(old) // the defaults of start-up and those modules added since
+	if err := a.readConfigSources(next); err != nil {
 		a.log.Error().Err(err).Msg("Configuration reload failed; keeping the old configuration")
 		return nil, fmt.Errorf("%w: %w", ErrReloadRefused, err)
 	}

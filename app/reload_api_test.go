@@ -17,6 +17,15 @@ import (
 	"github.com/asabgo/asab/pubsub"
 )
 
+// valueOf is cfg's value of section and key, "" when Get fails.
+func valueOf(cfg *config.Config, section, key string) string {
+	v, err := cfg.Get(section, key)
+	if err != nil {
+		return ""
+	}
+	return v
+}
+
 // journal records the validators and reloaders called, in order.
 type journal struct {
 	mu    sync.Mutex
@@ -48,7 +57,7 @@ var (
 )
 
 func (p *part) ValidateConfig(cfg *config.Config) error {
-	v := cfg.GetOr(p.name, "value", "")
+	v := valueOf(cfg, p.name, "value")
 	p.j.add("validate " + p.name + "=" + v)
 	if v == "bad" {
 		return errors.New("[" + p.name + "] value = \"bad\": refused")
@@ -57,7 +66,7 @@ func (p *part) ValidateConfig(cfg *config.Config) error {
 }
 
 func (p *part) Reload(ctx context.Context, cfg *config.Config, changed []string) error {
-	v := cfg.GetOr(p.name, "value", "")
+	v := valueOf(cfg, p.name, "value")
 	p.j.add("reload " + p.name + "=" + v + " " + strings.Join(changed, ","))
 	switch v {
 	case "fail":
@@ -83,6 +92,7 @@ func startParts(t *testing.T, text string) (*asabtest.App, *journal, func(string
 	write(text)
 	j := &journal{}
 	ta := asabtest.New(t, "", app.WithArgs("-c", file)).AddModule(func(a *app.Application) (any, error) {
+		a.Config().AddDefaults(map[string]map[string]any{"parts": {"default": "kept"}})
 		if err := a.RegisterService("second", &part{"second", j}); err != nil {
 			return nil, err
 		}
@@ -105,8 +115,8 @@ func TestReloadValidatesAllThenAppliesInOrder(t *testing.T) {
 	if got := j.get(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("calls %q, want %q", got, want)
 	}
-	if a.Config() != cfg || cfg.GetOr("first", "value", "") != "2" {
-		t.Fatalf("the same Config must hold the new value; got %q", cfg.GetOr("first", "value", ""))
+	if a.Config() != cfg || valueOf(cfg, "first", "value") != "2" {
+		t.Fatalf("the same Config must hold the new value; got %q", valueOf(cfg, "first", "value"))
 	}
 	m := reloads.Wait(t.Context(), nil)
 	if got := m.Args[0].([]string); !reflect.DeepEqual(got, []string{"first"}) {
@@ -130,7 +140,7 @@ func TestReloadRefusedChangesNothing(t *testing.T) {
 		t.Fatalf("calls %q: every validator is asked, no Reloader is called", got)
 	}
 	cfg := a.Config()
-	if cfg.GetOr("second", "value", "") != "1" || cfg.HasSection("third") {
+	if valueOf(cfg, "second", "value") != "1" || cfg.HasSection("third") {
 		t.Fatal("a refused reload changed the configuration")
 	}
 	if reloads.Len() != 0 {
@@ -145,7 +155,7 @@ func TestReloadSyntaxErrorChangesNothing(t *testing.T) {
 	if !errors.Is(err, app.ErrReloadRefused) || !errors.Is(err, config.ErrSyntax) || !strings.Contains(err.Error(), "app.conf:5:") {
 		t.Fatalf("Reload error %v: want a refusal naming app.conf:5 (the line of [oops)", err)
 	}
-	if len(j.get()) != 0 || ta.Application.Config().GetOr("first", "value", "") != "1" {
+	if len(j.get()) != 0 || valueOf(ta.Application.Config(), "first", "value") != "1" {
 		t.Fatalf("a file that does not parse reached the validators or changed the configuration: %q", j.get())
 	}
 }
@@ -165,7 +175,7 @@ func TestReloaderErrorAfterTheSwap(t *testing.T) {
 	if !reflect.DeepEqual(changed, []string{"general", "first", "second"}) {
 		t.Errorf("changed %q", changed)
 	}
-	if got := ta.Application.Config().GetOr("second", "value", ""); got != "fail" {
+	if got := valueOf(ta.Application.Config(), "second", "value"); got != "fail" {
 		t.Errorf("a Reloader's error undid the swap: [second] value = %q", got)
 	}
 	if got := j.get(); len(got) != 4 {
@@ -177,5 +187,25 @@ func TestReloadOutsideRunTime(t *testing.T) {
 	ta := asabtest.New(t, "")
 	if _, err := ta.Application.Reload(t.Context()); !errors.Is(err, app.ErrReloadRefused) {
 		t.Fatalf("Reload before Run: %v", err)
+	}
+}
+
+func TestReloadKeepsTheDefaultsModulesAdded(t *testing.T) {
+	ta, _, write := startParts(t, "[first]\nvalue = 1\n[parts]\ndefault = from the file\n")
+	a := ta.Application
+	if got := valueOf(a.Config(), "parts", "default"); got != "from the file" {
+		t.Fatalf("[parts] default = %q before the reload", got)
+	}
+	write("[first]\nvalue = 1\n")
+	changed, err := a.Reload(t.Context())
+	if err != nil || !reflect.DeepEqual(changed, []string{"parts"}) {
+		t.Fatalf("Reload = %q, %v; want [parts], nil", changed, err)
+	}
+	if got := valueOf(a.Config(), "parts", "default"); got != "kept" {
+		t.Fatalf("[parts] default = %q: a key removed from the file must fall back to the module's default", got)
+	}
+	write("[first]\nvalue = 1\n")
+	if changed, err := a.Reload(t.Context()); err != nil || len(changed) != 0 {
+		t.Fatalf("an unchanged file reloaded as %q, %v; want no change", changed, err)
 	}
 }

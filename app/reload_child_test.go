@@ -80,7 +80,7 @@ func reloadScenario() int {
 				fmt.Fprint(w, n)
 			})
 			mux.HandleFunc("/listen", func(w http.ResponseWriter, r *http.Request) {
-				fmt.Fprint(w, a.Config().GetOr("tunable", "listen", "?"))
+				fmt.Fprint(w, valueOf(a.Config(), "tunable", "listen"))
 			})
 			srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 			go func() { <-ctx.Done(); _ = srv.Close() }()

@@ -3,7 +3,7 @@ package config
 import "strings"
 
 // ReplaceWith makes c hold other's configuration: its sections and values,
-// the files it read and its load warnings. The values change in one atomic
+// the files it read, its load warnings and the defaults it was given. The values change in one atomic
 // step, so a reader of c sees either all the old values or all the new ones,
 // never a mix; code that holds the *Config pointer reads the new values from
 // then on. other is not changed and stays usable on its own (the two share
@@ -20,6 +20,7 @@ func (c *Config) ReplaceWith(other *Config) {
 	for p, by := range other.included {
 		included[p] = by
 	}
+	defaults := append([]map[string]map[string]any(nil), other.defaults...)
 	other.mu.Unlock()
 
 	c.mu.Lock()
@@ -27,6 +28,22 @@ func (c *Config) ReplaceWith(other *Config) {
 	c.snap.Store(snap)
 	c.warnings = warnings
 	c.included = included
+	c.defaults = defaults
+}
+
+// AddDefaultsOf gives c every set of defaults from was given with
+// AddDefaults, in the same order, as if AddDefaults had been called on c
+// with each. A reload starts its new Config with it, so that the defaults
+// a module added at init-time (to the old Config) hold in the new one too.
+// The maps are used as AddDefaults was given them, so a caller must not
+// change a map after giving it to AddDefaults.
+func (c *Config) AddDefaultsOf(from *Config) {
+	from.mu.Lock()
+	layers := append([]map[string]map[string]any(nil), from.defaults...)
+	from.mu.Unlock()
+	for _, d := range layers {
+		c.AddDefaults(d)
+	}
 }
 
 // CopyValue makes key in section of c hold what it holds in from: from's
@@ -42,7 +59,11 @@ func (c *Config) CopyValue(from *Config, section, key string) {
 	defer c.mu.Unlock()
 	c.write(func(e *edit) {
 		if ok {
-			e.set(section, key, v.raw, false)
+			s := e.section(section)
+			if !hasOwn(s, key) {
+				s.keys = append(s.keys, key)
+			}
+			s.vals[key] = v
 			return
 		}
 		if s := e.next.sections[section]; s == nil || !hasOwn(s, key) {

@@ -21,7 +21,7 @@ func TestReplaceWith(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.ReplaceWith(other)
-	if c.HasSection("a") || c.GetOr("b", "y", "") != "2" {
+	if c.HasSection("a") || valueOf(c, "b", "y") != "2" {
 		t.Fatalf("after ReplaceWith: sections %q", c.Sections())
 	}
 	if _, ok := c.Files()[file]; !ok || len(c.Files()) != 1 {
@@ -30,11 +30,11 @@ func TestReplaceWith(t *testing.T) {
 	// The two stay independent.
 	c.Set("b", "y", "3")
 	other.Set("b", "z", "4")
-	if other.GetOr("b", "y", "") != "2" || c.Has("b", "z") {
+	if valueOf(other, "b", "y") != "2" || c.Has("b", "z") {
 		t.Fatal("a write after ReplaceWith shows in the other Config")
 	}
 	c.ReplaceWith(c) // no deadlock, no change
-	if c.GetOr("b", "y", "") != "3" {
+	if valueOf(c, "b", "y") != "3" {
 		t.Fatal("ReplaceWith(itself) changed it")
 	}
 }
@@ -51,10 +51,10 @@ func TestCopyValue(t *testing.T) {
 	c.CopyValue(from, "s", "d")        // inherited in from: becomes c's own
 	c.CopyValue(from, "s", "gone")     // absent in from: removed from c
 	c.CopyValue(from, "new", "absent") // absent in both: nothing happens
-	if got := c.GetOr("s", "k", ""); got != "inherited-old" {
+	if got := valueOf(c, "s", "k"); got != "inherited-old" {
 		t.Errorf("[s] k = %q", got)
 	}
-	if got := c.GetOr("DEFAULT", "d", ""); got != "other" {
+	if got := valueOf(c, "DEFAULT", "d"); got != "other" {
 		t.Errorf("[DEFAULT] d changed: %q", got)
 	}
 	if got := c.Keys("s"); !reflect.DeepEqual(got, []string{"k", "keep", "d"}) {
@@ -62,5 +62,44 @@ func TestCopyValue(t *testing.T) {
 	}
 	if c.HasSection("new") {
 		t.Error("copying an absent key created its section")
+	}
+}
+
+// valueOf is c's value of section and key, "" when Get fails.
+func valueOf(c *Config, section, key string) string {
+	v, err := c.Get(section, key)
+	if err != nil {
+		return ""
+	}
+	return v
+}
+
+func TestAddDefaultsOf(t *testing.T) {
+	from := New()
+	from.AddDefaults(map[string]map[string]any{"a": {"x": 1, "y": "one"}})
+	if err := from.LoadString("from.conf", "[a]\ny = file\n"); err != nil {
+		t.Fatal(err)
+	}
+	from.AddDefaults(map[string]map[string]any{"a": {"y": "two", "z": true}, "b": {"k": "v"}})
+	c := New()
+	if err := c.LoadString("c.conf", "[a]\nx = 5\n"); err != nil {
+		t.Fatal(err)
+	}
+	c.AddDefaultsOf(from)
+	for _, tc := range []struct{ section, key, want string }{
+		{"a", "x", "5"},   // c's own value wins
+		{"a", "y", "one"}, // the first layer's default, not from's file value
+		{"a", "z", "true"},
+		{"b", "k", "v"},
+	} {
+		if got := valueOf(c, tc.section, tc.key); got != tc.want {
+			t.Errorf("[%s] %s = %q, want %q", tc.section, tc.key, got, tc.want)
+		}
+	}
+	// The layers are c's now: a Config built from c gets them again.
+	d := New()
+	d.AddDefaultsOf(c)
+	if valueOf(d, "b", "k") != "v" || valueOf(d, "a", "x") != "1" {
+		t.Error("AddDefaultsOf did not record the layers it added")
 	}
 }

@@ -14,6 +14,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -38,7 +39,10 @@ var (
 
 // greetingOf reads and checks [greeter] greeting.
 func greetingOf(cfg *config.Config) (string, error) {
-	g, err := cfg.GetStringOr("greeter", "greeting", "Hello")
+	g, err := cfg.Get("greeter", "greeting")
+	if errors.Is(err, config.ErrNotFound) {
+		g, err = "Hello", nil
+	}
 	if err != nil {
 		return "", err
 	}
