@@ -24,8 +24,9 @@ const defaultReloadTimeout = 30 * time.Second
 
 // reloadState is the part of Application that live reconfiguration uses.
 type reloadState struct {
-	mu     sync.Mutex // serializes reloads; guards static
-	static []staticKey
+	mu       sync.Mutex // serializes reloads
+	staticMu sync.Mutex // guards static, so a Reloader may call ReloadStatic
+	static   []staticKey
 }
 
 // staticKey is a key that cannot change at run time.
@@ -51,11 +52,17 @@ var builtinStatic = [...]staticKey{
 // [general] tick_period, watchdog_threshold and shutdown_timeout are static
 // without a declaration.
 func (a *Application) ReloadStatic(section string, keys ...string) {
-	a.reload.mu.Lock()
-	defer a.reload.mu.Unlock()
+	a.reload.staticMu.Lock()
+	defer a.reload.staticMu.Unlock()
 	for _, k := range keys {
 		a.reload.static = append(a.reload.static, staticKey{section, strings.ToLower(k)})
 	}
+}
+
+func (a *Application) staticKeys() []staticKey {
+	a.reload.staticMu.Lock()
+	defer a.reload.staticMu.Unlock()
+	return append(builtinStatic[:len(builtinStatic):len(builtinStatic)], a.reload.static...)
 }
 
 // Reload re-reads the configuration from the sources of start-up (the
@@ -95,7 +102,7 @@ func (a *Application) Reload(ctx context.Context) ([]string, error) {
 		a.log.Error().Err(err).Msg("Configuration reload failed; keeping the old configuration")
 		return nil, fmt.Errorf("%w: %w", ErrReloadRefused, err)
 	}
-	kept := keepStatic(old, next, append(builtinStatic[:len(builtinStatic):len(builtinStatic)], a.reload.static...))
+	kept := keepStatic(old, next, a.staticKeys())
 	if err := a.validateConfig(next); err != nil {
 		return nil, err
 	}
