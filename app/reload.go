@@ -74,7 +74,8 @@ func (a *Application) staticKeys() []staticKey {
 //  1. Validate: the new configuration is loaded into a new Config, the old
 //     values of static keys (ReloadStatic) are kept with a WARNING each, and
 //     every module and service that implements module.ConfigValidator checks
-//     it, in registration order. A load error or any refusal ends the reload
+//     it, in registration order (the logging pipeline first, when it
+//     implements the interface). A load error or any refusal ends the reload
 //     here: it is logged as an ERROR, nothing changes, and the error, which
 //     wraps ErrReloadRefused, is returned.
 //  2. Apply: the new values replace the old ones atomically inside the
@@ -160,10 +161,19 @@ type reloadPart struct {
 	value any
 }
 
-// reloadParts lists the modules (in the order they were added), then the
-// services (in initialization order), as initialize walked them.
+// reloadParts lists what takes part in a reload: the logging pipeline
+// first (when it implements the interfaces, so that the lines about the
+// rest follow the new logging settings), then the modules (in the order
+// they were added), then the services (in initialization order), as
+// initialize walked them.
 func (a *Application) reloadParts() []reloadPart {
 	var parts []reloadPart
+	a.mu.Lock()
+	pipeline := a.pipeline
+	a.mu.Unlock()
+	if pipeline != nil {
+		parts = append(parts, reloadPart{"logging", any(pipeline)})
+	}
 	for i, m := range a.Modules() {
 		parts = append(parts, reloadPart{"module " + a.moduleNames[i], m})
 	}

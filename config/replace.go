@@ -50,7 +50,8 @@ func (c *Config) AddDefaultsOf(from *Config) {
 // stored value (its own or the one it inherits from [DEFAULT]) becomes c's
 // own value of section and key, stored as from stores it (environment
 // variables already expanded, ${...} references still to be interpolated).
-// When from has no such key, c's own value of it is removed. A reload uses
+// When from has no such key, c's own value of it is removed (a value c
+// inherits from [DEFAULT] then still shows through). A reload uses
 // it to keep the old value of a key that cannot change at run time.
 func (c *Config) CopyValue(from *Config, section, key string) {
 	key = strings.ToLower(key)
