@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -59,6 +60,7 @@ func (a *Application) ReloadStatic(section string, keys ...string) {
 	}
 }
 
+// staticKeys are the built-in static keys and the declared ones.
 func (a *Application) staticKeys() []staticKey {
 	a.reload.staticMu.Lock()
 	defer a.reload.staticMu.Unlock()
@@ -68,23 +70,24 @@ func (a *Application) staticKeys() []staticKey {
 // Reload re-reads the configuration from the sources of start-up (the
 // defaults, those modules added with AddDefaults included, the embedded
 // text, the file from -c or ASAB_CONFIG with its includes, environment
-// expansion) and applies it in two phases, so that
-// it is never half applied:
+// expansion) and applies it in two phases, so that it is never half
+// applied:
 //
-//  1. Validate: the new configuration is loaded into a new Config, the old
-//     values of static keys (ReloadStatic) are kept with a WARNING each, and
-//     every module and service that implements module.ConfigValidator checks
-//     it, in registration order (the logging pipeline first, when it
-//     implements the interface). A load error or any refusal ends the reload
-//     here: it is logged as an ERROR, nothing changes, and the error, which
-//     wraps ErrReloadRefused, is returned.
-//  2. Apply: the new values replace the old ones atomically inside the
+//  1. Validate: the new configuration is loaded into a new Config, static
+//     keys (ReloadStatic) that changed get their old values back, and every
+//     module and service that implements module.ConfigValidator checks it,
+//     in registration order (the logging pipeline first, when it implements
+//     the interface). A load error or any refusal ends the reload here: it
+//     is logged as an ERROR, nothing changes, and the error, which wraps
+//     ErrReloadRefused, is returned.
+//  2. Apply: a WARNING names each static key whose new value is ignored;
+//     the new values replace the old ones atomically inside the
 //     application's Config (the same *config.Config, so code holding it
-//     reads the new values), Application.reload! is published with the
-//     sections that changed, and every module.Reloader is called, in
-//     registration order, under [general] reload_timeout. A Reloader's error
-//     cannot undo the swap; it is logged as an ERROR naming the value and
-//     returned (joined with the others), not wrapping ErrReloadRefused.
+//     reads the new values); Application.reload! is published with the
+//     sections that changed; and every module.Reloader is called, in the
+//     same order, under [general] reload_timeout. A Reloader's error cannot
+//     undo the swap: it is logged as an ERROR naming the module or service
+//     and returned (joined with the others), not wrapping ErrReloadRefused.
 //
 // Reload returns the sections that changed. Reloads are serialized; SIGHUP
 // runs one as a background task. Reload refuses to run outside run-time.
@@ -117,7 +120,7 @@ func (a *Application) Reload(ctx context.Context) ([]string, error) {
 		a.log.Warning().Msg(w)
 	}
 	a.log.Notice().Str("changed", strings.Join(changed, ", ")).Msg("Configuration reloaded")
-	a.ps.Publish(pubsub.Reload, changed)
+	a.ps.Publish(pubsub.Reload, slices.Clone(changed))
 	return changed, a.applyConfig(ctx, changed)
 }
 
@@ -227,7 +230,7 @@ func (a *Application) applyConfig(ctx context.Context, changed []string) error {
 		}
 		errc := make(chan error, 1)
 		go func() {
-			errc <- runTask(ctx, func(ctx context.Context) error { return r.Reload(ctx, a.cfg, changed) })
+			errc <- runTask(ctx, func(ctx context.Context) error { return r.Reload(ctx, a.cfg, slices.Clone(changed)) })
 		}()
 		select {
 		case err = <-errc:
