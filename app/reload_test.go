@@ -2,6 +2,7 @@ package app
 
 import (
 	"reflect"
+	"sort"
 	"testing"
 
 	"github.com/asabgo/asab/config"
@@ -75,4 +76,33 @@ func valueOf(cfg *config.Config, section, key string) string {
 		return ""
 	}
 	return v
+}
+
+// FuzzChangedSections checks the diff on any two configurations that
+// parse: a configuration does not differ from itself, the diff is the same
+// set of sections both ways round, and once a ReplaceWith made the old one
+// the new one, nothing differs.
+func FuzzChangedSections(f *testing.F) {
+	f.Add("[a]\nx = 1\n", "[a]\nx = 2\n")
+	f.Add("[DEFAULT]\nd = 1\n[a]\n[b]\nd = 2\n", "[b]\nd = 2\n[a]\n")
+	f.Add("[a]\nx = ${b:y}\n[b]\ny = 1\n", "[a]\nx = ${b:y}\n[b]\ny = ${a:x}\n")
+	f.Fuzz(func(t *testing.T, oldText, nextText string) {
+		old, next := config.New(), config.New()
+		if old.LoadString("old.conf", oldText) != nil || next.LoadString("new.conf", nextText) != nil {
+			return
+		}
+		if d := changedSections(old, old); len(d) != 0 {
+			t.Fatalf("a configuration differs from itself in %q", d)
+		}
+		ab, ba := changedSections(old, next), changedSections(next, old)
+		sort.Strings(ab)
+		sort.Strings(ba)
+		if !reflect.DeepEqual(ab, ba) {
+			t.Fatalf("the diff depends on the direction: %q and %q", ab, ba)
+		}
+		old.ReplaceWith(next)
+		if d := changedSections(old, next); len(d) != 0 {
+			t.Fatalf("after ReplaceWith the configurations differ in %q", d)
+		}
+	})
 }
