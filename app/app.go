@@ -69,6 +69,8 @@ type Application struct {
 	// atRunEnd runs, last registered first, when Run is about to return or
 	// re-execute (the daemon's pidfile removal).
 	atRunEnd []func()
+	// reload is the live reconfiguration's state (reload.go).
+	reload reloadState
 }
 
 // current is the application New made current, until Run returns or Release.
@@ -147,15 +149,27 @@ func (a *Application) versionText() string {
 	return a.version
 }
 
-// loadConfig applies the defaults and reads the configuration: the embedded
-// text, then the file from -c or ASAB_CONFIG.
-func (a *Application) loadConfig() error {
-	a.cfg.AddDefaults(config.Defaults())
+// loadConfig applies the defaults and reads the configuration into the
+// application's Config; see loadConfigInto.
+func (a *Application) loadConfig() error { return a.loadConfigInto(a.cfg) }
+
+// loadConfigInto applies the defaults and reads the configuration into cfg:
+// the embedded text, then the file from -c or ASAB_CONFIG. A live
+// reconfiguration (Reload) reads the same sources with readConfigSources
+// after the defaults of the running Config, modules' included.
+func (a *Application) loadConfigInto(cfg *config.Config) error {
+	cfg.AddDefaults(config.Defaults())
 	for _, d := range a.defaults {
-		a.cfg.AddDefaults(d)
+		cfg.AddDefaults(d)
 	}
+	return a.readConfigSources(cfg)
+}
+
+// readConfigSources reads the embedded text, then the file from -c or
+// ASAB_CONFIG, into cfg.
+func (a *Application) readConfigSources(cfg *config.Config) error {
 	if a.configText != nil {
-		if err := a.cfg.LoadString("<embedded configuration>", *a.configText); err != nil {
+		if err := cfg.LoadString("<embedded configuration>", *a.configText); err != nil {
 			return fmt.Errorf("load embedded configuration: %w", err)
 		}
 	}
@@ -163,7 +177,7 @@ func (a *Application) loadConfig() error {
 		if _, err := os.Stat(a.cmd.Config); err != nil {
 			return fmt.Errorf("configuration file %q: %w", a.cmd.Config, err)
 		}
-		if err := a.cfg.LoadFile(a.cmd.Config); err != nil {
+		if err := cfg.LoadFile(a.cmd.Config); err != nil {
 			return fmt.Errorf("load configuration: %w", err)
 		}
 	}

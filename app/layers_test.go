@@ -33,6 +33,12 @@ var onlyImports = map[string][]string{
 	"asabtest": {"app", "pubsub"},
 }
 
+// alsoImports widens what a package below layer 3 may import from its own
+// layer: module's reload interfaces take a *config.Config.
+var alsoImports = map[string][]string{
+	"module": {"config"},
+}
+
 func layerOf(dir string) (int, bool) {
 	for d := dir; d != "."; d = filepath.Dir(d) {
 		if l, ok := layers[d]; ok {
@@ -93,7 +99,7 @@ func TestPackagesImportOnlyDownwards(t *testing.T) {
 			switch {
 			case !ok:
 				problems = append(problems, pkg+" imports "+dep+", which is not in the layer table")
-			case to > from || (to == from && from < 3):
+			case to > from || (to == from && from < 3 && !contains(alsoImports[pkg], dep)):
 				problems = append(problems, pkg+" (layer "+strconv.Itoa(from)+") imports "+dep+" (layer "+strconv.Itoa(to)+")")
 			}
 		}

@@ -155,7 +155,8 @@ func (a *Application) Restart() {
 }
 
 // handleSignals turns SIGINT and SIGTERM into stop requests and SIGHUP into
-// a log reopen plus Application.hup!, until done is closed.
+// a log reopen, Application.hup! and a configuration reload, until done is
+// closed.
 func (a *Application) handleSignals(done <-chan struct{}) func() {
 	ch := make(chan os.Signal, 8)
 	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
@@ -188,7 +189,8 @@ func (a *Application) handleSignals(done <-chan struct{}) func() {
 	}
 }
 
-// hangup reopens log files and publishes Application.hup!.
+// hangup reopens log files, publishes Application.hup! and starts a
+// reload of the configuration (Reload).
 func (a *Application) hangup() {
 	a.mu.Lock()
 	p := a.pipeline
@@ -199,6 +201,7 @@ func (a *Application) hangup() {
 		}
 	}
 	a.ps.Publish(pubsub.Hup)
+	a.reloadOnHangup()
 }
 
 // subscriberFailed logs a PubSub subscriber's error or panic.

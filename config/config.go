@@ -15,6 +15,9 @@ type Config struct {
 	mu       sync.Mutex        // serializes writers; guards the fields below
 	warnings []string          // from loads
 	included map[string]string // absolute path of every loaded file -> who loaded it
+
+	// defaults is every map given to AddDefaults, in order (see AddDefaultsOf).
+	defaults []map[string]map[string]any
 }
 
 // New returns an empty Config.

@@ -73,6 +73,7 @@ func (c *Config) AddDefaults(d map[string]map[string]any) {
 	sort.Strings(secs)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.defaults = append(c.defaults, d)
 	c.write(func(e *edit) {
 		for _, s := range secs {
 			e.section(s)

@@ -14,6 +14,9 @@
 //     carries the application's shutdown deadline.
 //   - [Dependent]: a service that names the services it needs; it is
 //     initialized after them and finalized before them.
+//   - [ConfigValidator]: checks a re-read configuration before a live
+//     reconfiguration (SIGHUP) swaps it in; one refusal cancels the reload.
+//   - [Reloader]: applies a new configuration at run-time, after the swap.
 //
 // A method with a slightly wrong signature does not implement the
 // interface and is left out without a word, so state the intent with an
@@ -24,7 +27,11 @@
 // docs/architecture.md describes the lifecycle and the module convention.
 package module
 
-import "context"
+import (
+	"context"
+
+	"github.com/asabgo/asab/config"
+)
 
 // Initializer is implemented by a module or service that needs to set itself
 // up at init-time. The context is cancelled if the application is stopped
@@ -61,6 +68,42 @@ type Dependent interface {
 	// DependsOn returns the names of the services that must be initialized
 	// before this one; each must be registered.
 	DependsOn() []string
+}
+
+// ConfigValidator is implemented by a module or service that checks a new
+// configuration before a live reconfiguration applies it. On SIGHUP (or
+// Application.Reload) the application re-reads the configuration into a new
+// Config and asks every ConfigValidator, in registration order, about it
+// while the old configuration is still in force. If any of them returns an
+// error, the reload changes nothing: the error is logged and the application
+// keeps running on the old configuration.
+//
+// ValidateConfig reads its settings from cfg (not from the application's
+// Config, which still holds the old values), changes nothing and returns
+// soon: it is the place to refuse a value, not to apply it. The error
+// should name the section, the key and the offending value.
+type ConfigValidator interface {
+	// ValidateConfig returns an error when cfg holds a setting the value
+	// cannot run with; nil accepts it.
+	ValidateConfig(cfg *config.Config) error
+}
+
+// Reloader is implemented by a module or service that applies a new
+// configuration at run-time. After every ConfigValidator accepted the new
+// configuration and it replaced the old one (the application's Config now
+// returns the new values), Reload is called on each Reloader in
+// registration order, with the application's Config and the names of the
+// sections whose keys or values changed (possibly none: a reload also
+// serves to re-read files a setting names, such as certificates). ctx
+// carries the reload deadline ([general] reload_timeout, 30 s by default).
+//
+// An error from Reload is logged as an ERROR naming the value; it cannot
+// undo the swap or what other Reloaders applied, so a Reloader should refuse
+// bad values in ValidateConfig and apply here only what it has accepted.
+type Reloader interface {
+	// Reload applies what it can of cfg at run-time; changed lists the
+	// sections that differ from the previous configuration.
+	Reload(ctx context.Context, cfg *config.Config, changed []string) error
 }
 
 // Interface guards: the adapters below satisfy the interfaces they adapt.

@@ -15,6 +15,10 @@ const (
 	Exit = "Application.exit!"
 	// Hup is published when the process receives SIGHUP.
 	Hup = "Application.hup!"
+	// Reload is published when a live reconfiguration (SIGHUP) has replaced
+	// the configuration, before the services' Reload methods run; its first
+	// argument is a []string of the sections that changed (possibly empty).
+	Reload = "Application.reload!"
 	// Tick is published every [general] tick_period seconds.
 	Tick = "Application.tick!"
 )

@@ -1,0 +1,258 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/asabgo/asab/config"
+	"github.com/asabgo/asab/module"
+	"github.com/asabgo/asab/pubsub"
+)
+
+// tunable is the service of the reload scenario: it applies [tunable]
+// level at run time, refuses a level outside 1..10, and declares [tunable]
+// listen static.
+type tunable struct {
+	level chan int // the level in force, read by the HTTP handler
+}
+
+var (
+	_ module.ConfigValidator = (*tunable)(nil)
+	_ module.Reloader        = (*tunable)(nil)
+)
+
+func tunableLevel(cfg *config.Config) (int, error) {
+	n, err := cfg.GetInt("tunable", "level")
+	if err != nil {
+		return 0, err
+	}
+	if n < 1 || n > 10 {
+		v, _ := cfg.Get("tunable", "level")
+		return 0, fmt.Errorf("[tunable] level = %q: must be between 1 and 10", v)
+	}
+	return n, nil
+}
+
+func (t *tunable) ValidateConfig(cfg *config.Config) error {
+	_, err := tunableLevel(cfg)
+	return err
+}
+
+func (t *tunable) Reload(ctx context.Context, cfg *config.Config, changed []string) error {
+	n, err := tunableLevel(cfg)
+	if err != nil {
+		return err
+	}
+	<-t.level
+	t.level <- n
+	say("applied level=%d changed=%v", n, changed)
+	return nil
+}
+
+// reloadScenario runs the tunable service with the configuration file and
+// log file the test gives, and answers GET /level (the level in force) and
+// GET /listen ([tunable] listen as Config reads it) on a free port.
+func reloadScenario() int {
+	a := New(WithName("reload"), WithArgs("-c", os.Getenv("ASAB_TEST_CONF"), "-l", os.Getenv("ASAB_TEST_LOG_FILE")),
+		WithMain(func(ctx context.Context, a *Application) error {
+			t, err := Service[*tunable](a)
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				return err
+			}
+			mux := http.NewServeMux()
+			mux.HandleFunc("/level", func(w http.ResponseWriter, r *http.Request) {
+				n := <-t.level
+				t.level <- n
+				fmt.Fprint(w, n)
+			})
+			mux.HandleFunc("/listen", func(w http.ResponseWriter, r *http.Request) {
+				fmt.Fprint(w, valueOf(a.Config(), "tunable", "listen"))
+			})
+			srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+			go func() { <-ctx.Done(); _ = srv.Close() }()
+			say("ready port=%d", ln.Addr().(*net.TCPAddr).Port)
+			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		}))
+	err := a.AddModule(func(a *Application) (any, error) {
+		n, err := tunableLevel(a.Config())
+		if err != nil {
+			return nil, err
+		}
+		t := &tunable{level: make(chan int, 1)}
+		t.level <- n
+		a.ReloadStatic("tunable", "listen")
+		return nil, a.RegisterService("tunable", t)
+	})
+	if err != nil {
+		return 1
+	}
+	a.PubSub().Subscribe(pubsub.Reload, func(m pubsub.Message) error {
+		say("%s %v", m.Type, m.Args[0])
+		return nil
+	})
+	return a.Run()
+}
+
+func init() { scenarios["reload"] = reloadScenario }
+
+// TestSIGHUPReloadsTheConfiguration drives one child through a good edit, a
+// syntax error, a value its validator refuses and a changed static key, each
+// with a real SIGHUP, and checks what it applies, publishes, logs and
+// answers after each, and that the log file is still rotated.
+func TestSIGHUPReloadsTheConfiguration(t *testing.T) {
+	dir := t.TempDir()
+	conf, logFile := filepath.Join(dir, "app.conf"), filepath.Join(dir, "app.log")
+	write := func(text string) {
+		t.Helper()
+		if err := os.WriteFile(conf, []byte("[logging:file]\nbackup_count = 10\n"+text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("[tunable]\nlevel = 1\nlisten = 127.0.0.1 1111\n[other]\nx = 1\n")
+	c := startChild(t, "reload", "ASAB_TEST_CONF="+conf, "ASAB_TEST_LOG_FILE="+logFile)
+	var port int
+	c.waitLine(func(line string) bool {
+		_, err := fmt.Sscanf(line, "ready port=%d", &port)
+		return err == nil
+	})
+	get := func(path string) string {
+		t.Helper()
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d%s", port, path))
+		if err != nil {
+			t.Fatalf("GET %s: %v (the child must still answer); stderr:\n%s", path, err, c.stderr)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	waitLog := func(what string) string {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			b, _ := os.ReadFile(logFile)
+			for _, line := range strings.Split(string(b), "\n") {
+				if strings.Contains(line, what) {
+					return line
+				}
+			}
+		}
+		b, _ := os.ReadFile(logFile)
+		t.Fatalf("no log line with %q in %s:\n%s", what, logFile, b)
+		return ""
+	}
+
+	// A good edit: a changed value and a new section.
+	write("[tunable]\nlevel = 2\nlisten = 127.0.0.1 1111\n[other]\nx = 1\n[extra]\nk = v\n")
+	c.signal(syscall.SIGHUP)
+	c.next("Application.reload! [tunable extra]")
+	c.next("applied level=2 changed=[tunable extra]")
+	if got := get("/level"); got != "2" {
+		t.Fatalf("level after a good edit: %s", got)
+	}
+
+	// A syntax error: an ERROR with file:line, nothing changes.
+	write("[tunable]\nlevel = 3\n[broken\n")
+	c.signal(syscall.SIGHUP)
+	line := waitLog("Configuration reload failed")
+	if !strings.Contains(line, conf+":5:") || !strings.Contains(line, "ERROR") {
+		t.Fatalf("the reload error does not name %s:5 at ERROR: %s", conf, line)
+	}
+	if got := get("/level"); got != "2" {
+		t.Fatalf("level after a syntax error: %s", got)
+	}
+
+	// A value the validator refuses: an ERROR with section, key and value,
+	// nothing changes (not even [other], which the same edit changes).
+	write("[tunable]\nlevel = 99\nlisten = 127.0.0.1 1111\n[other]\nx = 2\n[extra]\nk = v\n")
+	c.signal(syscall.SIGHUP)
+	line = waitLog("New configuration refused")
+	if !strings.Contains(line, "tunable") || !strings.Contains(line, `level = \"99\"`) || !strings.Contains(line, "ERROR") {
+		t.Fatalf("the refusal does not name [tunable] level = \"99\": %s", line)
+	}
+	if got := get("/level"); got != "2" {
+		t.Fatalf("level after a refused value: %s", got)
+	}
+
+	// A static key: a WARNING naming it, the old value kept, the rest
+	// applied; [tunable] listen does not count as a change.
+	write("[tunable]\nlevel = 3\nlisten = 127.0.0.1 2222\n[other]\nx = 1\n[extra]\nk = v\n")
+	c.signal(syscall.SIGHUP)
+	c.next("Application.reload! [tunable]")
+	c.next("applied level=3 changed=[tunable]")
+	line = waitLog("cannot change at run time")
+	for _, want := range []string{"WARNING", "tunable", "listen", "127.0.0.1 1111", "127.0.0.1 2222"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("the static-key warning lacks %q: %s", want, line)
+		}
+	}
+	if got := get("/listen"); got != "127.0.0.1 1111" {
+		t.Fatalf("[tunable] listen after a static change: %q, want the old value", got)
+	}
+
+	c.signal(syscall.SIGTERM)
+	if _, code := c.wait(30 * time.Second); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, c.stderr)
+	}
+	// Each SIGHUP still rotated the log: the first reload's NOTICE is in
+	// the file rotated at the second SIGHUP, three rotations back.
+	b, err := os.ReadFile(logFile + ".3")
+	if err != nil {
+		t.Fatalf("the log was not rotated on SIGHUP: %v", err)
+	}
+	if !strings.Contains(string(b), "Configuration reloaded") || strings.Contains(string(b), "reload failed") {
+		t.Fatalf("%s.3 is not the log between the first and the second SIGHUP:\n%s", logFile, b)
+	}
+}
+
+// waitLine reads lines until match accepts one.
+func (c *child) waitLine(match func(string) bool) {
+	c.t.Helper()
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case line, ok := <-c.lines:
+			if !ok {
+				c.t.Fatalf("child ended; saw %q; stderr:\n%s", c.seen, c.stderr.String())
+			}
+			c.seen = append(c.seen, line)
+			if match(line) {
+				return
+			}
+		case <-timeout:
+			c.t.Fatalf("no matching line within 20s; saw %q; stderr:\n%s", c.seen, c.stderr.String())
+		}
+	}
+}
+
+// next requires the next stdout line to be want.
+func (c *child) next(want string) {
+	c.t.Helper()
+	select {
+	case line, ok := <-c.lines:
+		if !ok {
+			c.t.Fatalf("child ended before %q; saw %q; stderr:\n%s", want, c.seen, c.stderr.String())
+		}
+		c.seen = append(c.seen, line)
+		if line != want {
+			c.t.Fatalf("next line %q, want %q; saw %q", line, want, c.seen)
+		}
+	case <-time.After(20 * time.Second):
+		c.t.Fatalf("no %q within 20s; saw %q; stderr:\n%s", want, c.seen, c.stderr.String())
+	}
+}
