@@ -172,7 +172,7 @@ func (b *LocalBroker) Subscribe(ctx context.Context, queue string, opts Subscrib
 		}
 	}
 	label := QueueLabel(queue, opts)
-	return b.consume(q, b.prefetch, func(q *localQueue, m *Message) { b.handle(q, label, opts.Retry, m) })
+	return b.consume(q, b.prefetch, func(q *localQueue, m *Message) { b.handle(q, queue, label, opts.Retry, m) })
 }
 
 // consume starts n workers on q that call fn for each message.
@@ -204,13 +204,13 @@ func (b *LocalBroker) consume(q *localQueue, n int, fn func(*localQueue, *Messag
 // requeued it. A Retry waits out the policy's delay off the queue; on the
 // last attempt, and on a handler's error, the message goes to the queue's
 // dead-letter exchange with LastErrorHeader.
-func (b *LocalBroker) handle(q *localQueue, label string, policy RetryPolicy, m *Message) {
+func (b *LocalBroker) handle(q *localQueue, queue, label string, policy RetryPolicy, m *Message) {
 	b.counts.Consumed(label)
 	b.mu.Lock()
 	m.Attempt++
 	b.inflight[m] = q
 	b.mu.Unlock()
-	out := b.router.Dispatch(b.hctx, m, b.log)
+	out := b.router.DispatchFrom(b.hctx, queue, m, b.log)
 	out = ApplyRetry(out, policy, m.Attempt, m, b.log)
 	b.mu.Lock()
 	_, mine := b.inflight[m]

@@ -77,21 +77,28 @@ type Outcome struct {
 	Delay time.Duration
 }
 
-// Dispatch runs the handler for msg.Target and decides what happens to the
+// Dispatch is DispatchFrom with the queue not known.
+func (r *Router) Dispatch(ctx context.Context, msg *Message, log *logging.Logger) Outcome {
+	return r.DispatchFrom(ctx, "", msg, log)
+}
+
+// DispatchFrom runs the handler for msg.Target and decides what happens to the
 // message and whether a reply is due. A missing handler is logged and the
 // message acknowledged (dropped); a panicking handler counts as an error.
 // With a tracer (SetTracer) the handler runs in a consumer span continued
 // from the message's headers, its log lines here carry the span's ids, and
-// a reply's headers carry the span's trace context.
+// a reply's headers carry the span's trace context; queue is the name the
+// broker's subscription was made with ("" for a server-named queue), for
+// the span's messaging.destination.subscription.name.
 // It is a building block for Broker implementations.
-func (r *Router) Dispatch(ctx context.Context, msg *Message, log *logging.Logger) Outcome {
+func (r *Router) DispatchFrom(ctx context.Context, queue string, msg *Message, log *logging.Logger) Outcome {
 	h, ok := r.Lookup(msg.Target)
 	if !ok {
 		log.Warning().Str("target", msg.Target).Str("exchange", msg.Exchange).Msg("No handler for inbound message; dropped")
 		return Outcome{Action: Ack, NoHandler: true}
 	}
 	tr, system := r.tracing()
-	hctx, end := tr.StartConsume(ctx, system, "", msg.Target, msg.Headers)
+	hctx, end := tr.StartConsume(ctx, system, queue, msg.Target, msg.Headers)
 	body, err := callHandler(hctx, h, msg)
 	end(err)
 	isRequest := msg.ReplyTo != "" && msg.CorrelationID != ""

@@ -147,7 +147,8 @@ func TestLocalBrokerSpansInMemory(t *testing.T) {
 	checkAttrs(t, pub, map[string]string{"messaging.system": "asab-local", "messaging.destination.name": "calc",
 		"messaging.operation.type": "send", "messaging.operation.name": "publish"})
 	checkAttrs(t, proc, map[string]string{"messaging.system": "asab-local", "messaging.destination.name": "calc",
-		"messaging.operation.type": "process", "messaging.operation.name": "process"})
+		"messaging.destination.subscription.name": "calc",
+		"messaging.operation.type":                "process", "messaging.operation.name": "process"})
 
 	// A failing handler: its span and the request's are errors, and the
 	// error reply still carries the trace.

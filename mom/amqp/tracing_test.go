@@ -86,7 +86,8 @@ func TestForeignTraceparentContinues(t *testing.T) {
 	if sp.Name != "process "+queue || sp.TraceID != traceID || sp.ParentSpanID != parentID || sp.SpanID != sc.SpanID().String() {
 		t.Errorf("exported span %+v: want process %s in trace %s with parent %s", sp, queue, traceID, parentID)
 	}
-	if sp.Kind != "SPAN_KIND_CONSUMER" || sp.Attributes["messaging.system"] != "rabbitmq" || sp.Attributes["messaging.destination.name"] != queue {
+	if sp.Kind != "SPAN_KIND_CONSUMER" || sp.Attributes["messaging.system"] != "rabbitmq" || sp.Attributes["messaging.destination.name"] != queue ||
+		sp.Attributes["messaging.destination.subscription.name"] != queue {
 		t.Errorf("exported span %+v", sp)
 	}
 }
