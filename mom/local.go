@@ -67,7 +67,14 @@ type localSub struct {
 	stopped bool // guarded by the hub's mutex
 }
 
-var _ Broker = (*LocalBroker)(nil)
+var (
+	_ Broker = (*LocalBroker)(nil)
+	_ Traced = (*LocalBroker)(nil)
+)
+
+// localSystem is the messaging system the in-process broker's spans name
+// (package tracing's SystemLocal).
+const localSystem = "asab-local"
 
 // NewLocalBroker returns an in-process broker.
 func NewLocalBroker(opts LocalOptions) *LocalBroker {
@@ -97,9 +104,23 @@ func (b *LocalBroker) Counters() *Counters { return &b.counts }
 // Hub returns the hub the broker is connected to.
 func (b *LocalBroker) Hub() *Hub { return b.hub }
 
+// SetTracer makes the broker trace its messages with t: a producer span
+// per Publish and Request, a consumer span per handler (it implements
+// Traced).
+func (b *LocalBroker) SetTracer(t Tracer) { b.router.SetTracer(t, localSystem) }
+
 // Publish routes a copy of body to the queues the exchange routes target to.
 // A message that no queue takes is dropped, as on an AMQP server.
 func (b *LocalBroker) Publish(ctx context.Context, body []byte, target string, opts PublishOptions) error {
+	ctx, headers, end := b.router.Tracer().StartPublish(ctx, localSystem, target, opts.Headers)
+	opts.Headers = headers
+	err := b.publishCounted(ctx, body, target, opts)
+	end(err)
+	return err
+}
+
+// publishCounted is Publish without its span.
+func (b *LocalBroker) publishCounted(ctx context.Context, body []byte, target string, opts PublishOptions) error {
 	err := b.publish(ctx, body, target, opts)
 	b.counts.Published(target, err)
 	return err
@@ -151,7 +172,7 @@ func (b *LocalBroker) Subscribe(ctx context.Context, queue string, opts Subscrib
 		}
 	}
 	label := QueueLabel(queue, opts)
-	return b.consume(q, b.prefetch, func(q *localQueue, m *Message) { b.handle(q, label, opts.Retry, m) })
+	return b.consume(q, b.prefetch, func(q *localQueue, m *Message) { b.handle(q, queue, label, opts.Retry, m) })
 }
 
 // consume starts n workers on q that call fn for each message.
@@ -183,13 +204,13 @@ func (b *LocalBroker) consume(q *localQueue, n int, fn func(*localQueue, *Messag
 // requeued it. A Retry waits out the policy's delay off the queue; on the
 // last attempt, and on a handler's error, the message goes to the queue's
 // dead-letter exchange with LastErrorHeader.
-func (b *LocalBroker) handle(q *localQueue, label string, policy RetryPolicy, m *Message) {
+func (b *LocalBroker) handle(q *localQueue, queue, label string, policy RetryPolicy, m *Message) {
 	b.counts.Consumed(label)
 	b.mu.Lock()
 	m.Attempt++
 	b.inflight[m] = q
 	b.mu.Unlock()
-	out := b.router.Dispatch(b.hctx, m, b.log)
+	out := b.router.DispatchFrom(b.hctx, queue, m, b.log)
 	out = ApplyRetry(out, policy, m.Attempt, m, b.log)
 	b.mu.Lock()
 	_, mine := b.inflight[m]
@@ -263,15 +284,20 @@ func (b *LocalBroker) deadLetter(q *localQueue, label string, m *Message, out Ou
 // Add sets the handler for target.
 func (b *LocalBroker) Add(target string, h Handler) error { return b.router.Add(target, h) }
 
-// Request publishes a request and waits for its reply.
+// Request publishes a request and waits for its reply; with a tracer, its
+// producer span lasts until the reply has come.
 func (b *LocalBroker) Request(ctx context.Context, body []byte, target string, opts PublishOptions) (*Message, error) {
 	q, err := b.replies()
 	if err != nil {
 		return nil, fmt.Errorf("mom: request to %q: %w", target, err)
 	}
-	return b.corr.Do(ctx, target, q.name, opts, b.timeout, func(ctx context.Context, o PublishOptions) error {
-		return b.Publish(ctx, body, target, o)
+	ctx, headers, end := b.router.Tracer().StartPublish(ctx, localSystem, target, opts.Headers)
+	opts.Headers = headers
+	reply, err := b.corr.Do(ctx, target, q.name, opts, b.timeout, func(ctx context.Context, o PublishOptions) error {
+		return b.publishCounted(ctx, body, target, o)
 	})
+	end(err)
+	return reply, err
 }
 
 // replies returns the broker's reply queue, creating it and its consumer

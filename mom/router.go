@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/asabgo/asab/logging"
@@ -17,6 +18,7 @@ import (
 type Router struct {
 	mu       sync.RWMutex
 	handlers map[string]Handler
+	tracer   atomic.Pointer[tracerBox] // see SetTracer
 }
 
 // Add sets the handler for target, replacing an earlier one.
@@ -75,37 +77,51 @@ type Outcome struct {
 	Delay time.Duration
 }
 
-// Dispatch runs the handler for msg.Target and decides what happens to the
+// Dispatch is DispatchFrom with the queue not known.
+func (r *Router) Dispatch(ctx context.Context, msg *Message, log *logging.Logger) Outcome {
+	return r.DispatchFrom(ctx, "", msg, log)
+}
+
+// DispatchFrom runs the handler for msg.Target and decides what happens to the
 // message and whether a reply is due. A missing handler is logged and the
 // message acknowledged (dropped); a panicking handler counts as an error.
+// With a tracer (SetTracer) the handler runs in a consumer span continued
+// from the message's headers, its log lines here carry the span's ids, and
+// a reply's headers carry the span's trace context; queue is the name the
+// broker's subscription was made with ("" for a server-named queue), for
+// the span's messaging.destination.subscription.name.
 // It is a building block for Broker implementations.
-func (r *Router) Dispatch(ctx context.Context, msg *Message, log *logging.Logger) Outcome {
+func (r *Router) DispatchFrom(ctx context.Context, queue string, msg *Message, log *logging.Logger) Outcome {
 	h, ok := r.Lookup(msg.Target)
 	if !ok {
 		log.Warning().Str("target", msg.Target).Str("exchange", msg.Exchange).Msg("No handler for inbound message; dropped")
 		return Outcome{Action: Ack, NoHandler: true}
 	}
-	body, err := callHandler(ctx, h, msg)
+	tr, system := r.tracing()
+	hctx, end := tr.StartConsume(ctx, system, queue, msg.Target, msg.Headers)
+	body, err := callHandler(hctx, h, msg)
+	end(err)
 	isRequest := msg.ReplyTo != "" && msg.CorrelationID != ""
 	switch {
 	case err == nil:
 		out := Outcome{Action: Ack}
 		if isRequest {
-			out.Reply = &Message{Body: body, Target: msg.ReplyTo, CorrelationID: msg.CorrelationID, ContentType: msg.ContentType}
+			out.Reply = &Message{Body: body, Target: msg.ReplyTo, CorrelationID: msg.CorrelationID, ContentType: msg.ContentType,
+				Headers: tr.InjectHeaders(hctx, nil)}
 		}
 		return out
 	case ctx.Err() != nil:
-		log.Warning().Str("target", msg.Target).Err(err).Msg("Handler cut off by the shutdown; message requeued")
+		log.Warning().Ctx(hctx).Str("target", msg.Target).Err(err).Msg("Handler cut off by the shutdown; message requeued")
 		return Outcome{Action: Requeue, Err: err}
 	case IsRetry(err):
-		log.Info().Str("target", msg.Target).Int("attempt", msg.Attempt).Err(err).Msg("Handler asked to retry; message requeued")
+		log.Info().Ctx(hctx).Str("target", msg.Target).Int("attempt", msg.Attempt).Err(err).Msg("Handler asked to retry; message requeued")
 		return Outcome{Action: Requeue, Err: err}
 	default:
-		log.Error().Str("target", msg.Target).Err(err).Msg("Handler failed; message rejected")
+		log.Error().Ctx(hctx).Str("target", msg.Target).Err(err).Msg("Handler failed; message rejected")
 		out := Outcome{Action: Reject, Err: err}
 		if isRequest {
 			out.Reply = &Message{Target: msg.ReplyTo, CorrelationID: msg.CorrelationID,
-				Headers: map[string]any{ErrorHeader: err.Error()}}
+				Headers: tr.InjectHeaders(hctx, map[string]any{ErrorHeader: err.Error()})}
 		}
 		return out
 	}

@@ -45,6 +45,9 @@ type Starter interface {
 type Service struct {
 	log   *logging.Logger
 	descs descs
+	// lookup finds other services (the tracing service) at Initialize;
+	// nil for a Service made with NewService alone.
+	lookup func(name string) (any, bool)
 
 	mu       sync.Mutex
 	brokers  map[string]Broker
@@ -68,6 +71,7 @@ func NewModule(kinds map[string]BrokerFactory) app.ModuleFactory {
 		if err != nil {
 			return nil, err
 		}
+		svc.lookup = a.Registry().Lookup
 		if err := a.RegisterService(ServiceName, svc); err != nil {
 			return nil, err
 		}
@@ -190,10 +194,16 @@ func (s *Service) Names() []string {
 	return slices.Clone(s.order)
 }
 
-// Initialize starts the brokers that implement Starter.
+// Initialize gives the tracing service (TracingServiceName), when the
+// application has one that records spans, to the brokers that implement
+// Traced, and starts the brokers that implement Starter.
 func (s *Service) Initialize(ctx context.Context) error {
+	tr := s.tracer()
 	for _, name := range s.Names() {
 		b, _ := s.Broker(name)
+		if tb, ok := b.(Traced); ok && tr != nil {
+			tb.SetTracer(tr)
+		}
 		if st, ok := b.(Starter); ok {
 			if err := st.Start(ctx); err != nil {
 				return fmt.Errorf("mom: start broker %q: %w", name, err)
@@ -201,6 +211,26 @@ func (s *Service) Initialize(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// tracer returns the application's tracing service as a Tracer, nil when
+// there is none or it records nothing (exporter = none).
+func (s *Service) tracer() Tracer {
+	if s.lookup == nil {
+		return nil
+	}
+	v, ok := s.lookup(TracingServiceName)
+	if !ok {
+		return nil
+	}
+	tr, ok := v.(Tracer)
+	if !ok {
+		return nil
+	}
+	if e, ok := v.(interface{ Enabled() bool }); ok && !e.Enabled() {
+		return nil
+	}
+	return tr
 }
 
 // Finalize closes every broker, in reverse order, concurrently bounded by

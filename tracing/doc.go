@@ -13,6 +13,12 @@
 //	exporter = otlp-http
 //	endpoint = http://127.0.0.1:4318
 //
+// Nothing else is needed: web containers and MOM brokers look the service
+// up at init-time (as "asab.TracingService"), so every request gets a
+// server span, every Publish and Request a producer span whose traceparent
+// travels in the message headers, and every handler a consumer span
+// continued from them.
+//
 // # What the service gives
 //
 //   - TracerProvider and Propagator: the application's own provider (the

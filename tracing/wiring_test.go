@@ -1,10 +1,6 @@
-//go:build tracingwiring
-
 // These tests check the framework's use of the tracing service: web's
 // server spans and access-log ids, and MOM's publish, consume and reply
-// spans. They need the wiring described in docs/tracing.md in web/ and
-// mom/; run them with -tags tracingwiring, and drop the build tag once
-// that wiring is merged.
+// spans.
 
 package tracing_test
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -40,6 +41,10 @@ type Container struct {
 
 	mu  sync.Mutex
 	lns []net.Listener // bound at Initialize, handed to Run
+
+	// tracing is the tracing service's middleware, found at Initialize;
+	// nil without one (see trace).
+	tracing atomic.Pointer[echo.MiddlewareFunc]
 }
 
 // NewContainer creates an independent web container configured from
@@ -85,6 +90,7 @@ func newContainer(a *app.Application, section string) (*Container, error) {
 	}
 	c.e.HideBanner, c.e.HidePort = true, true
 	c.e.IPExtractor = ipExtractor(set.trusted)
+	c.e.Use(c.trace)
 	if v := serverHeaderValue(set.serverTokens, a); v != "" {
 		c.e.Use(serverHeader(v))
 	}
@@ -139,6 +145,7 @@ func (c *Container) URL(i int) string {
 // Initialize binds every listen line, so that a bad address or a port in
 // use stops start-up with an error naming the section and the line.
 func (c *Container) Initialize(ctx context.Context) error {
+	c.useTracing()
 	var lns []net.Listener
 	for _, l := range c.set.listen {
 		ln, err := c.bind(ctx, l)

@@ -49,6 +49,10 @@
 //  6. echo's BodyLimit: 413 for a body over body_max_size;
 //  7. echo's CORS, when the cors key is set.
 //
+// When the application has a tracing service (tracing.Module, found at
+// Initialize under TracingServiceName), its server span is outside all of
+// these, so the access log line carries trace_id and span_id.
+//
 // Middleware added with Echo().Use run after these. GET /asab/v1/health
 // answers {"phase":..., "uptime":...}, 200 while the application runs and
 // 503 otherwise. Sessions are in package web/session.

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/asabgo/asab/logging"
+	"github.com/asabgo/asab/tracing/logtrace"
 )
 
 // A container's middleware, one concern each; newContainer adds them in
@@ -26,6 +27,36 @@ func serverHeader(value string) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// TracingServiceName is the name of the tracing service (package
+// tracing's asab.TracingService); a container that finds it at Initialize
+// makes a server span of every request with its EchoMiddleware.
+const TracingServiceName = "asab.TracingService"
+
+// useTracing takes the tracing service's middleware, when the application
+// has a tracing service.
+func (c *Container) useTracing() {
+	v, ok := c.app.Registry().Lookup(TracingServiceName)
+	if !ok {
+		return
+	}
+	ts, ok := v.(interface{ EchoMiddleware() echo.MiddlewareFunc })
+	if !ok {
+		return
+	}
+	mw := ts.EchoMiddleware()
+	c.tracing.Store(&mw)
+}
+
+// trace is the outermost middleware: the tracing service's server span
+// (see useTracing), or nothing. echo applies middleware to every request,
+// so the span's middleware can be found after the routes were added.
+func (c *Container) trace(next echo.HandlerFunc) echo.HandlerFunc {
+	if mw := c.tracing.Load(); mw != nil {
+		return (*mw)(next)
+	}
+	return next
 }
 
 // answer has echo's error handler answer err now, unless the response has
@@ -48,7 +79,7 @@ func answerErrors(log *logging.Logger) echo.MiddlewareFunc {
 			answer(c, err)
 			if status := c.Response().Status; status >= 500 {
 				req := c.Request()
-				log.Error().Err(err).Int("status", status).Str("method", req.Method).
+				log.Error().Ctx(req.Context()).Err(err).Int("status", status).Str("method", req.Method).
 					Str("path", req.URL.Path).Msg("Request failed")
 			}
 			return nil
@@ -59,16 +90,17 @@ func answerErrors(log *logging.Logger) echo.MiddlewareFunc {
 // accessLog writes the access log with echo's RequestLogger: one NOTICE
 // line per request on al, with method, path (without the query), status
 // (the one sent, see answer), bytes (of the response body), duration (in
-// seconds), the client IP (echo's IPExtractor) and, for a handler error,
-// error. A request is skipped, at no cost, while al's NOTICE is filtered
-// out.
+// seconds), the client IP (echo's IPExtractor), for a handler error,
+// error, and, when the request's context holds a span (see trace),
+// trace_id and span_id. A request is skipped, at no cost, while al's
+// NOTICE is filtered out.
 func accessLog(al *logging.Logger) echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		Skipper:   func(echo.Context) bool { return !al.Enabled(logging.LevelNotice) },
 		LogMethod: true, LogURIPath: true, LogStatus: true, LogResponseSize: true,
 		LogLatency: true, LogRemoteIP: true, LogError: true,
 		HandleError: true,
-		LogValuesFunc: func(_ echo.Context, v middleware.RequestLoggerValues) error {
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			ev := al.Notice()
 			if ev == nil {
 				return nil
@@ -77,6 +109,9 @@ func accessLog(al *logging.Logger) echo.MiddlewareFunc {
 				Int64("bytes", v.ResponseSize).Float64("duration", v.Latency.Seconds()).Str("ip", v.RemoteIP)
 			if v.Error != nil {
 				ev = ev.Str("error", v.Error.Error())
+			}
+			if traceID, spanID, ok := logtrace.IDs(c.Request().Context()); ok {
+				ev = ev.Str(logtrace.TraceIDField, traceID).Str(logtrace.SpanIDField, spanID)
 			}
 			ev.Send()
 			return nil

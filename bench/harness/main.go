@@ -115,6 +115,7 @@ func steps() []step {
 		{"web hello", webStep},
 		{"web hello, bare echo", webBareStep},
 		{"web instructions", webInstrStep},
+		{"web tracing", tracingStep},
 		{"graceful stop", stopStep},
 		{"amqp", amqpStep},
 		{"nats", natsStep},

@@ -25,6 +25,7 @@ import (
 	"github.com/asabgo/asab/mom"
 	"github.com/asabgo/asab/mom/amqp"
 	"github.com/asabgo/asab/mom/nats"
+	"github.com/asabgo/asab/tracing"
 )
 
 func main() {
@@ -38,6 +39,11 @@ func main() {
 		app.WithDefaults(map[string]map[string]any{"example": {"queue": "asab.example.upper"}}),
 		app.WithMain(func(ctx context.Context, a *app.Application) error { return serve(ctx, a, ask) }),
 	)
+	// Tracing first, so that it is finalized after MOM and exports the
+	// last spans; it records nothing until [tracing] exporter is set.
+	if err := a.AddModule(tracing.Module); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
 	// The MOM module with both server kinds linked in: a configuration
 	// section with a url selects one.
 	module := mom.NewModule(map[string]mom.BrokerFactory{"amqp": amqp.FromConfig, "nats": nats.FromConfig})

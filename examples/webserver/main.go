@@ -9,7 +9,9 @@
 //	# asab_web_requests_total{container="web",method="GET",route="/hello",status="200"} 1
 //
 // Without a configuration file it runs on the web module's defaults
-// ([web] listen = 0.0.0.0 8080). It stops on SIGINT or SIGTERM, finishing
+// ([web] listen = 0.0.0.0 8080). It traces nothing until [tracing]
+// exporter is set (see docs/tracing.md), for example with
+// OTEL_TRACES_EXPORTER=otlp and a collector on 127.0.0.1:4318. It stops on SIGINT or SIGTERM, finishing
 // the requests in flight first.
 package main
 
@@ -22,6 +24,7 @@ import (
 
 	"github.com/asabgo/asab/app"
 	"github.com/asabgo/asab/metrics"
+	"github.com/asabgo/asab/tracing"
 	"github.com/asabgo/asab/web"
 )
 
@@ -32,6 +35,9 @@ func main() {
 		app.WithDescription("Answers GET /hello with Hello!"),
 		app.WithInitialize(initialize),
 	)
+	// Tracing first, so that it is finalized after web and exports the last
+	// spans; it records nothing until [tracing] exporter is set.
+	_ = a.AddModule(tracing.Module)
 	// A failure (a bad [web] value) is recorded: Run prints it and returns 1.
 	_ = a.AddModule(web.Module)
 	// Metrics of the application, the Go runtime and every request, served

@@ -136,6 +136,24 @@ func (b *Broker) session(ctx context.Context) (*session, error) {
 // connection waits for the next one (bounded by ctx) and is sent again, so
 // a message may arrive twice but a confirmed one is never lost.
 func (b *Broker) Publish(ctx context.Context, body []byte, target string, opts mom.PublishOptions) error {
+	ctx, headers, end := b.router.Tracer().StartPublish(ctx, system, target, opts.Headers)
+	opts.Headers = headers
+	err := b.publishCounted(ctx, body, target, opts)
+	end(err)
+	return err
+}
+
+// system is the messaging system the broker's spans name (package
+// tracing's SystemRabbitMQ).
+const system = "rabbitmq"
+
+// SetTracer makes the broker trace its messages with t: a producer span
+// per Publish and Request (its trace context sent in the traceparent
+// header), a consumer span per handler (it implements mom.Traced).
+func (b *Broker) SetTracer(t mom.Tracer) { b.router.SetTracer(t, system) }
+
+// publishCounted is Publish without its span.
+func (b *Broker) publishCounted(ctx context.Context, body []byte, target string, opts mom.PublishOptions) error {
 	exchange := opts.Exchange
 	if exchange == "" {
 		exchange = b.cfg.Exchange
@@ -293,9 +311,13 @@ func (b *Broker) Request(ctx context.Context, body []byte, target string, opts m
 	if err != nil {
 		return nil, fmt.Errorf("mom/amqp: request to %q: reply queue: %w", target, err)
 	}
-	return b.corr.Do(ctx, target, q, opts, 0, func(ctx context.Context, o mom.PublishOptions) error {
-		return b.Publish(ctx, body, target, o)
+	ctx, headers, end := b.router.Tracer().StartPublish(ctx, system, target, opts.Headers)
+	opts.Headers = headers
+	reply, err := b.corr.Do(ctx, target, q, opts, 0, func(ctx context.Context, o mom.PublishOptions) error {
+		return b.publishCounted(ctx, body, target, o)
 	})
+	end(err)
+	return reply, err
 }
 
 // cutOffGrace is how long Close waits, once the deadline has cancelled the

@@ -139,7 +139,7 @@ func (b *Broker) handle(sub *subscription, d amqp091.Delivery) {
 		ContentEncoding: d.ContentEncoding, CorrelationID: d.CorrelationId, ReplyTo: d.ReplyTo,
 		Headers: map[string]any(d.Headers), Persistent: d.DeliveryMode == amqp091.Persistent,
 		Redelivered: d.Redelivered || copied, Attempt: n}
-	out := b.router.Dispatch(b.hctx, msg, b.log)
+	out := b.router.DispatchFrom(b.hctx, sub.queue, msg, b.log)
 	countAs := out.Action
 	if b.hctx.Err() != nil {
 		if out.Action == mom.Ack {

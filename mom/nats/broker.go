@@ -229,6 +229,24 @@ func (b *Broker) ensureStream(ctx context.Context, js jetstream.JetStream) error
 // each publish a message id, whose copies the server's duplicate window
 // drops.
 func (b *Broker) Publish(ctx context.Context, body []byte, target string, opts mom.PublishOptions) error {
+	ctx, headers, end := b.router.Tracer().StartPublish(ctx, system, target, opts.Headers)
+	opts.Headers = headers
+	err := b.publishCounted(ctx, body, target, opts)
+	end(err)
+	return err
+}
+
+// system is the messaging system the broker's spans name (package
+// tracing's SystemNATS).
+const system = "nats"
+
+// SetTracer makes the broker trace its messages with t: a producer span
+// per Publish and Request (its trace context sent in the traceparent
+// header), a consumer span per handler (it implements mom.Traced).
+func (b *Broker) SetTracer(t mom.Tracer) { b.router.SetTracer(t, system) }
+
+// publishCounted is Publish without its span.
+func (b *Broker) publishCounted(ctx context.Context, body []byte, target string, opts mom.PublishOptions) error {
 	if opts.Exchange == "" {
 		opts.Exchange = b.cfg.Exchange
 	}
@@ -347,9 +365,13 @@ func (b *Broker) Request(ctx context.Context, body []byte, target string, opts m
 	if _, _, err := b.conn(); err != nil {
 		return nil, fmt.Errorf("mom/nats: request to %q: %w", target, err)
 	}
-	return b.corr.Do(ctx, target, inbox, opts, b.cfg.RequestTimeout, func(ctx context.Context, o mom.PublishOptions) error {
-		return b.Publish(ctx, body, target, o)
+	ctx, headers, end := b.router.Tracer().StartPublish(ctx, system, target, opts.Headers)
+	opts.Headers = headers
+	reply, err := b.corr.Do(ctx, target, inbox, opts, b.cfg.RequestTimeout, func(ctx context.Context, o mom.PublishOptions) error {
+		return b.publishCounted(ctx, body, target, o)
 	})
+	end(err)
+	return reply, err
 }
 
 // onReply hands a reply to the request waiting for it.

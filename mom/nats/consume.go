@@ -297,7 +297,7 @@ func (b *Broker) handle(s *subscription, jm jetstream.Msg) {
 	b.counts.Consumed(s.label)
 	msg.Attempt = attempt(md)
 	msg.Redelivered = msg.Attempt > 1
-	out := b.router.Dispatch(b.hctx, msg, b.log)
+	out := b.router.DispatchFrom(b.hctx, s.queue, msg, b.log)
 	if b.hctx.Err() != nil && out.Action != mom.Ack {
 		// Cut off by the shutdown: back for another instance once this
 		// broker's pulls are gone.

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/asabgo/asab/internal/otlptest"
+)
+
+// tracingStep: requests/s with wrk of bench/webtrace (examples/webserver's
+// GET /hello, access log to a file) with the tracing module added, once
+// with exporter = none (tracing off) and once with sampler = always_on
+// exporting over OTLP/HTTP to a receiver on 127.0.0.1 (a fresh
+// internal/otlptest receiver per round, which decodes every export),
+// against the same application without the module. The three servers run
+// one at a time, their order rotating from round to round.
+func tracingStep(o *options) ([]row, error) {
+	bin, err := build(o, "./bench/webtrace", "webtrace")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := exec.LookPath("wrk"); err != nil {
+		return nil, fmt.Errorf("wrk is needed (bench/run.sh installs it): %w", err)
+	}
+	rounds, duration := 5, "8s"
+	if o.quick {
+		rounds, duration = 1, "2s"
+	}
+	variants := []string{"without", "none", "on"}
+	figures := map[string][]float64{}
+	var spans []int
+	for r := range rounds {
+		for i := range variants {
+			v := variants[(i+r)%len(variants)]
+			rps, n, err := tracingRound(o, bin, v, duration)
+			if err != nil {
+				return nil, fmt.Errorf("tracing %s: %w", v, err)
+			}
+			figures[v] = append(figures[v], rps)
+			if v == "on" {
+				spans = append(spans, n)
+			}
+		}
+	}
+	without := median(figures["without"])
+	note := fmt.Sprintf("median of %d rotating rounds of %s, wrk -t2 -c64", rounds, duration)
+	return []row{
+		{name: "web GET /hello with tracing.Module, exporter = none, against the same app without the module",
+			unit: "req/s", framework: median(figures["none"]), baseline: without, better: "higher", target: ">= 0.98", note: note},
+		{name: "web GET /hello with tracing on (always_on, OTLP/HTTP to a local receiver), against the same app without the module",
+			unit: "req/s", framework: median(figures["on"]), baseline: without, better: "higher",
+			note: note + fmt.Sprintf("; the receiver, decoding every export, runs in the harness on the same CPUs; spans received per round %v", spans)},
+	}, nil
+}
+
+// tracingRound runs one server of variant ("without", "none", "on") under
+// wrk for duration and returns its requests/s and, for "on", how many
+// spans the receiver got.
+func tracingRound(o *options, bin, variant, duration string) (float64, int, error) {
+	port, err := freeTCPPort()
+	if err != nil {
+		return 0, 0, err
+	}
+	dir, err := os.MkdirTemp(o.work, "webtrace-")
+	if err != nil {
+		return 0, 0, err
+	}
+	conf := fmt.Sprintf("[web]\nlisten=127.0.0.1 %d\naccess_log=true\n[logging:console]\nenabled=false\n[logging:file]\npath=%s\n",
+		port, filepath.Join(dir, "access.log"))
+	args := []string{"-c", filepath.Join(dir, "webtrace.conf")}
+	var recv *otlptest.Receiver
+	switch variant {
+	case "without":
+		args = append(args, "-no-tracing")
+	case "none":
+		conf += "[tracing]\nexporter=none\n"
+	case "on":
+		if recv, err = otlptest.Listen("127.0.0.1:0"); err != nil {
+			return 0, 0, err
+		}
+		defer recv.Close()
+		conf += fmt.Sprintf("[tracing]\nexporter=otlp-http\nendpoint=%s\nsampler=always_on\n", recv.URL())
+	}
+	if err := os.WriteFile(args[1], []byte(conf), 0o600); err != nil {
+		return 0, 0, err
+	}
+	cmd := exec.Command(bin, args...)
+	if err := cmd.Start(); err != nil {
+		return 0, 0, err
+	}
+	defer func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+	}()
+	url := fmt.Sprintf("http://127.0.0.1:%d/hello", port)
+	if err := waitHTTP(url, 10*time.Second); err != nil {
+		return 0, 0, err
+	}
+	out, err := exec.Command("wrk", "-t2", "-c64", "-d"+duration, "--timeout", "5s", url).CombinedOutput()
+	if err != nil {
+		return 0, 0, fmt.Errorf("wrk: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "Non-2xx") || strings.Contains(string(out), "Socket errors") {
+		return 0, 0, fmt.Errorf("wrk reported errors:\n%s", out)
+	}
+	m := regexp.MustCompile(`Requests/sec:\s+([\d.]+)`).FindSubmatch(out)
+	if m == nil {
+		return 0, 0, fmt.Errorf("no Requests/sec in wrk's output:\n%s", out)
+	}
+	rps, _ := strconv.ParseFloat(string(m[1]), 64)
+	n := 0
+	if recv != nil {
+		_ = cmd.Process.Signal(syscall.SIGTERM) // the last spans are exported at exit
+		_ = cmd.Wait()
+		n = len(recv.Spans())
+	}
+	return rps, n, nil
+}
+
+func freeTCPPort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// waitHTTP waits until url answers 200.
+func waitHTTP(url string, limit time.Duration) error {
+	for deadline := time.Now().Add(limit); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		res, err := http.Get(url)
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("%s did not answer within %s", url, limit)
+}
