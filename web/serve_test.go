@@ -133,7 +133,7 @@ func TestBindErrorNamesLine(t *testing.T) {
 func TestBadConfigFailsAtAddModule(t *testing.T) {
 	for _, tt := range []struct{ conf, want string }{
 		{"[web]\nlisten=127.0.0.1 0\n\t1.2.3.4 99999\n", "[web] listen line 2"},
-		{"[web]\nlisten=127.0.0.1 0\nbody_max_size=-5\n", "[web] body_max_size = -5"},
+		{"[web]\nlisten=127.0.0.1 0\nbody_max_size=-5\n", `[web] body_max_size = "-5"`},
 		{"[web]\nlisten=127.0.0.1 0\nservertokens=loud\n", `servertokens = "loud"`},
 		{"[web]\nlisten=127.0.0.1 0\ntrusted_proxies=10.0.0.0/8 proxy\n", `trusted_proxies: "proxy"`},
 		{"[web]\nlisten=127.0.0.1 0\nread_header_timeout=soon\n", "read_header_timeout"},
