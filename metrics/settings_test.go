@@ -15,8 +15,8 @@ import (
 )
 
 // docKeyTable returns the rows of the first "| Key | Default | Meaning |"
-// table after marker in the doc file: key → default cell (backticks
-// stripped).
+// table after marker in the doc file: key → the default cell's first
+// `literal` ("" for a cell without one, such as "(empty)").
 func docKeyTable(t *testing.T, path, marker string) map[string]string {
 	t.Helper()
 	doc, err := os.ReadFile(path)
@@ -37,7 +37,11 @@ func docKeyTable(t *testing.T, path, marker string) map[string]string {
 			break
 		}
 		cells := strings.Split(strings.Trim(line, "|"), "|")
-		rows[strings.Trim(strings.TrimSpace(cells[0]), "`")] = strings.Trim(strings.TrimSpace(cells[1]), "`")
+		def := ""
+		if f := strings.Split(cells[1], "`"); len(f) >= 3 {
+			def = f[1]
+		}
+		rows[strings.Trim(strings.TrimSpace(cells[0]), "`")] = def
 	}
 	return rows
 }

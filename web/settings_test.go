@@ -15,8 +15,8 @@ import (
 )
 
 // docKeyTable returns the rows of the first "| Key | Default | Meaning |"
-// table after marker in the doc file: key → default cell, backticks
-// stripped ("" for a cell in parentheses, such as "(empty)").
+// table after marker in the doc file: key → the default cell's first
+// `literal` ("" for a cell without one, such as "(empty)").
 func docKeyTable(t *testing.T, path, marker string) map[string]string {
 	t.Helper()
 	doc, err := os.ReadFile(path)
@@ -37,11 +37,11 @@ func docKeyTable(t *testing.T, path, marker string) map[string]string {
 			break
 		}
 		cells := strings.Split(strings.Trim(line, "|"), "|")
-		def := strings.TrimSpace(cells[1])
-		if strings.HasPrefix(def, "(") {
-			def = ""
+		def := ""
+		if f := strings.Split(cells[1], "`"); len(f) >= 3 {
+			def = f[1]
 		}
-		rows[strings.Trim(strings.TrimSpace(cells[0]), "`")] = strings.Trim(def, "`")
+		rows[strings.Trim(strings.TrimSpace(cells[0]), "`")] = def
 	}
 	return rows
 }
