@@ -40,7 +40,7 @@ func main() {
 	)
 	// The MOM module with both server kinds linked in: a configuration
 	// section with a url selects one.
-	module := mom.NewModule(map[string]mom.BrokerFactory{"amqp": amqp.FromConfig, "nats": nats.FromConfig})
+	module := mom.ModuleWith(mom.WithBrokerKind("amqp", amqp.FromConfig), mom.WithBrokerKind("nats", nats.FromConfig))
 	if err := a.AddModule(module); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 	}
