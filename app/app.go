@@ -334,10 +334,3 @@ func Service[T any](a *Application) (T, error) {
 func ServiceNamed[T any](a *Application, name string) (T, error) {
 	return registry.Get[T](a.reg, name)
 }
-
-// GetService returns the service registered under name as a T.
-//
-// Deprecated: use [ServiceNamed], or [Service] to find a service by type.
-func GetService[T any](a *Application, name string) (T, error) {
-	return ServiceNamed[T](a, name)
-}

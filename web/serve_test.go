@@ -17,7 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/asabgo/asab/app"
-	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/pubsub"
 	"github.com/asabgo/asab/web"
 )
@@ -120,7 +120,7 @@ func TestBindErrorNamesLine(t *testing.T) {
 	defer busy.Close()
 	logPath := filepath.Join(t.TempDir(), "log")
 	conf := "[logging:file]\npath=" + logPath + "\n[logging:console]\nenabled=false\n[web]\nlisten=\n\t127.0.0.1 0\n\t" + busy.Addr().String() + "\n"
-	if code := apptest.New(t, conf, nil, web.Module).RunToExit(); code != 1 {
+	if code := asabtest.New(t, conf).AddModule(web.Module).RunToExit(); code != 1 {
 		t.Fatalf("exit code %d, want 1", code)
 	}
 	b, _ := os.ReadFile(logPath)

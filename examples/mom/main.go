@@ -48,7 +48,7 @@ func main() {
 }
 
 func serve(ctx context.Context, a *app.Application, ask string) error {
-	svc, err := app.GetService[*mom.Service](a, mom.ServiceName)
+	svc, err := app.Service[*mom.Service](a)
 	if err != nil {
 		return err
 	}
