@@ -137,6 +137,7 @@ func newWithStderr(stderr io.Writer, opts ...Option) *Application {
 	if err := a.loadConfig(); err != nil {
 		a.fail(1, err)
 	}
+	_ = a.AddModule(a.withModules...) // an error is kept for Run (see WithModules)
 	return a
 }
 
