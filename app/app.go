@@ -139,6 +139,7 @@ func newWithStderr(stderr io.Writer, opts ...Option) *Application {
 	if err := a.loadConfig(); err != nil {
 		a.fail(1, err)
 	}
+	_ = a.AddModule(a.withModules...) // an error is kept for Run (see WithModules)
 	return a
 }
 
@@ -347,11 +348,4 @@ func Service[T any](a *Application) (T, error) {
 // to follow ASAB's names.
 func ServiceNamed[T any](a *Application, name string) (T, error) {
 	return registry.Get[T](a.reg, name)
-}
-
-// GetService returns the service registered under name as a T.
-//
-// Deprecated: use [ServiceNamed], or [Service] to find a service by type.
-func GetService[T any](a *Application, name string) (T, error) {
-	return ServiceNamed[T](a, name)
 }

@@ -22,7 +22,7 @@ var layers = map[string]int{
 	"registry": 1, "logging": 1,
 	"app": 2,
 	"web": 3, "sock": 3, "mom": 3, "timer": 3, "metrics": 3, "health": 3, "debug": 3, "pdict": 3, "tracing": 3,
-	"asabtest": 4, "mom/momtest": 4, "internal/apptest": 4,
+	"asabtest": 4, "mom/momtest": 4,
 	"examples": 5, "bench": 5, "scripts": 5,
 }
 

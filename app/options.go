@@ -23,6 +23,7 @@ type settings struct {
 	initialize  func(ctx context.Context, a *Application) error
 	main        func(ctx context.Context, a *Application) error
 	finalize    func(ctx context.Context, a *Application) error
+	withModules []ModuleFactory // added at the end of New
 	// optionErrs are mistakes found while applying the options; New
 	// reports the first as a start-up error.
 	optionErrs []error

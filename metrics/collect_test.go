@@ -98,7 +98,7 @@ func TestClashingCollectorServiceStopsStartUp(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	m, err := app.GetService[*metrics.Service](a, metrics.ServiceName)
+	m, err := app.Service[*metrics.Service](a)
 	if err != nil {
 		t.Fatal(err)
 	}

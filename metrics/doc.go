@@ -8,7 +8,7 @@
 //
 //	a.AddModule(web.Module)
 //	a.AddModule(metrics.Module)
-//	m, _ := app.GetService[*metrics.Service](a, metrics.ServiceName)
+//	m, _ := app.Service[*metrics.Service](a)
 //	jobs, _ := m.Counter("billing_jobs_total", metrics.Opts{
 //		Help: "Jobs processed.", Labels: []string{"kind", "result"},
 //	})

@@ -17,7 +17,7 @@ func ExampleService_Counter() {
 	a := app.New(app.WithName("billing"), app.WithArgs())
 	defer a.Release()
 	_ = a.AddModule(metrics.Module)
-	m, _ := app.GetService[*metrics.Service](a, metrics.ServiceName)
+	m, _ := app.Service[*metrics.Service](a)
 
 	jobs, err := m.Counter("billing_jobs_total", metrics.Opts{
 		Help:        "Jobs processed.",
@@ -52,7 +52,7 @@ func ExampleService_Handler() {
 	a := app.New(app.WithName("t"), app.WithArgs())
 	defer a.Release()
 	_ = a.AddModule(metrics.Module)
-	m, _ := app.GetService[*metrics.Service](a, metrics.ServiceName)
+	m, _ := app.Service[*metrics.Service](a)
 	lat, _ := m.Histogram("demo_latency_seconds", metrics.Opts{Help: "Demo latency."}, []float64{0.1, 1})
 	lat.Observe(0.25)
 

@@ -14,12 +14,12 @@ import (
 // expose adds the endpoints to asab.WebService. Without a web service the
 // metrics still work (Registry, Gather) and one NOTICE says so.
 func (s *Service) expose() error {
-	if s.set.path == "" && s.set.jsonPath == "" {
+	if s.set.Path == "" && s.set.JSONPath == "" {
 		return nil
 	}
 	v, ok := s.app.Registry().Lookup(web.ServiceName)
 	if !ok {
-		s.log.Notice().Str("path", s.set.path).
+		s.log.Notice().Str("path", s.set.Path).
 			Msg("No asab.WebService is registered, so metrics are not served over HTTP; add web.Module to serve them")
 		return nil
 	}
@@ -28,11 +28,11 @@ func (s *Service) expose() error {
 		return fmt.Errorf("metrics: service %q is a %T, not a *web.Service", web.ServiceName, v)
 	}
 	e := ws.Echo()
-	if s.set.path != "" {
-		e.GET(s.set.path, echo.WrapHandler(s.Handler()))
+	if s.set.Path != "" {
+		e.GET(s.set.Path, echo.WrapHandler(s.Handler()))
 	}
-	if s.set.jsonPath != "" {
-		e.GET(s.set.jsonPath, echo.WrapHandler(http.HandlerFunc(s.serveJSON)))
+	if s.set.JSONPath != "" {
+		e.GET(s.set.JSONPath, echo.WrapHandler(http.HandlerFunc(s.serveJSON)))
 	}
 	return nil
 }

@@ -21,7 +21,7 @@ func newService(t testing.TB, conf string) *metrics.Service {
 	if err := a.AddModule(metrics.Module); err != nil {
 		t.Fatal(err)
 	}
-	m, err := app.GetService[*metrics.Service](a, metrics.ServiceName)
+	m, err := app.Service[*metrics.Service](a)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,7 +68,7 @@ func start(t *testing.T, s setup) *running {
 		}
 	}
 	var err error
-	if r.m, err = app.GetService[*metrics.Service](r.a, metrics.ServiceName); err != nil {
+	if r.m, err = app.Service[*metrics.Service](r.a); err != nil {
 		r.a.Release()
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func start(t *testing.T, s setup) *running {
 	if s.noWeb {
 		r.a.PubSub().Subscribe(pubsub.Run, func(pubsub.Message) error { once.Do(func() { close(ready) }); return nil })
 	} else {
-		r.web, _ = app.GetService[*web.Service](r.a, web.ServiceName)
+		r.web, _ = app.Service[*web.Service](r.a)
 		r.a.PubSub().Subscribe(web.StartedMessage, func(pubsub.Message) error { once.Do(func() { close(ready) }); return nil })
 	}
 	if s.before != nil {

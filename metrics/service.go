@@ -25,7 +25,7 @@ const ServiceName = "asab.MetricsService"
 type Service struct {
 	app *app.Application
 	reg *prometheus.Registry
-	set settings
+	set Settings
 	log *logging.Logger
 
 	tick *tickLag
@@ -37,12 +37,27 @@ type Service struct {
 }
 
 // Module is the metrics module's factory for app.Application.AddModule: it
-// reads [asab:metrics] (defaults in [Defaults]), creates the Service with
-// the built-in metrics and registers it as "asab.MetricsService". It may be
-// added before or after the modules whose services it collects.
+// builds the Service with [NewService] and registers it as
+// "asab.MetricsService"; it returns no module (the Service carries the
+// lifecycle). It may be added before or after the modules whose services it
+// collects.
 func Module(a *app.Application) (any, error) {
+	s, err := NewService(a)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.RegisterService(ServiceName, s); err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	return nil, nil
+}
+
+// NewService reads [asab:metrics] and builds a Service with the built-in
+// metrics; it does not register it (Module does).
+func NewService(a *app.Application) (*Service, error) {
 	a.Config().AddDefaults(map[string]map[string]any{Section: Defaults()})
-	set, err := readSettings(a.Config())
+	log := logging.Get("asab.metrics")
+	set, err := readSettings(a.Config(), log)
 	if err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
@@ -50,7 +65,7 @@ func Module(a *app.Application) (any, error) {
 		app:         a,
 		reg:         prometheus.NewRegistry(),
 		set:         set,
-		log:         logging.Get("asab.metrics"),
+		log:         log,
 		instruments: map[string]*instrument{},
 		collected:   map[string]bool{ServiceName: true},
 		tick:        newTickLag(),
@@ -58,15 +73,8 @@ func Module(a *app.Application) (any, error) {
 	if err := s.registerBuiltins(); err != nil {
 		return nil, err
 	}
-	if err := a.RegisterService(ServiceName, s); err != nil {
-		return nil, fmt.Errorf("metrics: %w", err)
-	}
-	return &metricsModule{}, nil
+	return s, nil
 }
-
-// metricsModule is the value Module returns; the lifecycle belongs to the
-// Service.
-type metricsModule struct{}
 
 // registerBuiltins registers the application, logging and Go runtime
 // collectors.
@@ -77,7 +85,7 @@ func (s *Service) registerBuiltins() error {
 		newLoggingCollector(),
 		s.tick.lag,
 	}
-	if s.set.goRuntime {
+	if s.set.GoRuntime {
 		cs = append(cs, collectors.NewGoCollector(),
 			collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
@@ -140,7 +148,7 @@ func (s *Service) Initialize(ctx context.Context) error {
 		pubsub.Run:  s.onRun,
 		pubsub.Tick: s.tick.onTick,
 	}))
-	if s.set.logEveryMinute {
+	if s.set.LogEveryMinute {
 		s.subs = append(s.subs, ps.Subscribe(pubsub.Tick60, s.logSummary))
 	}
 	s.mu.Unlock()

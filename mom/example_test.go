@@ -81,7 +81,7 @@ func ExampleModule() {
 	a := app.New(app.WithName("example"), app.WithArgs(),
 		app.WithConfigString("[logging]\nlevel = ERROR\n"),
 		app.WithMain(func(ctx context.Context, a *app.Application) error {
-			svc, err := app.GetService[*mom.Service](a, mom.ServiceName)
+			svc, err := app.Service[*mom.Service](a)
 			if err != nil {
 				return err
 			}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/asabgo/asab/app"
-	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/metrics"
 	"github.com/asabgo/asab/mom"
 	"github.com/asabgo/asab/web"
@@ -19,9 +19,9 @@ import (
 // scrapes /asab/v1/metrics over HTTP and checks the counts.
 func TestMetricsScrape(t *testing.T) {
 	conf := "[web]\nlisten=127.0.0.1 0\naccess_log=false\n[logging:console]\nenabled=false\n[asab:metrics]\ngo_runtime=no\n"
-	r := apptest.New(t, conf, []app.Option{app.WithName("mommetrics")}, web.Module, metrics.Module, mom.Module).Run()
-	ctx := r.App.Context()
-	svc := apptest.Service[*mom.Service](t, r.App, mom.ServiceName)
+	r := asabtest.New(t, conf, app.WithName("mommetrics")).AddModule(web.Module, metrics.Module, mom.Module).Start()
+	ctx := r.Application.Context()
+	svc := asabtest.Service[*mom.Service](t, r)
 	b := svc.Default()
 	_ = b.Add("jobs", func(_ context.Context, m *mom.Message) ([]byte, error) {
 		switch {
@@ -52,8 +52,8 @@ func TestMetricsScrape(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	w := apptest.Service[*web.Service](t, r.App, web.ServiceName)
-	fams := apptest.Scrape(t, w.URL(0)+"/asab/v1/metrics")
+	w := asabtest.Service[*web.Service](t, r)
+	fams := asabtest.Scrape(t, w.URL(0)+"/asab/v1/metrics")
 	if code := r.Stop(); code != 0 {
 		t.Fatalf("exit code %d", code)
 	}
@@ -71,7 +71,7 @@ func TestMetricsScrape(t *testing.T) {
 		{"asab_mom_connected", map[string]string{"broker": "local"}, 1},
 		{"asab_mom_reconnects_total", map[string]string{"broker": "local"}, 0},
 	} {
-		got, err := apptest.Lookup(fams, tc.name, tc.labels)
+		got, err := asabtest.Lookup(fams, tc.name, tc.labels)
 		if err != nil {
 			t.Error(err)
 		} else if got != tc.want {

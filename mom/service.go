@@ -55,28 +55,20 @@ type Service struct {
 	fallback string
 }
 
-// momModule is the module value; the lifecycle belongs to the service.
-type momModule struct{ svc *Service }
-
 // Module is the application module of the in-process broker: it registers
 // the Service with the brokers configured in [asab:mom:local]. Use
-// mom/amqp.Module instead to also have AMQP brokers.
-func Module(a *app.Application) (any, error) { return NewModule(nil)(a) }
+// mom/amqp.Module instead to also have AMQP brokers. Module is ModuleWith().
+func Module(a *app.Application) (any, error) { return ModuleWith()(a) }
 
-// NewModule returns a module factory that knows the given broker kinds
-// besides "local". Package mom/amqp uses it to add "amqp".
+// NewModule is ModuleWith with a WithBrokerKind option for each of kinds.
+//
+// Deprecated: use ModuleWith and WithBrokerKind.
 func NewModule(kinds map[string]BrokerFactory) app.ModuleFactory {
-	return func(a *app.Application) (any, error) {
-		svc, err := NewService(a.Config(), kinds)
-		if err != nil {
-			return nil, err
-		}
-		svc.lookup = a.Registry().Lookup
-		if err := a.RegisterService(ServiceName, svc); err != nil {
-			return nil, err
-		}
-		return &momModule{svc: svc}, nil
+	var opts []Option
+	for k, f := range kinds {
+		opts = append(opts, WithBrokerKind(k, f))
 	}
+	return ModuleWith(opts...)
 }
 
 // NewService makes the brokers that cfg defines. The default broker is the

@@ -24,7 +24,7 @@ func TestModuleDefaultIsLocal(t *testing.T) {
 	if err := a.AddModule(mom.Module); err != nil {
 		t.Fatal(err)
 	}
-	svc, err := app.GetService[*mom.Service](a, mom.ServiceName)
+	svc, err := app.Service[*mom.Service](a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestFinalizeWaitsForInFlightHandlers(t *testing.T) {
 	var finished atomic.Bool
 	started := make(chan struct{})
 	a := newApp(t, "[general]\nshutdown_timeout = 10\n", app.WithMain(func(ctx context.Context, a *app.Application) error {
-		svc, err := app.GetService[*mom.Service](a, mom.ServiceName)
+		svc, err := app.Service[*mom.Service](a)
 		if err != nil {
 			return err
 		}
@@ -114,7 +114,7 @@ func TestFinalizeWaitsForInFlightHandlers(t *testing.T) {
 func TestFinalizeDeadlineRequeues(t *testing.T) {
 	var local *mom.LocalBroker
 	a := newApp(t, "[general]\nshutdown_timeout = 0.3\n", app.WithMain(func(ctx context.Context, a *app.Application) error {
-		svc, err := app.GetService[*mom.Service](a, mom.ServiceName)
+		svc, err := app.Service[*mom.Service](a)
 		if err != nil {
 			return err
 		}

@@ -93,10 +93,10 @@ func TestReadServerConfig(t *testing.T) {
 
 	bad := []struct{ text, want string }{
 		{"[s]\nmax_connections=1\n", "[s] listen"},
-		{"[s]\nlisten=\n", "no address"},
+		{"[s]\nlisten=\n", `[s] listen = "": must not be empty`},
 		{"[s]\nlisten=7000\n  x y z\n", "[s] listen: line 2"},
 		{"[s]\nlisten=7000\nmax_connections=many\n", `[s] max_connections = "many"`},
-		{"[s]\nlisten=7000\nmax_connections=0\n", "[s] max_connections = 0"},
+		{"[s]\nlisten=7000\nmax_connections=0\n", `[s] max_connections = "0"`},
 		{"[s]\nlisten=7000\nread_timeout=soon\n", `[s] read_timeout = "soon"`},
 		{"[s]\nlisten=7000\nwrite_timeout=-1\n", `[s] write_timeout = "-1"`},
 		{"[s]\nlisten=7000\nunix_mode=0999\n", `[s] unix_mode = "0999"`},

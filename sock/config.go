@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/asabgo/asab/config"
+	"github.com/asabgo/asab/logging"
 )
 
 // DefaultMaxConnections is the connection limit of a server unless its
@@ -38,6 +39,23 @@ func (c ServerConfig) maxConnections() int {
 	return c.MaxConnections
 }
 
+// ServerSettings are the keys of a server's configuration section, decoded
+// by [config.Decode]; their tags hold the section's only defaults.
+// docs/sock.md lists them.
+type ServerSettings struct {
+	// Listen holds the addresses, one per line (see [ParseListen]).
+	Listen string `ini:"listen" required:"true" doc:"one address per line"`
+	// MaxConnections is ServerConfig.MaxConnections.
+	MaxConnections int `ini:"max_connections" default:"1024" min:"1" doc:"connections handled at once by this server"`
+	// ReadTimeout is ServerConfig.ReadTimeout; 0 is none.
+	ReadTimeout time.Duration `ini:"read_timeout" default:"0" min:"0" doc:"a Read that makes no progress for this long fails"`
+	// WriteTimeout is ServerConfig.WriteTimeout; 0 is none.
+	WriteTimeout time.Duration `ini:"write_timeout" default:"0" min:"0" doc:"a Write that makes no progress for this long fails"`
+	// UnixMode is ServerConfig.UnixMode in octal ("0660"); "" leaves it to
+	// the umask.
+	UnixMode string `ini:"unix_mode" doc:"octal permissions set on unix socket files"`
+}
+
 // ReadServerConfig reads a server's settings from a configuration section:
 //
 //	[echo]
@@ -50,36 +68,30 @@ func (c ServerConfig) maxConnections() int {
 //	unix_mode=0660
 //
 // listen is required (one address per line, see ParseListen); the other keys
-// are optional. An error names the section, the key and the bad value.
+// are optional (see [ServerSettings]). An error names the section, the key
+// and the bad value; a key the section does not know is logged as a WARNING
+// (logger asab.socket) naming its file:line and the known keys.
 func ReadServerConfig(cfg *config.Config, section string) (ServerConfig, error) {
 	var sc ServerConfig
-	raw, err := cfg.Get(section, "listen")
+	var set ServerSettings
+	if err := config.Decode(cfg, section, &set); err != nil {
+		return sc, fmt.Errorf("sock: %w", err)
+	}
+	unknown, err := config.Unknown(cfg, section, &set)
 	if err != nil {
 		return sc, fmt.Errorf("sock: %w", err)
 	}
-	if sc.Addrs, err = ParseListen(raw); err != nil {
+	for _, u := range unknown {
+		logging.Get("asab.socket").Warning().Msg(u.String())
+	}
+	if sc.Addrs, err = ParseListen(set.Listen); err != nil {
 		return sc, fmt.Errorf("sock: config [%s] listen: %w", section, err)
 	}
 	if len(sc.Addrs) == 0 {
 		return sc, fmt.Errorf("sock: config [%s] listen: no address given", section)
 	}
-	if sc.MaxConnections, err = cfg.GetIntOr(section, "max_connections", DefaultMaxConnections); err != nil {
-		return sc, fmt.Errorf("sock: %w", err)
-	}
-	if sc.MaxConnections < 1 {
-		return sc, fmt.Errorf("sock: config [%s] max_connections = %d: must be at least 1", section, sc.MaxConnections)
-	}
-	if sc.ReadTimeout, err = cfg.GetDurationOr(section, "read_timeout", 0); err != nil {
-		return sc, fmt.Errorf("sock: %w", err)
-	}
-	if sc.WriteTimeout, err = cfg.GetDurationOr(section, "write_timeout", 0); err != nil {
-		return sc, fmt.Errorf("sock: %w", err)
-	}
-	m, err := cfg.GetOr(section, "unix_mode", "")
-	if err != nil {
-		return sc, fmt.Errorf("sock: %w", err)
-	}
-	if m = strings.TrimSpace(m); m != "" {
+	sc.MaxConnections, sc.ReadTimeout, sc.WriteTimeout = set.MaxConnections, set.ReadTimeout, set.WriteTimeout
+	if m := strings.TrimSpace(set.UnixMode); m != "" {
 		n, err := strconv.ParseUint(m, 8, 32)
 		if err != nil || n > 0o777 {
 			return sc, fmt.Errorf("sock: config [%s] unix_mode = %q: want octal permissions such as 0660", section, m)

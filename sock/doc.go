@@ -1,11 +1,15 @@
 // Package sock runs stream socket servers, TCP and unix, inside an asab
 // application: ASAB's StreamSocketServerService.
 //
-// A [Service] is registered under a name the application picks. Each call to
-// [Service.CreateServer] binds one or more addresses and runs a [Handler]
-// in its own goroutine for every connection:
+// [Module] registers a [Service] as "asab.StreamSocketServerService"
+// ([ModuleWith] with [WithName] under a name of the program's, and with
+// [WithServer] to create a server from a configuration section at
+// init-time). Each call to [Service.CreateServer] binds one or more
+// addresses and runs a [Handler] in its own goroutine for every connection:
 //
-//	svc, _ := sock.NewService(a, "myapp.EchoServer")
+//	a.AddModule(sock.Module)
+//	// later, e.g. in Initialize or Main:
+//	svc, _ := app.Service[*sock.Service](a)
 //	srv, err := svc.CreateServer(ctx, func(ctx context.Context, c net.Conn) {
 //		io.Copy(c, c)
 //	}, "127.0.0.1 7000", "/run/myapp/echo.sock")

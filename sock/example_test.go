@@ -13,10 +13,13 @@ import (
 // An application with an echo server on a free port: Main connects to it,
 // sends a line and stops the application.
 func ExampleService_CreateServer() {
-	var svc *sock.Service
 	a := app.New(app.WithName("example"), app.WithArgs(),
 		app.WithMain(func(ctx context.Context, a *app.Application) error {
 			defer a.Stop()
+			svc, err := app.Service[*sock.Service](a)
+			if err != nil {
+				return err
+			}
 			srv, err := svc.CreateServer(ctx, func(ctx context.Context, c net.Conn) {
 				line, _ := bufio.NewReader(c).ReadString('\n')
 				fmt.Fprintf(c, "echo: %s", line)
@@ -34,7 +37,7 @@ func ExampleService_CreateServer() {
 			fmt.Print(reply)
 			return err
 		}))
-	svc, _ = sock.NewService(a, "example.EchoServer")
+	_ = a.AddModule(sock.Module)
 	fmt.Println("exit code", a.Run())
 	// Output:
 	// echo: hello

@@ -9,12 +9,12 @@ import (
 	"time"
 
 	"github.com/asabgo/asab/app"
-	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/asabtest"
 )
 
 // running is an application running in the background of a test.
 type running struct {
-	*apptest.Running
+	*asabtest.App
 	a   *app.Application
 	svc *Service
 }
@@ -23,10 +23,10 @@ type running struct {
 // the given configuration, and returns once it is in run-time.
 func startApp(t testing.TB, conf string) *running {
 	t.Helper()
-	r := &running{Running: apptest.New(t, conf, []app.Option{app.WithName("socktest")}, Module("test.Sock"))}
-	r.a = r.App
-	r.svc = apptest.Service[*Service](t, r.a, "test.Sock")
-	r.Run()
+	r := &running{App: asabtest.New(t, conf, app.WithName("socktest")).AddModule(ModuleWith(WithName("test.Sock")))}
+	r.a = r.Application
+	r.svc = asabtest.ServiceNamed[*Service](t, r.App, "test.Sock")
+	r.Start()
 	return r
 }
 

@@ -9,7 +9,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/asabgo/asab/app"
-	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/metrics"
 	"github.com/asabgo/asab/web"
 )
@@ -20,11 +20,11 @@ import (
 func TestMetricsScrape(t *testing.T) {
 	conf := "[web]\nlisten=127.0.0.1 0\naccess_log=false\n[logging:console]\nenabled=false\n" +
 		"[asab:metrics]\ngo_runtime=no\n[echo]\nlisten=127.0.0.1 0\nmax_connections=1\n"
-	r := apptest.New(t, conf, []app.Option{app.WithName("sockmetrics")},
-		web.Module, metrics.Module, ServerModule("test.Echo", "echo", echoLines))
-	svc, _ := app.GetService[*Service](r.App, "test.Echo")
-	webSvc, _ := app.GetService[*web.Service](r.App, web.ServiceName)
-	r.RunUntil(web.StartedMessage, nil)
+	r := asabtest.New(t, conf, app.WithName("sockmetrics")).
+		AddModule(web.Module, metrics.Module, ModuleWith(WithName("test.Echo"), WithServer("echo", echoLines)))
+	svc := asabtest.ServiceNamed[*Service](t, r, "test.Echo")
+	webSvc := asabtest.Service[*web.Service](t, r)
+	r.StartUntil(web.StartedMessage, nil)
 	defer func() {
 		if c := r.Stop(); c != 0 {
 			t.Errorf("exit code %d", c)
@@ -62,13 +62,13 @@ func TestMetricsScrape(t *testing.T) {
 // when names the moment in errors.
 func checkSockMetrics(t *testing.T, url string, labels map[string]string, when string, open, total, waits float64) map[string]*dto.MetricFamily {
 	t.Helper()
-	fams := apptest.Scrape(t, url)
+	fams := asabtest.Scrape(t, url)
 	for name, want := range map[string]float64{
 		"asab_sock_connections_open":  open,
 		"asab_sock_connections_total": total,
 		"asab_sock_limit_waits_total": waits,
 	} {
-		if got := apptest.Value(t, fams, name, labels); got != want {
+		if got := asabtest.Value(t, fams, name, labels); got != want {
 			t.Errorf("%s: %s = %v, want %v", when, name, got, want)
 		}
 	}

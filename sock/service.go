@@ -23,28 +23,39 @@ type Service struct {
 	sub   *pubsub.Subscription
 	descs descs
 
+	configured []configuredServer // created by Initialize
+
 	mu      sync.Mutex
 	servers []*Server
 	closed  bool // Application.exit! was published
 }
 
-// NewService creates a service and registers it in a under name (any name
-// the application picks, e.g. "myapp.EchoServer"). Its servers' handlers get
-// a context that is cancelled at the application's first stop; at
-// Application.exit! the listeners close, and Finalize gives open
-// connections the rest of the shutdown deadline.
+// NewService builds a service that will be known by name (the name it is
+// registered under, e.g. "myapp.EchoServer"; [ServiceName] for Module's). It
+// does not register it: Module does, or the program with
+// a.RegisterService(name, svc). Its servers' handlers get a context that is
+// cancelled at the application's first stop; at Application.exit! the
+// listeners close, and Finalize gives open connections the rest of the
+// shutdown deadline.
 func NewService(a *app.Application, name string) (*Service, error) {
 	s := &Service{app: a, name: name, log: logging.Get("asab.socket"), descs: newDescs(name)}
 	s.ctx, s.stop = context.WithCancel(a.Context())
-	if err := a.RegisterService(name, s); err != nil {
-		s.stop()
-		return nil, fmt.Errorf("sock: register service %q: %w", name, err)
-	}
 	s.sub = a.PubSub().Subscribe(pubsub.Exit, func(pubsub.Message) error {
 		s.closeListeners()
 		return nil
 	})
 	return s, nil
+}
+
+// Initialize creates the servers that [WithServer] asked for, from their
+// configuration sections.
+func (s *Service) Initialize(ctx context.Context) error {
+	for _, c := range s.configured {
+		if _, err := s.CreateServerFromConfig(ctx, c.handler, c.section); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Name returns the name the service is registered under.

@@ -18,7 +18,7 @@ func ExampleModule() {
 	a := app.New(app.WithName("orders"), app.WithArgs())
 	defer a.Release()
 	_ = a.AddModule(tracing.Module)
-	t, _ := app.GetService[*tracing.Service](a, tracing.ServiceName)
+	t, _ := app.Service[*tracing.Service](a)
 	fmt.Println("recording:", t.Enabled())
 	// Output: recording: false
 }
@@ -31,7 +31,7 @@ func ExampleService_EchoMiddleware() {
 		app.WithConfigString("[tracing]\nexporter=stdout\nsampler=always_on\n"))
 	defer a.Release()
 	_ = a.AddModule(tracing.Module)
-	t, _ := app.GetService[*tracing.Service](a, tracing.ServiceName)
+	t, _ := app.Service[*tracing.Service](a)
 
 	e := echo.New()
 	e.Use(t.EchoMiddleware())
@@ -53,7 +53,7 @@ func ExampleService_StartPublish() {
 		app.WithConfigString("[tracing]\nexporter=stdout\nsampler=always_on\n"))
 	defer a.Release()
 	_ = a.AddModule(tracing.Module)
-	t, _ := app.GetService[*tracing.Service](a, tracing.ServiceName)
+	t, _ := app.Service[*tracing.Service](a)
 
 	ctx, headers, endPublish := t.StartPublish(context.Background(), tracing.SystemRabbitMQ, "orders.created", nil)
 	endPublish(nil)
@@ -72,7 +72,7 @@ func ExampleInjectHeaders() {
 	a := app.New(app.WithName("orders"), app.WithArgs(), app.WithConfigString("[tracing]\nexporter=stdout\n"))
 	defer a.Release()
 	_ = a.AddModule(tracing.Module)
-	t, _ := app.GetService[*tracing.Service](a, tracing.ServiceName)
+	t, _ := app.Service[*tracing.Service](a)
 
 	ctx, span := t.Tracer("example").Start(context.Background(), "job")
 	defer span.End()

@@ -14,18 +14,18 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/asabgo/asab/app"
-	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/internal/otlptest"
 	"github.com/asabgo/asab/tracing"
 )
 
 // traced runs an application with the tracing module and returns it with
 // its service.
-func traced(t *testing.T, conf string, opts ...app.Option) (*apptest.Running, *tracing.Service) {
+func traced(t *testing.T, conf string, opts ...app.Option) (*asabtest.App, *tracing.Service) {
 	t.Helper()
-	conf = apptest.JSONLogConfig(t.TempDir()+"/log.json") + conf
-	r := apptest.New(t, conf, opts, tracing.Module).Run()
-	return r, apptest.Service[*tracing.Service](t, r.App, tracing.ServiceName)
+	conf = asabtest.JSONLogConfig(t.TempDir()+"/log.json") + conf
+	r := asabtest.New(t, conf, opts...).AddModule(tracing.Module).Start()
+	return r, asabtest.Service[*tracing.Service](t, r)
 }
 
 // echoServer serves GET /items/:id through the service's middleware.
@@ -108,7 +108,7 @@ func TestExportOverOTLPHTTP(t *testing.T) {
 
 func TestServiceNamePrecedence(t *testing.T) {
 	for _, c := range []struct{ conf, env, want string }{
-		{"", "", "apptest"},
+		{"", "", "asabtest"},
 		{"", "from-env", "from-env"},
 		{"service_name=from-config\n", "from-env", "from-config"},
 	} {
@@ -191,8 +191,8 @@ func TestExporterNoneRecordsNothing(t *testing.T) {
 }
 
 func TestBadConfigurationStopsStartUp(t *testing.T) {
-	r := apptest.New(t, "[tracing]\nexporter=zipkin\n", nil)
-	err := r.App.AddModule(tracing.Module)
+	r := asabtest.New(t, "[tracing]\nexporter=zipkin\n")
+	err := r.Application.AddModule(tracing.Module)
 	if err == nil || err.Error() != `add module tracing.Module: tracing: [tracing] exporter = "zipkin": unknown exporter (want otlp-http, otlp-grpc, stdout or none)` {
 		t.Errorf("error %v", err)
 	}

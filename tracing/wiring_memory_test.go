@@ -13,7 +13,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/asabgo/asab/app"
-	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/mom"
 	"github.com/asabgo/asab/web"
 )
@@ -24,11 +24,11 @@ import (
 
 // inMemory starts an application with the tracing module (exporter stdout,
 // written to io.Discard) and the given modules, and records its spans.
-func inMemory(t *testing.T, conf string, modules ...app.ModuleFactory) (*apptest.Running, *Service, *tracetest.SpanRecorder) {
+func inMemory(t *testing.T, conf string, modules ...app.ModuleFactory) (*asabtest.App, *Service, *tracetest.SpanRecorder) {
 	t.Helper()
-	conf = apptest.JSONLogConfig(t.TempDir()+"/log.json") + "[tracing]\nexporter=stdout\nsampler=always_on\n" + conf
-	r := apptest.New(t, conf, nil, append([]app.ModuleFactory{Module}, modules...)...)
-	s := apptest.Service[*Service](t, r.App, ServiceName)
+	conf = asabtest.JSONLogConfig(t.TempDir()+"/log.json") + "[tracing]\nexporter=stdout\nsampler=always_on\n" + conf
+	r := asabtest.New(t, conf).AddModule(append([]app.ModuleFactory{Module}, modules...)...)
+	s := asabtest.Service[*Service](t, r)
 	s.stdout = io.Discard
 	rec := tracetest.NewSpanRecorder()
 	s.sdk.RegisterSpanProcessor(rec)
@@ -37,14 +37,14 @@ func inMemory(t *testing.T, conf string, modules ...app.ModuleFactory) (*apptest
 
 func TestWebServerSpanInMemory(t *testing.T) {
 	r, _, rec := inMemory(t, "[web]\nlisten=127.0.0.1 0\n", web.Module)
-	ws := apptest.Service[*web.Service](t, r.App, web.ServiceName)
+	ws := asabtest.Service[*web.Service](t, r)
 	var handlerSpan trace.SpanContext
 	ws.Echo().GET("/things/:id", func(c echo.Context) error {
 		handlerSpan = trace.SpanContextFromContext(c.Request().Context())
 		return c.String(http.StatusOK, "ok")
 	})
 	ws.Echo().GET("/broken", func(echo.Context) error { return errors.New("disk on fire") })
-	r.RunUntil(web.StartedMessage, nil)
+	r.StartUntil(web.StartedMessage, nil)
 	defer r.Stop()
 
 	get := func(path string, header map[string]string) int {
@@ -97,9 +97,9 @@ func TestWebServerSpanInMemory(t *testing.T) {
 
 func TestLocalBrokerSpansInMemory(t *testing.T) {
 	r, s, rec := inMemory(t, "", mom.Module)
-	r.Run()
+	r.Start()
 	defer r.Stop()
-	b := apptest.Service[*mom.Service](t, r.App, mom.ServiceName).Default()
+	b := asabtest.Service[*mom.Service](t, r).Default()
 	var inHandler trace.SpanContext
 	if err := b.Add("calc", func(ctx context.Context, m *mom.Message) ([]byte, error) {
 		inHandler = trace.SpanContextFromContext(ctx)
@@ -178,9 +178,9 @@ func TestLocalBrokerSpansInMemory(t *testing.T) {
 // With exporter = none the brokers are given no tracer and the web
 // container no span: nothing is recorded and the headers stay as they are.
 func TestNoneRecordsNothingThroughTheFramework(t *testing.T) {
-	r := apptest.New(t, apptest.JSONLogConfig(t.TempDir()+"/log.json")+"[tracing]\nexporter=none\n", nil, Module, mom.Module).Run()
+	r := asabtest.New(t, asabtest.JSONLogConfig(t.TempDir()+"/log.json")+"[tracing]\nexporter=none\n").AddModule(Module, mom.Module).Start()
 	defer r.Stop()
-	b := apptest.Service[*mom.Service](t, r.App, mom.ServiceName).Default()
+	b := asabtest.Service[*mom.Service](t, r).Default()
 	got := make(chan map[string]any, 1)
 	_ = b.Add("t", func(_ context.Context, m *mom.Message) ([]byte, error) { got <- m.Headers; return nil, nil })
 	if err := b.Subscribe(context.Background(), "t", mom.SubscribeOptions{}); err != nil {

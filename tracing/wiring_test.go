@@ -14,7 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/internal/otlptest"
 	"github.com/asabgo/asab/mom"
 	"github.com/asabgo/asab/tracing"
@@ -26,12 +26,12 @@ import (
 func TestWebContainerTraces(t *testing.T) {
 	recv := otlptest.Start(t)
 	logPath := t.TempDir() + "/log.json"
-	conf := apptest.JSONLogConfig(logPath) +
+	conf := asabtest.JSONLogConfig(logPath) +
 		fmt.Sprintf("[tracing]\nexporter=otlp-http\nendpoint=%s\n[web]\nlisten=127.0.0.1 0\n", recv.URL())
-	r := apptest.New(t, conf, nil, tracing.Module, web.Module)
-	ws := apptest.Service[*web.Service](t, r.App, web.ServiceName)
+	r := asabtest.New(t, conf).AddModule(tracing.Module, web.Module)
+	ws := asabtest.Service[*web.Service](t, r)
 	ws.Echo().GET("/things/:id", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
-	r.RunUntil(web.StartedMessage, nil)
+	r.StartUntil(web.StartedMessage, nil)
 	req, _ := http.NewRequest(http.MethodGet, ws.URL(0)+"/things/9", nil)
 	req.Header.Set("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
 	res, err := http.DefaultClient.Do(req)
@@ -44,7 +44,7 @@ func TestWebContainerTraces(t *testing.T) {
 	if sp.Name != "GET /things/:id" || sp.TraceID != "0af7651916cd43dd8448eb211c80319c" || sp.ParentSpanID != "b7ad6b7169203331" {
 		t.Errorf("server span %+v", sp)
 	}
-	lines := apptest.ReadLog(t, logPath, "asab.web.al")
+	lines := asabtest.ReadLog(t, logPath, "asab.web.al")
 	if len(lines) != 1 {
 		t.Fatalf("%d access-log lines, want 1", len(lines))
 	}
@@ -57,11 +57,11 @@ func TestWebContainerTraces(t *testing.T) {
 // own span and the reply's headers form one trace with the right parents.
 func TestLocalBrokerTraces(t *testing.T) {
 	recv := otlptest.Start(t)
-	conf := apptest.JSONLogConfig(t.TempDir()+"/log.json") +
+	conf := asabtest.JSONLogConfig(t.TempDir()+"/log.json") +
 		fmt.Sprintf("[tracing]\nexporter=otlp-http\nendpoint=%s\n", recv.URL())
-	r := apptest.New(t, conf, nil, tracing.Module, mom.Module).Run()
-	ts := apptest.Service[*tracing.Service](t, r.App, tracing.ServiceName)
-	b := apptest.Service[*mom.Service](t, r.App, mom.ServiceName).Default()
+	r := asabtest.New(t, conf).AddModule(tracing.Module, mom.Module).Start()
+	ts := asabtest.Service[*tracing.Service](t, r)
+	b := asabtest.Service[*mom.Service](t, r).Default()
 	if err := b.Add("calc", func(ctx context.Context, m *mom.Message) ([]byte, error) {
 		_, sp := ts.Tracer("handler").Start(ctx, "work")
 		sp.End()

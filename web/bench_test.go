@@ -50,7 +50,7 @@ func benchContainer(b *testing.B, accessLog string) {
 	if err := a.AddModule(web.Module); err != nil {
 		b.Fatal(err)
 	}
-	svc, err := app.GetService[*web.Service](a, web.ServiceName)
+	svc, err := app.Service[*web.Service](a)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,7 +6,7 @@
 // handler are all echo's own.
 //
 //	a := app.New(app.WithName("hello"), app.WithInitialize(func(ctx context.Context, a *app.Application) error {
-//		svc, err := app.GetService[*web.Service](a, web.ServiceName)
+//		svc, err := app.Service[*web.Service](a)
 //		if err != nil {
 //			return err
 //		}

@@ -21,7 +21,7 @@ func Example() {
 		app.WithArgs(),
 		app.WithConfigString("[web]\nlisten=127.0.0.1 0\naccess_log=false\n[logging:console]\nenabled=false\n"),
 		app.WithInitialize(func(_ context.Context, a *app.Application) error {
-			svc, err := app.GetService[*web.Service](a, web.ServiceName)
+			svc, err := app.Service[*web.Service](a)
 			if err != nil {
 				return err
 			}

@@ -12,7 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/asabgo/asab/app"
-	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/pubsub"
 	"github.com/asabgo/asab/web"
 )
@@ -21,7 +21,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // server is one running application with the web module, for a test.
 type server struct {
-	*apptest.Running
+	*asabtest.App
 	t       *testing.T
 	a       *app.Application
 	svc     *web.Service
@@ -40,17 +40,17 @@ func startServer(t *testing.T, conf string, setup func(a *app.Application, svc *
 			t.Logf("application log:\n%s", s.logText())
 		}
 	})
-	conf = apptest.JSONLogConfig(s.logPath) + conf
-	s.Running = apptest.New(t, conf, []app.Option{app.WithName("webtest"), app.WithVersion("9.9"),
+	conf = asabtest.JSONLogConfig(s.logPath) + conf
+	s.App = asabtest.New(t, conf, app.WithName("webtest"), app.WithVersion("9.9"),
 		app.WithInitialize(func(_ context.Context, a *app.Application) error {
 			if setup != nil {
 				setup(a, s.svc)
 			}
 			return nil
-		})}, web.Module)
-	s.a = s.App
-	s.svc = apptest.Service[*web.Service](t, s.a, web.ServiceName)
-	s.RunUntil(web.StartedMessage, func(m pubsub.Message) bool { return m.Args[0] == s.svc.Container })
+		})).AddModule(web.Module)
+	s.a = s.Application
+	s.svc = asabtest.Service[*web.Service](t, s.App)
+	s.StartUntil(web.StartedMessage, func(m pubsub.Message) bool { return m.Args[0] == s.svc.Container })
 	return s
 }
 
@@ -75,13 +75,13 @@ func (s *server) logText() string {
 }
 
 // logLine is one JSON log line.
-type logLine = apptest.LogLine
+type logLine = asabtest.LogLine
 
 // logLines returns the JSON log lines of logger name (after the app ended,
 // when the log is flushed).
 func (s *server) logLines(name string) []logLine {
 	s.t.Helper()
-	return apptest.ReadLog(s.t, s.logPath, name)
+	return asabtest.ReadLog(s.t, s.logPath, name)
 }
 
 // get does a GET and returns status and body.

@@ -12,7 +12,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/asabgo/asab/app"
-	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/metrics"
 	"github.com/asabgo/asab/pubsub"
 	"github.com/asabgo/asab/web"
@@ -24,9 +24,9 @@ import (
 func TestMetricsScrape(t *testing.T) {
 	conf := "[web]\nlisten=127.0.0.1 0\naccess_log=false\n[web:admin]\nlisten=127.0.0.1 0\n" +
 		"[logging:console]\nenabled=false\n[asab:metrics]\ngo_runtime=no\n"
-	r := apptest.New(t, conf, []app.Option{app.WithName("webmetrics"),
+	r := asabtest.New(t, conf, app.WithName("webmetrics"),
 		app.WithInitialize(func(_ context.Context, a *app.Application) error {
-			svc, err := app.GetService[*web.Service](a, web.ServiceName)
+			svc, err := app.Service[*web.Service](a)
 			if err != nil {
 				return err
 			}
@@ -34,12 +34,12 @@ func TestMetricsScrape(t *testing.T) {
 			svc.Echo().GET("/users/:id", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
 			svc.Echo().GET("/boom", func(echo.Context) error { panic("boom") })
 			return nil
-		})}, web.Module, metrics.Module)
-	admin, err := web.NewContainer(r.App, "web:admin")
+		})).AddModule(web.Module, metrics.Module)
+	admin, err := web.NewContainer(r.Application, "web:admin")
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, _ := app.GetService[*web.Service](r.App, web.ServiceName)
+	svc, _ := app.Service[*web.Service](r.Application)
 	base := runUntilServing(t, r, svc.Container, admin)
 
 	for range 3 {
@@ -56,7 +56,7 @@ func TestMetricsScrape(t *testing.T) {
 		res.Body.Close()
 	}
 
-	fams := apptest.Scrape(t, base+"/asab/v1/metrics")
+	fams := asabtest.Scrape(t, base+"/asab/v1/metrics")
 	c := map[string]string{"container": "web"}
 	for _, tc := range []struct {
 		labels map[string]string
@@ -69,7 +69,7 @@ func TestMetricsScrape(t *testing.T) {
 		{map[string]string{"method": "OTHER", "route": "/hello", "status": "405"}, 1},
 	} {
 		tc.labels["container"] = "web"
-		if got := apptest.Value(t, fams, "asab_web_requests_total", tc.labels); got != tc.want {
+		if got := asabtest.Value(t, fams, "asab_web_requests_total", tc.labels); got != tc.want {
 			t.Errorf("asab_web_requests_total%v = %v, want %v", tc.labels, got, tc.want)
 		}
 	}
@@ -80,19 +80,19 @@ func TestMetricsScrape(t *testing.T) {
 			}
 		}
 	}
-	h := apptest.Value(t, fams, "asab_web_request_duration_seconds", map[string]string{"container": "web", "method": "GET", "route": "/hello"})
+	h := asabtest.Value(t, fams, "asab_web_request_duration_seconds", map[string]string{"container": "web", "method": "GET", "route": "/hello"})
 	if h != 3 {
 		t.Errorf("histogram count for GET /hello = %v, want 3", h)
 	}
-	if got := apptest.Value(t, fams, "asab_web_panics_total", c); got != 1 {
+	if got := asabtest.Value(t, fams, "asab_web_panics_total", c); got != 1 {
 		t.Errorf("asab_web_panics_total = %v, want 1", got)
 	}
 	// The scrape itself is the one request in flight.
-	if got := apptest.Value(t, fams, "asab_web_requests_in_flight", c); got != 1 {
+	if got := asabtest.Value(t, fams, "asab_web_requests_in_flight", c); got != 1 {
 		t.Errorf("asab_web_requests_in_flight = %v, want 1 (the scrape)", got)
 	}
 	// The second container reports under its own label, and has seen nothing.
-	if got := apptest.Value(t, fams, "asab_web_panics_total", map[string]string{"container": "web:admin"}); got != 0 {
+	if got := asabtest.Value(t, fams, "asab_web_panics_total", map[string]string{"container": "web:admin"}); got != 0 {
 		t.Errorf("admin container panics = %v, want 0", got)
 	}
 	if fams["asab_web_request_duration_seconds"].GetType() != dto.MetricType_HISTOGRAM {
@@ -103,14 +103,14 @@ func TestMetricsScrape(t *testing.T) {
 // runUntilServing runs r until every container in cs serves, stops it at
 // the end of the test (checking the exit code) and returns the first
 // container's URL.
-func runUntilServing(t *testing.T, r *apptest.Running, cs ...*web.Container) string {
+func runUntilServing(t *testing.T, r *asabtest.App, cs ...*web.Container) string {
 	t.Helper()
 	waiting := map[*web.Container]bool{}
 	for _, c := range cs {
 		waiting[c] = true
 	}
 	var mu sync.Mutex
-	r.RunUntil(web.StartedMessage, func(m pubsub.Message) bool {
+	r.StartUntil(web.StartedMessage, func(m pubsub.Message) bool {
 		mu.Lock()
 		defer mu.Unlock()
 		delete(waiting, m.Args[0].(*web.Container))

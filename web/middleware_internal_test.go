@@ -15,7 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	dto "github.com/prometheus/client_model/go"
 
-	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/logging"
 )
 
@@ -36,21 +36,21 @@ func serve(e *echo.Echo, method, target string, body io.Reader) *httptest.Respon
 // once the application has stopped.
 type logCapture struct {
 	t    *testing.T
-	r    *apptest.Running
+	r    *asabtest.App
 	path string
 }
 
 func captureLog(t *testing.T) *logCapture {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "log.json")
-	return &logCapture{t: t, r: apptest.New(t, apptest.JSONLogConfig(path), nil).Run(), path: path}
+	return &logCapture{t: t, r: asabtest.New(t, asabtest.JSONLogConfig(path)).Start(), path: path}
 }
 
 // lines stops the application and returns the lines of logger name.
-func (l *logCapture) lines(name string) []apptest.LogLine {
+func (l *logCapture) lines(name string) []asabtest.LogLine {
 	l.t.Helper()
 	l.r.Stop()
-	return apptest.ReadLog(l.t, l.path, name)
+	return asabtest.ReadLog(l.t, l.path, name)
 }
 
 func hello(c echo.Context) error { return c.String(http.StatusOK, "Hello!") }

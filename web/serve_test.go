@@ -17,7 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/asabgo/asab/app"
-	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/pubsub"
 	"github.com/asabgo/asab/web"
 )
@@ -120,7 +120,7 @@ func TestBindErrorNamesLine(t *testing.T) {
 	defer busy.Close()
 	logPath := filepath.Join(t.TempDir(), "log")
 	conf := "[logging:file]\npath=" + logPath + "\n[logging:console]\nenabled=false\n[web]\nlisten=\n\t127.0.0.1 0\n\t" + busy.Addr().String() + "\n"
-	if code := apptest.New(t, conf, nil, web.Module).RunToExit(); code != 1 {
+	if code := asabtest.New(t, conf).AddModule(web.Module).RunToExit(); code != 1 {
 		t.Fatalf("exit code %d, want 1", code)
 	}
 	b, _ := os.ReadFile(logPath)
@@ -133,7 +133,7 @@ func TestBindErrorNamesLine(t *testing.T) {
 func TestBadConfigFailsAtAddModule(t *testing.T) {
 	for _, tt := range []struct{ conf, want string }{
 		{"[web]\nlisten=127.0.0.1 0\n\t1.2.3.4 99999\n", "[web] listen line 2"},
-		{"[web]\nlisten=127.0.0.1 0\nbody_max_size=-5\n", "[web] body_max_size = -5"},
+		{"[web]\nlisten=127.0.0.1 0\nbody_max_size=-5\n", `[web] body_max_size = "-5"`},
 		{"[web]\nlisten=127.0.0.1 0\nservertokens=loud\n", `servertokens = "loud"`},
 		{"[web]\nlisten=127.0.0.1 0\ntrusted_proxies=10.0.0.0/8 proxy\n", `trusted_proxies: "proxy"`},
 		{"[web]\nlisten=127.0.0.1 0\nread_header_timeout=soon\n", "read_header_timeout"},

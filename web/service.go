@@ -15,21 +15,28 @@ type Service struct {
 	*Container
 }
 
-// webModule is the value Module returns; the lifecycle belongs to the
-// Service, so the module itself has no hooks.
-type webModule struct{ svc *Service }
-
-// Module is the web module's factory for app.Application.AddModule: it reads
-// [web] (defaults in [Defaults]) and registers the Service as
-// "asab.WebService".
+// Module is the web module's factory for app.Application.AddModule: it
+// builds the Service with [NewService] and registers it as
+// "asab.WebService". It returns no module: the Service carries the
+// lifecycle.
 func Module(a *app.Application) (any, error) {
-	c, err := newContainer(a, "web")
+	svc, err := NewService(a)
 	if err != nil {
 		return nil, err
 	}
-	svc := &Service{Container: c}
 	if err := a.RegisterService(ServiceName, svc); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	return &webModule{svc: svc}, nil
+	return nil, nil
+}
+
+// NewService reads [web] (see [Settings]) and builds the default container's
+// Service; it does not register it (Module does). A program that wants a
+// second container registers its own with [NewContainer].
+func NewService(a *app.Application) (*Service, error) {
+	c, err := newContainer(a, Section)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{Container: c}, nil
 }

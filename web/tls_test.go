@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/asabgo/asab/app"
-	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/web"
 )
 
@@ -79,7 +79,7 @@ func TestTLSListener(t *testing.T) {
 func TestTLSMissingKeyIsInitError(t *testing.T) {
 	logPath := filepath.Join(t.TempDir(), "log")
 	conf := "[logging:file]\npath=" + logPath + "\n[logging:console]\nenabled=false\n[web]\nlisten=127.0.0.1 0 ssl:public\n[ssl:public]\ncert=/nonexistent/cert.pem\nkey=/nonexistent/key.pem\n"
-	if code := apptest.New(t, conf, nil, web.Module).RunToExit(); code != 1 {
+	if code := asabtest.New(t, conf).AddModule(web.Module).RunToExit(); code != 1 {
 		t.Fatalf("exit code %d, want 1", code)
 	}
 	b, _ := os.ReadFile(logPath)

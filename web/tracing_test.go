@@ -9,7 +9,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/asabgo/asab/app"
-	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/pubsub"
 	"github.com/asabgo/asab/web"
 )
@@ -37,7 +37,7 @@ func (s *spanService) EchoMiddleware() echo.MiddlewareFunc {
 // traced runs the web module with svc registered as the tracing service
 // (nil: none), serves GET /x, does one request and returns the access-log
 // line.
-func traced(t *testing.T, svc any) apptest.LogLine {
+func traced(t *testing.T, svc any) asabtest.LogLine {
 	t.Helper()
 	logPath := filepath.Join(t.TempDir(), "log.json")
 	register := func(a *app.Application) (any, error) {
@@ -46,15 +46,15 @@ func traced(t *testing.T, svc any) apptest.LogLine {
 		}
 		return struct{}{}, nil
 	}
-	r := apptest.New(t, apptest.JSONLogConfig(logPath)+"[web]\nlisten=127.0.0.1 0\n", nil, register, web.Module)
-	ws := apptest.Service[*web.Service](t, r.App, web.ServiceName)
+	r := asabtest.New(t, asabtest.JSONLogConfig(logPath)+"[web]\nlisten=127.0.0.1 0\n").AddModule(register, web.Module)
+	ws := asabtest.Service[*web.Service](t, r)
 	ws.Echo().GET("/x", func(c echo.Context) error { return c.String(http.StatusOK, "x") })
-	r.RunUntil(web.StartedMessage, func(m pubsub.Message) bool { return m.Args[0] == ws.Container })
+	r.StartUntil(web.StartedMessage, func(m pubsub.Message) bool { return m.Args[0] == ws.Container })
 	if code, _ := get(t, nil, ws.URL(0)+"/x"); code != http.StatusOK {
 		t.Fatalf("GET /x: %d", code)
 	}
 	r.Stop()
-	lines := apptest.ReadLog(t, logPath, "asab.web.al")
+	lines := asabtest.ReadLog(t, logPath, "asab.web.al")
 	if len(lines) != 1 {
 		t.Fatalf("%d access-log lines, want 1", len(lines))
 	}

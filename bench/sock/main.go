@@ -113,7 +113,11 @@ func startBare() (*server, error) {
 // echo.Lines.
 func startFramework() (*server, error) {
 	a := app.New(app.WithName("bench-sock"), app.WithArgs(), app.WithConfigString("[logging]\nlevel=WARNING\n"))
-	svc, err := sock.NewService(a, "bench.EchoServer")
+	if err := a.AddModule(sock.ModuleWith(sock.WithName("bench.EchoServer"))); err != nil {
+		a.Release()
+		return nil, err
+	}
+	svc, err := app.ServiceNamed[*sock.Service](a, "bench.EchoServer")
 	if err != nil {
 		a.Release()
 		return nil, err

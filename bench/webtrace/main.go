@@ -29,7 +29,7 @@ func main() {
 		app.WithName("webtrace"),
 		app.WithFlags(func(fs *flag.FlagSet) { fs.Bool("no-tracing", false, "leave the tracing module out") }),
 		app.WithInitialize(func(_ context.Context, a *app.Application) error {
-			svc, err := app.GetService[*web.Service](a, web.ServiceName)
+			svc, err := app.Service[*web.Service](a)
 			if err != nil {
 				return err
 			}

@@ -25,7 +25,7 @@ func main() {
 		app.WithVersion("1.0.0"),
 		app.WithDescription("A line echo server on TCP and a unix socket."),
 		app.WithMain(func(ctx context.Context, a *app.Application) error {
-			svc, err := app.GetService[*sock.Service](a, "echoserver.EchoServer")
+			svc, err := app.ServiceNamed[*sock.Service](a, "echoserver.EchoServer")
 			if err != nil {
 				return err
 			}
@@ -37,6 +37,6 @@ func main() {
 			return nil
 		}),
 	)
-	a.AddModule(sock.ServerModule("echoserver.EchoServer", "echoserver", echo.Lines))
+	a.AddModule(sock.ModuleWith(sock.WithName("echoserver.EchoServer"), sock.WithServer("echoserver", echo.Lines)))
 	os.Exit(a.Run())
 }

@@ -46,7 +46,7 @@ func main() {
 	}
 	// The MOM module with both server kinds linked in: a configuration
 	// section with a url selects one.
-	module := mom.NewModule(map[string]mom.BrokerFactory{"amqp": amqp.FromConfig, "nats": nats.FromConfig})
+	module := mom.ModuleWith(mom.WithBrokerKind("amqp", amqp.FromConfig), mom.WithBrokerKind("nats", nats.FromConfig))
 	if err := a.AddModule(module); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 	}
@@ -54,7 +54,7 @@ func main() {
 }
 
 func serve(ctx context.Context, a *app.Application, ask string) error {
-	svc, err := app.GetService[*mom.Service](a, mom.ServiceName)
+	svc, err := app.Service[*mom.Service](a)
 	if err != nil {
 		return err
 	}

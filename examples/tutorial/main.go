@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -27,18 +26,20 @@ import (
 // Counted is published with the new count at every tick.
 const Counted = "Tutorial.counted!"
 
-// Counter counts timer ticks in a persistent dictionary.
+// Counter counts timer ticks in a persistent dictionary and answers MOM
+// requests to "tutorial.count" with the count.
 type Counter struct {
 	a    *app.Application
 	dict *pdict.Dict
 }
 
-// Initialize opens the dictionary ([tutorial:counter] path) and starts the timer.
+// Initialize opens the dictionary ([tutorial:counter] path), serves the
+// MOM queue and starts the timer.
 func (c *Counter) Initialize(context.Context) (err error) {
 	if c.dict, err = pdict.OpenSection(c.a.Config(), "tutorial:counter"); err != nil {
 		return err
 	}
-	return timer.New(c.a, c.tick, true).Start(time.Second)
+	return errors.Join(mom.Serve(c.a, "tutorial.count", c.count), timer.New(c.a, c.tick, true).Start(time.Second))
 }
 
 func (c *Counter) tick(context.Context) error {
@@ -47,8 +48,7 @@ func (c *Counter) tick(context.Context) error {
 	return err
 }
 
-// Count answers a MOM request with the count.
-func (c *Counter) Count(context.Context, *mom.Message) ([]byte, error) {
+func (c *Counter) count(context.Context, *mom.Message) ([]byte, error) {
 	n, _, err := pdict.GetAs[int](c.dict, "ticks")
 	return fmt.Append(nil, n), err
 }
@@ -58,40 +58,31 @@ func (c *Counter) Finalize(context.Context) error { return c.dict.Close() }
 
 // API serves GET /count by asking the counter over MOM; it needs the
 // counter, so it is initialized after it.
-type API struct {
-	a *app.Application
-	c *Counter
-}
+type API struct{ a *app.Application }
 
 // DependsOn names the counter.
 func (API) DependsOn() []string { return []string{"tutorial.Counter"} }
 
-// Initialize adds the route and the counter's MOM queue.
-func (s API) Initialize(ctx context.Context) error {
-	ws, err1 := app.Service[*web.Service](s.a)
-	ms, err2 := app.Service[*mom.Service](s.a)
-	if err := errors.Join(err1, err2); err != nil {
+// Initialize adds the route.
+func (s API) Initialize(context.Context) error {
+	ws, err := app.Service[*web.Service](s.a)
+	if err == nil {
+		ws.Echo().GET("/count", s.count)
+	}
+	return err
+}
+
+func (s API) count(e echo.Context) error {
+	n, err := mom.Ask(e.Request().Context(), s.a, "tutorial.count", nil)
+	if err != nil {
 		return err
 	}
-	broker := ms.Default()
-	ws.Echo().GET("/count", func(e echo.Context) error {
-		reply, err := broker.Request(e.Request().Context(), nil, "tutorial.count", mom.PublishOptions{})
-		if err != nil {
-			return err
-		}
-		return e.Blob(http.StatusOK, "text/plain", reply.Body)
-	})
-	return errors.Join(broker.Add("tutorial.count", s.c.Count), broker.Subscribe(s.a.Context(), "tutorial.count", mom.SubscribeOptions{}))
+	return e.Blob(http.StatusOK, "text/plain", n)
 }
 
 // Module registers the two services; it needs no module value of its own.
 func Module(a *app.Application) (any, error) {
-	c := &Counter{a: a}
-	return nil, errors.Join(a.RegisterService("tutorial.Counter", c), a.RegisterService("tutorial.API", API{a, c}))
+	return nil, errors.Join(a.RegisterService("tutorial.Counter", &Counter{a: a}), a.RegisterService("tutorial.API", API{a}))
 }
 
-func main() {
-	a := app.New(app.WithName("tutorial"))
-	_ = a.AddModule(web.Module, mom.Module, Module) // an error is printed and makes Run return 1
-	os.Exit(a.Run())
-}
+func main() { app.Main(app.WithName("tutorial"), app.WithModules(web.Module, mom.Module, Module)) }

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/asabgo/asab/asabtest"
@@ -52,5 +54,32 @@ func TestCounter(t *testing.T) {
 	}
 	if code := ta.Stop(); code != 0 {
 		t.Fatalf("second run: exit code %d", code)
+	}
+}
+
+// Every Go block of docs/tutorial.md before its test section is code of
+// main.go: each run of non-blank lines appears in main.go as it is, so the
+// tutorial shows the program that the examples test runs.
+func TestTutorialShowsThisCode(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/tutorial.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := os.ReadFile("main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _, _ := strings.Cut(string(doc), "## A test with asabtest")
+	blocks := strings.Split(text, "```go\n")[1:]
+	if len(blocks) < 4 {
+		t.Fatalf("docs/tutorial.md has %d Go blocks before its test section", len(blocks))
+	}
+	for _, b := range blocks {
+		b, _, _ = strings.Cut(b, "```")
+		for _, part := range strings.Split(strings.TrimSpace(b), "\n\n") {
+			if !strings.Contains(string(code), part) {
+				t.Errorf("docs/tutorial.md shows code that main.go lacks:\n%s", part)
+			}
+		}
 	}
 }

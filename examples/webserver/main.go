@@ -48,7 +48,7 @@ func main() {
 
 // initialize adds the route to the web service's echo instance.
 func initialize(_ context.Context, a *app.Application) error {
-	svc, err := app.GetService[*web.Service](a, web.ServiceName)
+	svc, err := app.Service[*web.Service](a)
 	if err != nil {
 		return err
 	}

@@ -136,7 +136,7 @@ func TestModuleWithAMQP(t *testing.T) {
 		app.WithConfigString("[asab:mom:amqp]\nurl = "+testURL+"\n"),
 		app.WithMain(func(ctx context.Context, a *app.Application) error {
 			defer a.Stop()
-			svc, err := app.GetService[*mom.Service](a, mom.ServiceName)
+			svc, err := app.Service[*mom.Service](a)
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/asabgo/asab/app"
 	"github.com/asabgo/asab/config"
+	"github.com/asabgo/asab/logging"
 	"github.com/asabgo/asab/mom"
 	amqp091 "github.com/rabbitmq/amqp091-go"
 )
@@ -112,65 +113,61 @@ func (c *Config) setDefaults() {
 // broker for every [asab:mom:amqp] section that has a url. Without a url
 // the in-process broker stays the default.
 func Module(a *app.Application) (any, error) {
-	return mom.NewModule(map[string]mom.BrokerFactory{"amqp": FromConfig})(a)
+	return mom.ModuleWith(mom.WithBrokerKind("amqp", FromConfig))(a)
 }
 
-// FromConfig makes a broker from a configuration section (keys: url,
-// appname, reconnect_delay, max_reconnect_delay, prefetch_count, exchange,
-// reply_exchange, request_timeout, publisher_confirms, queue_type,
-// delivery_limit). A section without a
-// url yields no broker (nil, nil).
+// Settings are the keys of an [asab:mom:amqp] section (and of
+// [asab:mom:amqp:NAME]), decoded by [config.Decode]; their tags hold the
+// section's only defaults. docs/mom.md lists them.
+type Settings struct {
+	// URL is the server URL; empty: no broker. Never logged.
+	URL string `ini:"url" doc:"amqp:// or amqps:// URL; empty: no broker"`
+	// AppName is the connection name shown by RabbitMQ.
+	AppName string `ini:"appname" default:"asab" doc:"connection name; consumer tag prefix"`
+	// ReconnectDelay is Config.ReconnectDelay.
+	ReconnectDelay time.Duration `ini:"reconnect_delay" default:"1s" min:"0" doc:"first delay after a failed connection attempt"`
+	// MaxReconnectDelay is Config.MaxReconnectDelay.
+	MaxReconnectDelay time.Duration `ini:"max_reconnect_delay" default:"5s" min:"0" doc:"the backoff's ceiling"`
+	// PrefetchCount is Config.PrefetchCount.
+	PrefetchCount int `ini:"prefetch_count" default:"10" min:"1" max:"65535" doc:"unacknowledged messages per subscription"`
+	// Exchange is Config.Exchange.
+	Exchange string `ini:"exchange" doc:"where Publish sends by default"`
+	// ReplyExchange is Config.ReplyExchange.
+	ReplyExchange string `ini:"reply_exchange" doc:"where replies are published"`
+	// RequestTimeout is Config.RequestTimeout.
+	RequestTimeout time.Duration `ini:"request_timeout" default:"10s" min:"0" doc:"Request's timeout without a deadline"`
+	// PublisherConfirms is the opposite of Config.NoConfirms.
+	PublisherConfirms bool `ini:"publisher_confirms" default:"yes" doc:"Publish waits for the server's confirm"`
+	// QueueType is Config.QueueType.
+	QueueType string `ini:"queue_type" default:"classic" oneof:"classic quorum" doc:"type of the durable queues Subscribe declares"`
+	// DeliveryLimit is Config.DeliveryLimit.
+	DeliveryLimit int `ini:"delivery_limit" default:"0" min:"0" doc:"a quorum queue's x-delivery-limit"`
+}
+
+// FromConfig makes a broker from a configuration section, decoded into
+// [Settings]. A section without a url yields no broker (nil, nil). A bad
+// value is an error naming file:line, section, key and the quoted value; a
+// key the section does not know is logged as a WARNING (logger
+// asab.mom.amqp) naming its file:line and the known keys.
 func FromConfig(cfg *config.Config, sec string) (mom.Broker, error) {
-	raw, err := cfg.GetOr(sec, "url", "")
-	if err != nil {
+	var set Settings
+	if err := config.Decode(cfg, sec, &set); err != nil {
 		return nil, err // an unresolved ${...} must not skip the broker
 	}
-	if raw == "" {
+	unknown, err := config.Unknown(cfg, sec, &set)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range unknown {
+		logging.Get("asab.mom.amqp").Warning().Msg(u.String())
+	}
+	if set.URL == "" {
 		return nil, nil
 	}
-	c := Config{URL: raw}
-	if c.AppName, err = cfg.GetOr(sec, "appname", "asab"); err != nil {
-		return nil, err
-	}
-	if c.Exchange, err = cfg.GetOr(sec, "exchange", ""); err != nil {
-		return nil, err
-	}
-	if c.ReplyExchange, err = cfg.GetOr(sec, "reply_exchange", ""); err != nil {
-		return nil, err
-	}
-	if c.ReconnectDelay, err = cfg.GetDurationOr(sec, "reconnect_delay", time.Second); err != nil {
-		return nil, err
-	}
-	if c.MaxReconnectDelay, err = cfg.GetDurationOr(sec, "max_reconnect_delay", 5*time.Second); err != nil {
-		return nil, err
-	}
-	if c.RequestTimeout, err = cfg.GetDurationOr(sec, "request_timeout", 10*time.Second); err != nil {
-		return nil, err
-	}
-	if c.PrefetchCount, err = cfg.GetIntOr(sec, "prefetch_count", 10); err != nil {
-		return nil, err
-	}
-	if c.PrefetchCount < 1 || c.PrefetchCount > 65535 {
-		return nil, fmt.Errorf("[%s] prefetch_count: %d is not in 1..65535", sec, c.PrefetchCount)
-	}
-	confirms, err := cfg.GetBoolOr(sec, "publisher_confirms", true)
-	if err != nil {
-		return nil, err
-	}
-	c.NoConfirms = !confirms
-	qt, err := cfg.GetOr(sec, "queue_type", "classic")
-	if err != nil {
-		return nil, err
-	}
-	if c.QueueType, err = parseQueueType(qt); err != nil {
-		return nil, fmt.Errorf("[%s] queue_type: %w", sec, err)
-	}
-	if c.DeliveryLimit, err = cfg.GetIntOr(sec, "delivery_limit", 0); err != nil {
-		return nil, err
-	}
-	if c.DeliveryLimit < 0 {
-		return nil, fmt.Errorf("[%s] delivery_limit: %d is negative", sec, c.DeliveryLimit)
-	}
+	c := Config{URL: set.URL, AppName: set.AppName, Exchange: set.Exchange, ReplyExchange: set.ReplyExchange,
+		ReconnectDelay: set.ReconnectDelay, MaxReconnectDelay: set.MaxReconnectDelay,
+		RequestTimeout: set.RequestTimeout, PrefetchCount: set.PrefetchCount,
+		NoConfirms: !set.PublisherConfirms, QueueType: QueueType(set.QueueType), DeliveryLimit: set.DeliveryLimit}
 	b, err := New(c)
 	if err != nil {
 		return nil, fmt.Errorf("[%s] url: %w", sec, err)

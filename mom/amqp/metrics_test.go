@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/asabgo/asab/app"
-	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/metrics"
 	"github.com/asabgo/asab/mom"
 	"github.com/asabgo/asab/mom/amqp"
@@ -27,9 +27,9 @@ func TestMetricsScrape(t *testing.T) {
 	conf := "[web]\nlisten=127.0.0.1 0\naccess_log=false\n[logging:console]\nenabled=false\n" +
 		"[asab:metrics]\ngo_runtime=no\n[asab:mom:amqp]\nurl=" + testURL + "\n"
 	const n = 5
-	r := apptest.New(t, conf, []app.Option{app.WithName("amqpmetrics")}, web.Module, metrics.Module, amqp.Module).Run()
-	ctx := r.App.Context()
-	svc := apptest.Service[*mom.Service](t, r.App, mom.ServiceName)
+	r := asabtest.New(t, conf, app.WithName("amqpmetrics")).AddModule(web.Module, metrics.Module, amqp.Module).Start()
+	ctx := r.Application.Context()
+	svc := asabtest.Service[*mom.Service](t, r)
 	b, err := svc.Broker("amqp")
 	if err != nil {
 		t.Fatal(err)
@@ -51,14 +51,14 @@ func TestMetricsScrape(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	w := apptest.Service[*web.Service](t, r.App, web.ServiceName)
-	fams := apptest.Scrape(t, w.URL(0)+"/asab/v1/metrics")
+	w := asabtest.Service[*web.Service](t, r)
+	fams := asabtest.Scrape(t, w.URL(0)+"/asab/v1/metrics")
 	if code := r.Stop(); code != 0 {
 		t.Fatalf("exit code %d", code)
 	}
 	check := func(name string, labels map[string]string, ok func(float64) bool, want string) {
 		t.Helper()
-		got, err := apptest.Lookup(fams, name, labels)
+		got, err := asabtest.Lookup(fams, name, labels)
 		if err != nil {
 			t.Error(err)
 		} else if !ok(got) {
@@ -77,7 +77,7 @@ func TestMetricsScrape(t *testing.T) {
 	check("asab_mom_unroutable_total", map[string]string{"broker": "amqp", "target": q}, eq(0), "0")
 	// The in-process broker is always there, and connected.
 	check("asab_mom_connected", map[string]string{"broker": "local"}, eq(1), "1")
-	if _, err := apptest.Lookup(fams, "asab_mom_connected", map[string]string{"broker": "amqp"}); err != nil {
+	if _, err := asabtest.Lookup(fams, "asab_mom_connected", map[string]string{"broker": "amqp"}); err != nil {
 		t.Error(err)
 	}
 }

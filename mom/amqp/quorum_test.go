@@ -83,7 +83,7 @@ func TestQuorumQueueDeliveryLimit(t *testing.T) {
 func TestQuorumFromConfig(t *testing.T) {
 	needServer(t)
 	for conf, want := range map[string]string{
-		"queue_type = fast\n":   `queue_type: queue type "fast"`,
+		"queue_type = fast\n":   `[asab:mom:amqp] queue_type = "fast"`,
 		"delivery_limit = -1\n": "delivery_limit",
 		"delivery_limit = x\n":  "delivery_limit",
 	} {

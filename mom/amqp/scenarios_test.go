@@ -42,7 +42,7 @@ func slowScenario() int {
 		app.WithConfigString("[general]\nshutdown_timeout = "+os.Getenv("ASAB_TEST_SHUTDOWN")+"\n[logging]\nlevel = WARNING\n"+
 			"[asab:mom:amqp]\nurl = "+testURL+"\nprefetch_count = 5\n"),
 		app.WithMain(func(ctx context.Context, a *app.Application) error {
-			svc, err := app.GetService[*mom.Service](a, mom.ServiceName)
+			svc, err := app.Service[*mom.Service](a)
 			if err != nil {
 				return err
 			}
@@ -104,7 +104,7 @@ func consumerScenario() int {
 		app.WithConfigString("[general]\nshutdown_timeout = 10\n[logging]\nlevel = WARNING\n"+
 			"[asab:mom:amqp]\nurl = "+testURL+"\nprefetch_count = 5\nmax_reconnect_delay = 1s\n"),
 		app.WithMain(func(ctx context.Context, a *app.Application) error {
-			svc, err := app.GetService[*mom.Service](a, mom.ServiceName)
+			svc, err := app.Service[*mom.Service](a)
 			if err != nil {
 				return err
 			}

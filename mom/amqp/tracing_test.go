@@ -10,7 +10,7 @@ import (
 	amqp091 "github.com/rabbitmq/amqp091-go"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/internal/otlptest"
 	"github.com/asabgo/asab/mom"
 	"github.com/asabgo/asab/mom/amqp"
@@ -25,10 +25,10 @@ import (
 func TestForeignTraceparentContinues(t *testing.T) {
 	needServer(t)
 	recv := otlptest.Start(t)
-	conf := apptest.JSONLogConfig(t.TempDir()+"/log.json") +
+	conf := asabtest.JSONLogConfig(t.TempDir()+"/log.json") +
 		fmt.Sprintf("[tracing]\nexporter=otlp-http\nendpoint=%s\nbatch_timeout=100ms\n", recv.URL())
-	r := apptest.New(t, conf, nil, tracing.Module).Run()
-	ts := apptest.Service[*tracing.Service](t, r.App, tracing.ServiceName)
+	r := asabtest.New(t, conf).AddModule(tracing.Module).Start()
+	ts := asabtest.Service[*tracing.Service](t, r)
 
 	b := newBroker(t, amqp.Config{})
 	b.SetTracer(ts)

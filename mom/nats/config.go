@@ -114,9 +114,9 @@ func (c *Config) setDefaults() {
 // Module is the application module of MOM with NATS: it registers
 // "asab.MOMService" (like mom.Module, which it replaces) and makes a NATS
 // broker for every [asab:mom:nats] section that has a url. To have AMQP
-// brokers too, use mom.NewModule with both FromConfig functions.
+// brokers too, use mom.ModuleWith with a WithBrokerKind for each.
 func Module(a *app.Application) (any, error) {
-	return mom.NewModule(map[string]mom.BrokerFactory{"nats": FromConfig})(a)
+	return mom.ModuleWith(mom.WithBrokerKind("nats", FromConfig))(a)
 }
 
 // Settings are the keys of an [asab:mom:nats] section.

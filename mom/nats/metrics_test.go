@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/asabgo/asab/app"
-	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/metrics"
 	"github.com/asabgo/asab/mom"
 	"github.com/asabgo/asab/mom/nats"
@@ -25,9 +25,9 @@ func TestMetricsScrape(t *testing.T) {
 	q, dlx := sp.prefix+".jobs", sp.prefix+".dead"
 	conf := "[web]\nlisten=127.0.0.1 0\naccess_log=false\n[logging:console]\nenabled=false\n[asab:metrics]\ngo_runtime=no\n" +
 		"[asab:mom:nats]\nurl=" + testURL + "\nstream=" + sp.stream + "\nsubjects=" + sp.prefix + ".>\ndead_letter_exchange=" + dlx + "\n"
-	r := apptest.New(t, conf, []app.Option{app.WithName("natsmetrics")}, web.Module, metrics.Module, nats.Module).Run()
-	ctx := r.App.Context()
-	svc := apptest.Service[*mom.Service](t, r.App, mom.ServiceName)
+	r := asabtest.New(t, conf, app.WithName("natsmetrics")).AddModule(web.Module, metrics.Module, nats.Module).Start()
+	ctx := r.Application.Context()
+	svc := asabtest.Service[*mom.Service](t, r)
 	b, err := svc.Broker("nats")
 	if err != nil {
 		t.Fatal(err)
@@ -76,14 +76,14 @@ func TestMetricsScrape(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	w := apptest.Service[*web.Service](t, r.App, web.ServiceName)
-	fams := apptest.Scrape(t, w.URL(0)+"/asab/v1/metrics")
+	w := asabtest.Service[*web.Service](t, r)
+	fams := asabtest.Scrape(t, w.URL(0)+"/asab/v1/metrics")
 	if code := r.Stop(); code != 0 {
 		t.Fatalf("exit code %d", code)
 	}
 	check := func(name string, labels map[string]string, want float64) {
 		t.Helper()
-		got, err := apptest.Lookup(fams, name, labels)
+		got, err := asabtest.Lookup(fams, name, labels)
 		if err != nil {
 			t.Error(err)
 		} else if got != want {

@@ -34,7 +34,7 @@ func consumerScenario() int {
 			"[asab:mom:nats]\nurl = "+os.Getenv("ASAB_TEST_URL")+"\nstream = "+os.Getenv("ASAB_TEST_STREAM")+
 			"\nsubjects = "+os.Getenv("ASAB_TEST_SUBJECTS")+"\nmax_ack_pending = 5\nreconnect_wait = 200ms\n"),
 		app.WithMain(func(ctx context.Context, a *app.Application) error {
-			svc, err := app.GetService[*mom.Service](a, mom.ServiceName)
+			svc, err := app.Service[*mom.Service](a)
 			if err != nil {
 				return err
 			}

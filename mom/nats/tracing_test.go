@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asabgo/asab/internal/apptest"
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/internal/otlptest"
 	"github.com/asabgo/asab/mom"
 	"github.com/asabgo/asab/tracing"
@@ -19,10 +19,10 @@ import (
 func TestRequestTracedOverNATS(t *testing.T) {
 	needServer(t)
 	recv := otlptest.Start(t)
-	conf := apptest.JSONLogConfig(t.TempDir()+"/log.json") +
+	conf := asabtest.JSONLogConfig(t.TempDir()+"/log.json") +
 		fmt.Sprintf("[tracing]\nexporter=otlp-http\nendpoint=%s\nbatch_timeout=100ms\n", recv.URL())
-	r := apptest.New(t, conf, nil, tracing.Module).Run()
-	ts := apptest.Service[*tracing.Service](t, r.App, tracing.ServiceName)
+	r := asabtest.New(t, conf).AddModule(tracing.Module).Start()
+	ts := asabtest.Service[*tracing.Service](t, r)
 
 	sp := newSpace(t, testURL)
 	b := newBroker(t, sp.config(testURL))

@@ -41,7 +41,7 @@ func run(t *testing.T, maxAge string) (string, *session.Store, *app.Application)
 	a := app.New(app.WithName("t"), app.WithArgs(), app.WithConfigString(conf),
 		app.WithInitialize(func(_ context.Context, a *app.Application) error {
 			var err error
-			if svc, err = app.GetService[*web.Service](a, web.ServiceName); err != nil {
+			if svc, err = app.Service[*web.Service](a); err != nil {
 				return err
 			}
 			if st, err = session.New(a, "web:session"); err != nil {

@@ -28,11 +28,11 @@ func main() {
 }
 
 func initialize(_ context.Context, a *app.Application) error {
-	ws, err := app.GetService[*web.Service](a, web.ServiceName)
+	ws, err := app.Service[*web.Service](a)
 	if err != nil {
 		return err
 	}
-	ms, err := app.GetService[*mom.Service](a, mom.ServiceName)
+	ms, err := app.Service[*mom.Service](a)
 	if err != nil {
 		return err
 	}
