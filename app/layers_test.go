@@ -19,9 +19,10 @@ const modulePath = "github.com/asabgo/asab"
 // layer of its nearest listed parent (mom/internal/x is at mom's layer).
 var layers = map[string]int{
 	"config": 0, "pubsub": 0, "module": 0, "internal": 0,
-	"registry": 1, "logging": 1,
+	"tracing/logtrace": 0, // a leaf (OpenTelemetry API and zerolog only) that logging uses
+	"registry":         1, "logging": 1,
 	"app": 2,
-	"web": 3, "sock": 3, "mom": 3, "timer": 3, "metrics": 3, "health": 3, "debug": 3, "pdict": 3,
+	"web": 3, "sock": 3, "mom": 3, "timer": 3, "metrics": 3, "health": 3, "debug": 3, "pdict": 3, "tracing": 3,
 	"asabtest": 4, "mom/momtest": 4, "internal/apptest": 4,
 	"examples": 5, "bench": 5, "scripts": 5,
 }

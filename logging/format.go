@@ -1,10 +1,5 @@
 package logging
 
-import (
-	"fmt"
-	"strings"
-)
-
 // lineFormat is how an output renders a record: one renderer per format.
 type lineFormat uint8
 
@@ -15,14 +10,13 @@ const (
 	formatJournal                   // journal fields, see appendJournal
 )
 
-func parseLineFormat(section, s string) (lineFormat, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", "text", "default":
-		return formatText, nil
-	case "json":
-		return formatJSON, nil
+// lineFormatOf returns the format a [logging:console] or [logging:file]
+// format value names ("text" or "json", checked by config.Decode).
+func lineFormatOf(s string) lineFormat {
+	if s == "json" {
+		return formatJSON
 	}
-	return 0, fmt.Errorf("logging: [%s] format: unknown value %q (want text or json)", section, s)
+	return formatText
 }
 
 // renderer renders the records of one output; it is used under that

@@ -15,13 +15,6 @@ import (
 // a list of name, value pairs, each written as the name, a NUL, the value's
 // length (4 bytes, little-endian) and the value; the sink reads them back.
 
-// addJournal adds the [logging:journal] output when it is enabled.
-func (s *setup) addJournal(p *Pipeline, _ string) {
-	if s.boolean("logging:journal", "enabled", false) && s.err == nil {
-		s.add(p, newOutput("journal", renderer{format: formatJournal, hdr: syslogHeader{app: s.appName()}}, journalSink{}, journalQueue))
-	}
-}
-
 // appendJournal appends r as the journal output queues it.
 func appendJournal(dst []byte, r *record, app string) []byte {
 	dst, m := beginPair(dst, "MESSAGE")

@@ -4,6 +4,8 @@ import (
 	"sync/atomic"
 
 	"github.com/rs/zerolog"
+
+	"github.com/asabgo/asab/tracing/logtrace"
 )
 
 // Logger is a named logger. Its methods return a *zerolog.Event to which
@@ -29,14 +31,16 @@ type Logger struct {
 	ctx bool // made by With: lines carry context fields
 }
 
-// Get returns a logger with the given dotted name ("myapp.mymodule"). It is
-// cheap (one allocation) and needs no Setup; keep the result in a variable of
-// the component that logs rather than calling Get per line.
+// Get returns a logger with the given dotted name ("myapp.mymodule"). It
+// needs no Setup; keep the result in a variable of the component that logs
+// rather than calling Get per line. A line given a context with a span
+// (Event.Ctx(ctx)) carries its trace_id and span_id as fields (the hook of
+// tracing/logtrace); a line without one pays a nil check for it.
 func Get(name string) *Logger {
 	l := &Logger{name: name}
 	for i := range l.lw {
 		l.lw[i] = levelWriter{name: name, level: Level(i)}
-		l.zl[i] = zerolog.New(&l.lw[i])
+		l.zl[i] = zerolog.New(&l.lw[i]).Hook(logtrace.Hook{})
 	}
 	return l
 }

@@ -216,7 +216,7 @@ func (o *output) deliverLocked() int {
 func (o *output) renderEvent(e entry, ev []byte) {
 	var fields [16]field
 	r := record{src: ev, t: e.t, level: e.level, name: e.name}
-	r.msg, r.msgRaw, r.fields = parseEvent(ev, fields[:0])
+	r.msg, r.msgRaw, r.msgPlain, r.fields = parseEvent(ev, fields[:0])
 	o.out = o.render.append(o.out, &r)
 	o.outEnds = append(o.outEnds, len(o.out))
 }
