@@ -28,7 +28,6 @@ type Logger struct {
 	off [numLevels]uint64
 	lw  [numLevels]levelWriter
 	zl  [numLevels]zerolog.Logger
-	ctx bool // made by With: lines carry context fields
 }
 
 // Get returns a logger with the given dotted name ("myapp.mymodule"). It
@@ -53,7 +52,7 @@ func Get(name string) *Logger {
 //	})
 func (l *Logger) With(fn func(zerolog.Context) zerolog.Context) *Logger {
 	base := fn(l.zl[0].With()).Logger()
-	c := &Logger{name: l.name, ctx: true}
+	c := &Logger{name: l.name}
 	for i := range c.lw {
 		c.lw[i] = levelWriter{name: l.name, level: Level(i)}
 		c.zl[i] = base.Output(&c.lw[i])

@@ -28,7 +28,7 @@ func TestTraceIDsInEveryFormat(t *testing.T) {
 		{"text", renderer{format: formatText, sdID: "sd"}, `[sd k="v" trace_id="` + tid + `" span_id="` + sid + `"] traced`},
 		{"json", renderer{format: formatJSON}, `"fields":{"k":"v","trace_id":"` + tid + `","span_id":"` + sid + `"}`},
 		{"rfc5424", renderer{format: formatSyslog, hdr: hdr5}, `[sd k="v" trace_id="` + tid + `" span_id="` + sid + `"] traced`},
-		{"journal", renderer{format: formatJournal, hdr: syslogHeader{app: "app"}}, "TRACE_ID\x00 \x00\x00\x00" + tid + "SPAN_ID\x00\x10\x00\x00\x00" + sid},
+		{"journal", renderer{format: formatJournal, hdr: syslogHeader{app: "app"}}, `"TRACE_ID":"` + tid + `","SPAN_ID":"` + sid + `"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
