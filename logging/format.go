@@ -176,7 +176,7 @@ func appendRFC3339Micro(dst []byte, t time.Time) []byte {
 // discarding writer". It belongs to one output's goroutine.
 type timeCache struct {
 	sec int64
-	off int // the zone offset the text was made with
+	loc *time.Location // the Location the text was made in
 	utc bool
 	// text is up to and including the '.' before the microseconds.
 	text []byte
@@ -191,12 +191,14 @@ func (c *timeCache) appendTime(dst []byte, t time.Time, utc bool) []byte {
 	if c == nil {
 		c = &timeCache{}
 	}
-	if _, off := t.Zone(); t.Unix() != c.sec || off != c.off || utc != c.utc || c.text == nil {
+	// Within one second and one Location the zone offset is the same, so
+	// the cache checks the Location's pointer rather than look the zone up.
+	if t.Unix() != c.sec || t.Location() != c.loc || utc != c.utc || c.text == nil {
 		layout := layoutConsole
 		if utc {
 			layout = layoutRFC3339
 		}
-		c.text, c.sec, c.off, c.utc = t.AppendFormat(c.text[:0], layout), t.Unix(), off, utc
+		c.text, c.sec, c.loc, c.utc = t.AppendFormat(c.text[:0], layout), t.Unix(), t.Location(), utc
 	}
 	dst = appendMicros(append(dst, c.text...), t.Nanosecond())
 	if utc {

@@ -62,6 +62,7 @@ type output struct {
 	// Under sendMu: the goroutine, Flush and Reopen take turns delivering.
 	sendMu   sync.Mutex
 	render   renderer
+	fields   []field // the fields of the line being rendered
 	spareBuf []byte
 	spareEnt []entry
 	out      []byte
@@ -216,9 +217,9 @@ func (o *output) deliverLocked() int {
 
 // renderEvent decodes a queued event and renders it onto out.
 func (o *output) renderEvent(e entry, ev []byte) {
-	var fields [16]field
 	r := record{src: ev, t: e.t, level: e.level, name: e.name}
-	r.msg, r.msgRaw, r.msgPlain, r.fields = parseEvent(ev, fields[:0])
+	r.msg, r.msgRaw, r.msgPlain, r.fields = parseEvent(ev, o.fields[:0])
+	o.fields = r.fields // reused by the next line
 	o.out = o.render.append(o.out, &r)
 	o.outEnds = append(o.outEnds, len(o.out))
 }
@@ -237,9 +238,6 @@ func (o *output) reportDropped(total uint64) {
 		o.reported = total
 	}
 }
-
-// flush delivers what is queued now, on the caller's goroutine.
-func (o *output) flush() { o.deliverQueued() }
 
 // reopen delivers what is queued to a file, then reopens it; other
 // outputs have nothing to reopen and are left alone, so a stalled console

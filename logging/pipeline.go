@@ -87,7 +87,7 @@ func (p *Pipeline) Reopen() error {
 // it waits for an output that is stalled.
 func (p *Pipeline) Flush() {
 	for _, o := range p.outputs {
-		o.flush()
+		o.deliverQueued()
 	}
 }
 
