@@ -20,15 +20,12 @@ func unescape(s []byte) []byte {
 	return []byte(v)
 }
 
-// appendUnescaped appends the JSON-escaped string content s decoded.
-func appendUnescaped(dst, s []byte) []byte { return append(dst, unescape(s)...) }
-
 // appendMessage appends the record's message, decoded.
 func appendMessage(dst []byte, r *record) []byte {
 	if r.msgRaw || r.msgPlain {
 		return append(dst, r.msg...)
 	}
-	return appendUnescaped(dst, r.msg)
+	return append(dst, unescape(r.msg)...)
 }
 
 // appendSDValue appends a field value as an RFC 5424 PARAM-VALUE content

@@ -88,12 +88,12 @@ func printASCII(s string, max int) string {
 }
 
 // appendLine appends the syslog message for r, without framing.
-func (h *syslogHeader) appendLine(dst []byte, r *record) []byte {
+func (h *syslogHeader) appendLine(dst []byte, r *record, tc *timeCache) []byte {
 	dst = append(dst, '<')
 	dst = strconv.AppendInt(dst, int64(h.facility*8+r.level.severity()), 10)
 	dst = append(dst, '>')
 	if h.format == '5' {
-		return h.append5424(dst, r)
+		return h.append5424(dst, r, tc)
 	}
 	dst = r.t.AppendFormat(dst, layoutBSD)
 	dst = append(dst, ' ')
@@ -116,9 +116,9 @@ func (h *syslogHeader) appendLine(dst []byte, r *record) []byte {
 // append5424 appends "1 TIMESTAMP HOST APP PID MSGID SD [MSG]"; MSGID is the
 // logger name (printable ASCII, at most 32 bytes, "-" when empty) and SD is
 // [log l="LEVEL"] followed by the fields' element when there are any.
-func (h *syslogHeader) append5424(dst []byte, r *record) []byte {
+func (h *syslogHeader) append5424(dst []byte, r *record, tc *timeCache) []byte {
 	dst = append(dst, '1', ' ')
-	dst = appendRFC3339Micro(dst, r.t)
+	dst = tc.appendTime(dst, r.t, true)
 	dst = append(dst, ' ')
 	dst = append(dst, h.host...)
 	dst = append(dst, ' ')
