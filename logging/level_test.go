@@ -151,7 +151,7 @@ func TestSetupErrors(t *testing.T) {
 		"[logging]\nlevels=\n  a DEBUG\n  b\n":                                          `levels line 2 "b"`,
 		"[logging]\nlevels=\n  a LOUD\n":                                                `"a LOUD"`,
 		"[logging]\nsd_id=bad id\n":                                                     `sd_id = "bad id"`,
-		"[logging:console]\nformat=xml\n":                                               `[logging:console] format: unknown value "xml"`,
+		"[logging:console]\nformat=xml\n":                                               `[logging:console] format = "xml"`,
 		"[logging:file]\npath=" + dir + "/f.log\nbackup_max_bytes=lots\n":               `backup_max_bytes = "lots"`,
 		"[logging:file]\npath=" + dir + "/f.log\nrotate_every=soon\n":                   `rotate_every = "soon"`,
 		"[logging:file]\npath=" + dir + "/f.log\nbackup_count=0\nbackup_max_bytes=10\n": "need backup_count > 0",

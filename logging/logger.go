@@ -4,6 +4,8 @@ import (
 	"sync/atomic"
 
 	"github.com/rs/zerolog"
+
+	"github.com/asabgo/asab/tracing/logtrace"
 )
 
 // Logger is a named logger. Its methods return a *zerolog.Event to which
@@ -26,17 +28,18 @@ type Logger struct {
 	off [numLevels]uint64
 	lw  [numLevels]levelWriter
 	zl  [numLevels]zerolog.Logger
-	ctx bool // made by With: lines carry context fields
 }
 
-// Get returns a logger with the given dotted name ("myapp.mymodule"). It is
-// cheap (one allocation) and needs no Setup; keep the result in a variable of
-// the component that logs rather than calling Get per line.
+// Get returns a logger with the given dotted name ("myapp.mymodule"). It
+// needs no Setup; keep the result in a variable of the component that logs
+// rather than calling Get per line. A line given a context with a span
+// (Event.Ctx(ctx)) carries its trace_id and span_id as fields (the hook of
+// tracing/logtrace); a line without one pays a nil check for it.
 func Get(name string) *Logger {
 	l := &Logger{name: name}
 	for i := range l.lw {
 		l.lw[i] = levelWriter{name: name, level: Level(i)}
-		l.zl[i] = zerolog.New(&l.lw[i])
+		l.zl[i] = zerolog.New(&l.lw[i]).Hook(logtrace.Hook{})
 	}
 	return l
 }
@@ -49,7 +52,7 @@ func Get(name string) *Logger {
 //	})
 func (l *Logger) With(fn func(zerolog.Context) zerolog.Context) *Logger {
 	base := fn(l.zl[0].With()).Logger()
-	c := &Logger{name: l.name, ctx: true}
+	c := &Logger{name: l.name}
 	for i := range c.lw {
 		c.lw[i] = levelWriter{name: l.name, level: Level(i)}
 		c.zl[i] = base.Output(&c.lw[i])

@@ -35,8 +35,6 @@ func (c *captureSink) deliver(_ context.Context, batch []byte, ends []int) int {
 	return len(ends)
 }
 
-func (c *captureSink) reopen() error { return nil }
-
 func (c *captureSink) close() error { return nil }
 
 // capture adds an output rendering with r to p and returns its sink.

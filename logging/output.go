@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/mattn/go-isatty"
 )
 
 // sink is where an output's goroutine delivers rendered lines: a console,
@@ -18,8 +22,6 @@ type sink interface {
 	// returns how many of them it delivered. It may block (a stalled
 	// pipe, a server that is down) until ctx is cancelled.
 	deliver(ctx context.Context, batch []byte, ends []int) int
-	// reopen rotates or reopens a file (SIGHUP); a no-op for others.
-	reopen() error
 	// close releases the sink after the last deliver.
 	close() error
 }
@@ -60,6 +62,7 @@ type output struct {
 	// Under sendMu: the goroutine, Flush and Reopen take turns delivering.
 	sendMu   sync.Mutex
 	render   renderer
+	fields   []field // the fields of the line being rendered
 	spareBuf []byte
 	spareEnt []entry
 	out      []byte
@@ -214,9 +217,9 @@ func (o *output) deliverLocked() int {
 
 // renderEvent decodes a queued event and renders it onto out.
 func (o *output) renderEvent(e entry, ev []byte) {
-	var fields [16]field
 	r := record{src: ev, t: e.t, level: e.level, name: e.name}
-	r.msg, r.msgRaw, r.fields = parseEvent(ev, fields[:0])
+	r.msg, r.msgRaw, r.msgPlain, r.fields = parseEvent(ev, o.fields[:0])
+	o.fields = r.fields // reused by the next line
 	o.out = o.render.append(o.out, &r)
 	o.outEnds = append(o.outEnds, len(o.out))
 }
@@ -236,9 +239,6 @@ func (o *output) reportDropped(total uint64) {
 	}
 }
 
-// flush delivers what is queued now, on the caller's goroutine.
-func (o *output) flush() { o.deliverQueued() }
-
 // reopen delivers what is queued to a file, then reopens it; other
 // outputs have nothing to reopen and are left alone, so a stalled console
 // does not hold up the SIGHUP that asked for it.
@@ -246,13 +246,14 @@ func (o *output) reopen() error {
 	o.mu.Lock()
 	closed := o.closed
 	o.mu.Unlock()
-	if _, file := o.sink.(*fileSink); closed || !file {
+	fs, file := o.sink.(*fileSink)
+	if closed || !file {
 		return nil
 	}
 	o.sendMu.Lock()
 	defer o.sendMu.Unlock()
 	o.deliverLocked()
-	return o.sink.reopen()
+	return fs.reopen()
 }
 
 // stallGrace is how long close waits for a sink to return once flushing
@@ -311,4 +312,31 @@ func (o *output) dropQueued() {
 	o.dropped.Add(uint64(len(o.ents)))
 	o.buf, o.ents = nil, nil
 	o.mu.Unlock()
+}
+
+// streamSink writes lines to a writer such as stderr, a whole batch of
+// lines in one Write call.
+type streamSink struct{ w io.Writer }
+
+func (s streamSink) deliver(_ context.Context, batch []byte, ends []int) int {
+	if _, err := s.w.Write(batch); err != nil {
+		return 0 // nowhere to report a failing stderr; the lines count as dropped
+	}
+	return len(ends)
+}
+
+func (streamSink) close() error { return nil }
+
+// newStreamOutput returns a console output writing to w.
+func newStreamOutput(w io.Writer, f lineFormat, sdID string, colour bool, queue int) *output {
+	return newOutput("console", renderer{format: f, sdID: sdID, colour: colour}, streamSink{w}, queue)
+}
+
+// isTerminal reports whether w is a terminal (colour is used only then).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	return isatty.IsTerminal(f.Fd())
 }

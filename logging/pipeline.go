@@ -3,6 +3,7 @@ package logging
 import (
 	"context"
 	"errors"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -86,7 +87,7 @@ func (p *Pipeline) Reopen() error {
 // it waits for an output that is stalled.
 func (p *Pipeline) Flush() {
 	for _, o := range p.outputs {
-		o.flush()
+		o.deliverQueued()
 	}
 }
 
@@ -128,3 +129,84 @@ func (p *Pipeline) Close(ctx context.Context) error {
 	})
 	return p.closeErr
 }
+
+// current is the pipeline every Logger writes to. It is the one piece of
+// package-level mutable state (see the package doc): a pointer swapped
+// atomically by Setup and Close, never locked on the logging path.
+var current atomic.Pointer[Pipeline]
+
+// currentGen mirrors current.Load().gen so that Logger.Enabled needs one
+// atomic load besides its own cache; it is stored after current, so a
+// logger seeing a new generation finds the new pipeline.
+var currentGen atomic.Uint64
+
+// makeCurrent swaps p in as the current pipeline and returns the old one.
+func makeCurrent(p *Pipeline) *Pipeline {
+	prev := current.Swap(p)
+	currentGen.Store(p.gen)
+	return prev
+}
+
+// replaceCurrent makes next current if old still is.
+func replaceCurrent(old, next *Pipeline) bool {
+	if !current.CompareAndSwap(old, next) {
+		return false
+	}
+	currentGen.Store(next.gen)
+	return true
+}
+
+// generations numbers pipelines, so a Logger knows when its cached threshold
+// belongs to a pipeline that is no longer current.
+var generations atomic.Uint64
+
+func init() {
+	makeCurrent(defaultPipeline())
+}
+
+// defaultPipeline is what logging does before Setup and after Close: text
+// lines on stderr, threshold NOTICE, colour when stderr is a terminal.
+func defaultPipeline() *Pipeline {
+	p := newPipeline(LevelNotice, nil, time.Now)
+	p.outputs = []*output{newStreamOutput(os.Stderr, formatText, "sd", isTerminal(os.Stderr), consoleQueue)}
+	return p
+}
+
+// Stats are a pipeline's counters, for metrics: lines written per level
+// and lines each output had to drop. Counts start at zero when the
+// pipeline is built and only grow.
+type Stats struct {
+	// Lines counts the lines that passed the threshold and were handed to
+	// the outputs, indexed by Level: Lines[LevelNotice].
+	Lines [numLevels]uint64
+	// Outputs lists the outputs, in the order they were configured.
+	Outputs []OutputStats
+}
+
+// OutputStats are the counters of one output.
+type OutputStats struct {
+	// Name says which output: "console", "journal", "file:" and the path,
+	// or "syslog:" and the address in URL form ("syslog:udp://127.0.0.1:514").
+	Name string
+	// Dropped counts the lines the output could not deliver: a full queue
+	// (a stalled console, an unreachable server), a failed write, a line
+	// that reached a closed output, lines still queued when Close gave up.
+	Dropped uint64
+}
+
+// Stats returns p's counters. It is cheap (atomic loads) but allocates
+// the Outputs slice; call it when metrics are scraped, not per line.
+func (p *Pipeline) Stats() Stats {
+	var s Stats
+	for i := range s.Lines {
+		s.Lines[i] = p.lines[i].Load()
+	}
+	for _, o := range p.outputs {
+		s.Outputs = append(s.Outputs, OutputStats{Name: o.name, Dropped: o.dropped.Load()})
+	}
+	return s
+}
+
+// CurrentStats returns the counters of the current pipeline: the one the
+// application's Setup built while the application runs.
+func CurrentStats() Stats { return current.Load().Stats() }

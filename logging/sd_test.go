@@ -137,7 +137,7 @@ func FuzzSDEscaping(f *testing.F) {
 		zl.Log().Str(key, value).Msg("m") // encoded exactly as a Logger's event is
 		var out []byte
 		r := record{src: enc.Bytes()}
-		r.msg, r.msgRaw, r.fields = parseEvent(enc.Bytes(), nil)
+		r.msg, r.msgRaw, r.msgPlain, r.fields = parseEvent(enc.Bytes(), nil)
 		if len(r.fields) != 1 {
 			t.Fatalf("parsed %d fields from %s", len(r.fields), enc.String())
 		}

@@ -30,31 +30,77 @@ type Options struct {
 	Hostname string
 }
 
+// The settings of the sections Setup reads, decoded by config.Decode; the
+// doc tags are the Meaning column of docs/logging.md's key tables.
+type (
+	settings struct {
+		Level        Level         `ini:"level" default:"NOTICE" doc:"root threshold (see Levels)"`
+		Verbose      bool          `ini:"verbose" default:"false" doc:"threshold DEBUG, as -v"`
+		Levels       string        `ini:"levels" doc:"per-logger thresholds, one name LEVEL per line"`
+		SDID         string        `ini:"sd_id" default:"sd" doc:"SD-ID of the fields' element in text and syslog lines"`
+		AppName      string        `ini:"app_name" doc:"APP-NAME / TAG in syslog lines, SYSLOG_IDENTIFIER in the journal"`
+		FlushTimeout time.Duration `ini:"flush_timeout" default:"1s" min:"0" doc:"how long Close waits for the output queues at most"`
+	}
+	consoleSettings struct {
+		// Enabled is a boolean, or empty for auto (config.Defaults has it so).
+		Enabled string `ini:"enabled" doc:"on when stderr is a terminal or when no file/syslog output is configured"`
+		Format  string `ini:"format" default:"text" oneof:"text json default" doc:"text (the line above) or json (JSON lines, see below)"`
+	}
+	fileSettings struct {
+		Path           string        `ini:"path" doc:"log file; a missing parent directory is created (mode 0755), the file is 0640"`
+		Format         string        `ini:"format" default:"text" oneof:"text json default" doc:"text or json"`
+		BackupCount    int           `ini:"backup_count" default:"3" min:"0" doc:"how many rotated files (.1 newest … .N) are kept"`
+		BackupMaxBytes int64         `ini:"backup_max_bytes" default:"0" unit:"bytes" doc:"rotate when a line would take the file past this size (10 MB, 512 KiB allowed); 0: off"`
+		RotateEvery    string        `ini:"rotate_every" default:"0" doc:"rotate when the file is older than this (1d, 12h, 3600); 0: off"` // empty is off too (config.Defaults)
+		FlushInterval  time.Duration `ini:"flush_interval" default:"1s" min:"0" doc:"how long lines may wait in the output's queue before they are written (0.2, 500ms); 0 writes them as soon as the output's goroutine gets to them"`
+	}
+	syslogSettings struct {
+		Enabled   bool   `ini:"enabled" default:"false" doc:"send every line to syslog, as -s"`
+		Address   string `ini:"address" default:"/dev/log" doc:"see below"`
+		Format    string `ini:"format" default:"3" oneof:"5 3 m" doc:"5 RFC 5424, 3 RFC 3164, m macOS"`
+		Facility  string `ini:"facility" default:"local0" doc:"name (user, daemon, local0…local7, …) or number 0-23"`
+		Framing   string `ini:"framing" oneof:"octet-counting octet newline non-transparent" doc:"stream framing (RFC 6587): octet-counting for tcp://, newline for unix-connect://"`
+		QueueSize int    `ini:"queue_size" default:"1000" min:"1" doc:"lines waiting to be sent before new ones are dropped"`
+	}
+	journalSettings struct {
+		Enabled bool `ini:"enabled" default:"false" doc:"send every line to systemd-journald"`
+	}
+)
+
+// sections are the sections Setup reads, each with its settings struct,
+// for the unknown-key warnings.
+var sections = []struct {
+	name string
+	v    any
+}{
+	{"logging", settings{}}, {"logging:console", consoleSettings{}}, {"logging:file", fileSettings{}},
+	{"logging:syslog", syslogSettings{}}, {"logging:journal", journalSettings{}},
+}
+
+// UnmarshalText parses a level as ParseLevel does, for config.Decode.
+func (l *Level) UnmarshalText(b []byte) error {
+	lv, err := ParseLevel(string(b))
+	*l = lv
+	return err
+}
+
 // Setup builds a pipeline from cfg and o, makes it current (every Logger,
 // including ones created earlier, now follows it), and redirects the
 // standard library's log and slog.Default into it. A previous current
 // pipeline is replaced but not closed: that is its owner's job.
 //
-// Configuration (defaults in brackets): [logging] level (NOTICE), verbose
-// (false), levels (per-logger "name LEVEL" lines), sd_id (sd), app_name,
-// flush_timeout (1s: how long Close waits for the output queues);
-// [logging:console] enabled (auto: on when stderr is a terminal or nothing
-// else is configured), format (text|json); [logging:file] path, format,
-// backup_count (3), backup_max_bytes (0: off), rotate_every (off),
-// flush_interval (1s; 0 writes lines as they come; a line at ERROR or
-// above is written without waiting);
-// [logging:syslog] enabled (false), address (/dev/log), format (3|5|m),
-// facility (local0), framing (octet-counting for tcp, newline for
-// unix-connect), queue_size (1000); [logging:journal] enabled (false).
-// Every bad value is an error naming the section, key and value.
+// It reads [logging], [logging:console], [logging:file], [logging:syslog]
+// and [logging:journal] (the keys and defaults are in docs/logging.md).
+// Every bad value is an error naming the file and line, section, key and
+// value; a key these sections do not know is logged as a WARNING of the
+// logger "asab.logging" naming its file:line and the known keys.
 func Setup(cfg *config.Config, o Options) (*Pipeline, error) {
 	if cfg == nil {
 		cfg = config.New()
 	}
-	s := &setup{cfg: cfg, o: o}
-	p, err := s.build()
+	p, err := build(cfg, o)
 	if err != nil {
-		for _, out := range s.built {
+		for _, out := range p.outputs {
 			_ = out.close(context.Background()) // nothing is queued yet
 		}
 		return nil, err
@@ -62,98 +108,157 @@ func Setup(cfg *config.Config, o Options) (*Pipeline, error) {
 	prev := makeCurrent(p)
 	p.std = redirectStd(prev.std)
 	prev.std = nil
+	lg := Get("asab.logging")
+	for _, s := range sections {
+		unknown, _ := config.Unknown(cfg, s.name, s.v)
+		for _, u := range unknown {
+			lg.Warning().Msg(u.String())
+		}
+	}
 	return p, nil
 }
 
-// setup carries the state of one Setup call. Its readers return the
-// default for a bad value and keep the first error in err, which build
-// checks as it goes.
-type setup struct {
-	cfg   *config.Config
-	o     Options
-	built []*output
-	err   error
+// decode reads a section into dst, the error prefixed with "logging: ".
+func decode(cfg *config.Config, section string, dst any) error {
+	if err := config.Decode(cfg, section, dst); err != nil {
+		return fmt.Errorf("logging: %w", err)
+	}
+	return nil
 }
 
-// fail records err unless an earlier error is recorded.
-func (s *setup) fail(err error) {
-	if s.err == nil {
-		s.err = err
+// build returns the pipeline cfg and o describe, or the outputs built so
+// far and an error.
+func build(cfg *config.Config, o Options) (*Pipeline, error) {
+	var s settings
+	if err := decode(cfg, "logging", &s); err != nil {
+		return &Pipeline{}, err
 	}
-}
-
-// str returns a config value, def when the key is missing or empty.
-func (s *setup) str(section, key, def string) string {
-	v, err := s.cfg.Get(section, key)
-	if err != nil && !errors.Is(err, config.ErrNotFound) {
-		s.fail(fmt.Errorf("logging: %w", err))
+	if s.Verbose || o.Verbose {
+		s.Level = LevelDebug
 	}
-	if v = strings.TrimSpace(v); v == "" {
-		return def
-	}
-	return v
-}
-
-// boolean returns a config bool; missing or empty gives def.
-func (s *setup) boolean(section, key string, def bool) bool {
-	v := s.str(section, key, "")
-	if v == "" {
-		return def
-	}
-	b, err := config.ParseBool(v)
+	rules, err := parseLevelRules(s.Levels)
 	if err != nil {
-		s.fail(fmt.Errorf("logging: [%s] %s = %q: not a boolean", section, key, v))
+		return &Pipeline{}, err
 	}
-	return b
-}
-
-// duration returns a config duration, def when missing or empty; want
-// says what a bad value should have been.
-func (s *setup) duration(section, key, def, want string) time.Duration {
-	v := s.str(section, key, def)
-	d, err := config.ParseDuration(v)
-	if err != nil || d < 0 {
-		s.fail(fmt.Errorf("logging: [%s] %s = %q: want %s", section, key, v, want))
+	if !validSDName(s.SDID) {
+		return &Pipeline{}, fmt.Errorf("logging: [logging] sd_id = %q: not a valid RFC 5424 SD-ID (1-32 printable ASCII, no space, =, ] or \")", s.SDID)
 	}
-	return d
-}
-
-func (s *setup) build() (*Pipeline, error) {
-	root, err := ParseLevel(s.str("logging", "level", "NOTICE"))
-	if err != nil {
-		s.fail(fmt.Errorf("logging: [logging] level: %w", err))
-	}
-	if s.boolean("logging", "verbose", false) || s.o.Verbose {
-		root = LevelDebug
-	}
-	rules, err := parseLevelRules(s.str("logging", "levels", ""))
-	if err != nil {
-		s.fail(err)
-	}
-	clock := s.o.Clock
+	clock, stderr := o.Clock, o.Stderr
 	if clock == nil {
 		clock = time.Now
 	}
-	p := newPipeline(root, rules, clock)
-	p.flushTimeout = s.duration("logging", "flush_timeout", "1s", "a duration such as 1s or 0.5")
-	sdID := s.str("logging", "sd_id", "sd")
-	if !validSDName(sdID) {
-		s.fail(fmt.Errorf("logging: [logging] sd_id = %q: not a valid RFC 5424 SD-ID (1-32 printable ASCII, no space, =, ] or \")", sdID))
+	if stderr == nil {
+		stderr = os.Stderr
 	}
-	for _, add := range []func(*Pipeline, string){s.addFile, s.addSyslog, s.addJournal, s.addConsole} {
-		if s.err != nil {
-			return nil, s.err
+	if o.AppName == "" {
+		o.AppName = s.AppName
+	}
+	if o.AppName == "" {
+		o.AppName = filepath.Base(os.Args[0])
+	}
+	p := newPipeline(s.Level, rules, clock)
+	p.flushTimeout = s.FlushTimeout
+
+	var f fileSettings
+	if err := decode(cfg, "logging:file", &f); err != nil {
+		return p, err
+	}
+	if o.LogFile != "" {
+		f.Path = o.LogFile
+	}
+	var every time.Duration
+	if strings.TrimSpace(f.RotateEvery) != "" {
+		if every, err = config.ParseDuration(f.RotateEvery); err != nil {
+			return p, fmt.Errorf("logging: [logging:file] rotate_every = %q: want a duration such as 1d or 3600, or 0 (off)", f.RotateEvery)
 		}
-		add(p, sdID)
 	}
-	return p, s.err
+	if f.Path != "" {
+		if f.BackupCount == 0 && (f.BackupMaxBytes > 0 || every > 0) {
+			return p, errors.New("logging: [logging:file]: backup_max_bytes/rotate_every need backup_count > 0")
+		}
+		fs, err := newFileSink(&fileSink{path: filepath.Clean(f.Path), backups: f.BackupCount,
+			maxBytes: f.BackupMaxBytes, every: every, clock: clock, errw: stderr})
+		if err != nil {
+			return p, err
+		}
+		out := newOutput("file:"+fs.path, renderer{format: lineFormatOf(f.Format), sdID: s.SDID}, fs, fileQueue)
+		out.interval, out.holdMax = f.FlushInterval, fileBufSize
+		p.outputs = append(p.outputs, out)
+	}
+
+	var sl syslogSettings
+	if err := decode(cfg, "logging:syslog", &sl); err != nil {
+		return p, err
+	}
+	if sl.Enabled || o.Syslog {
+		out, err := newSyslogOutput(sl, o, s.SDID, stderr)
+		if err != nil {
+			return p, err
+		}
+		p.outputs = append(p.outputs, out)
+	}
+
+	var j journalSettings
+	if err := decode(cfg, "logging:journal", &j); err != nil {
+		return p, err
+	}
+	if j.Enabled {
+		p.outputs = append(p.outputs, newOutput("journal", renderer{format: formatJournal, hdr: syslogHeader{app: o.AppName}}, journalSink{}, journalQueue))
+	}
+
+	var c consoleSettings
+	if err := decode(cfg, "logging:console", &c); err != nil {
+		return p, err
+	}
+	tty := isTerminal(stderr)
+	on := tty || len(p.outputs) == 0
+	if strings.TrimSpace(c.Enabled) != "" {
+		if on, err = config.ParseBool(c.Enabled); err != nil {
+			return p, fmt.Errorf("logging: [logging:console] enabled = %q: %w", c.Enabled, err)
+		}
+	}
+	if on {
+		p.outputs = append(p.outputs, newStreamOutput(stderr, lineFormatOf(c.Format), s.SDID, tty, consoleQueue))
+	}
+	return p, nil
+}
+
+// newSyslogOutput returns the syslog output that sl describes.
+func newSyslogOutput(sl syslogSettings, o Options, sdID string, stderr io.Writer) (*output, error) {
+	addr, err := parseSyslogAddress(sl.Address)
+	if err != nil {
+		return nil, fmt.Errorf("logging: [logging:syslog] address: %w", err)
+	}
+	facility, err := parseFacility(sl.Facility)
+	if err != nil {
+		return nil, err
+	}
+	host := o.Hostname
+	if host == "" {
+		if host, err = os.Hostname(); err != nil {
+			host = "-"
+		}
+	}
+	hdr, err := newSyslogHeader(sl.Format, facility, host, o.AppName, os.Getpid(), sdID)
+	if err != nil {
+		return nil, err
+	}
+	if hdr.format == '3' && !addr.remote() {
+		hdr.host = "" // as glibc's syslog(3): the local daemon adds the host name
+	}
+	newline := addr.network == "unix"
+	if sl.Framing != "" {
+		newline = sl.Framing == "newline" || sl.Framing == "non-transparent"
+	}
+	sk := newSyslogSink(&syslogSink{addr: addr, newline: newline, errw: stderr})
+	return newOutput("syslog:"+addr.String(), renderer{format: formatSyslog, hdr: hdr}, sk, sl.QueueSize), nil
 }
 
 // parseLevelRules parses [logging] levels: one "logger.name LEVEL" per line,
 // blank lines and lines starting with # or ; skipped.
 func parseLevelRules(text string) ([]levelRule, error) {
 	var rules []levelRule
-	for i, line := range strings.Split(text, "\n") {
+	for i, line := range strings.Split(strings.TrimSpace(text), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || line[0] == '#' || line[0] == ';' {
 			continue
@@ -171,73 +276,6 @@ func parseLevelRules(text string) ([]levelRule, error) {
 	return rules, nil
 }
 
-func (s *setup) stderr() io.Writer {
-	if s.o.Stderr != nil {
-		return s.o.Stderr
-	}
-	return os.Stderr
-}
-
-func (s *setup) add(p *Pipeline, o *output) {
-	s.built = append(s.built, o)
-	p.outputs = append(p.outputs, o)
-}
-
-func (s *setup) addConsole(p *Pipeline, sdID string) {
-	const sec = "logging:console"
-	w := s.stderr()
-	tty := isTerminal(w)
-	if !s.boolean(sec, "enabled", tty || len(p.outputs) == 0) {
-		return
-	}
-	f, err := parseLineFormat(sec, s.str(sec, "format", ""))
-	if s.fail(err); s.err == nil {
-		s.add(p, newStreamOutput(w, f, sdID, tty, consoleQueue))
-	}
-}
-
-func (s *setup) addFile(p *Pipeline, sdID string) {
-	const sec = "logging:file"
-	path := s.o.LogFile
-	if path == "" {
-		path = s.str(sec, "path", "")
-	}
-	if path == "" {
-		return
-	}
-	fs := &fileSink{path: filepath.Clean(path), clock: p.clock, errw: s.stderr()}
-	format, err := parseLineFormat(sec, s.str(sec, "format", ""))
-	s.fail(err)
-	if fs.backups, err = s.cfg.GetIntOr(sec, "backup_count", 3); err != nil {
-		s.fail(fmt.Errorf("logging: %w", err))
-	} else if fs.backups < 0 {
-		s.fail(fmt.Errorf("logging: [%s] backup_count = %d: must not be negative", sec, fs.backups))
-	}
-	mb := s.str(sec, "backup_max_bytes", "0")
-	if fs.maxBytes, err = parseBytes(mb); err != nil {
-		s.fail(fmt.Errorf("logging: [%s] backup_max_bytes = %q: %w", sec, mb, err))
-	}
-	if every := s.str(sec, "rotate_every", ""); every != "" {
-		if fs.every, err = config.ParseDuration(every); err != nil || fs.every <= 0 {
-			s.fail(fmt.Errorf("logging: [%s] rotate_every = %q: want a positive duration such as 1d or 3600", sec, every))
-		}
-	}
-	interval := s.duration(sec, "flush_interval", "1s", "a duration such as 1s, 0.2 or 0 (write every line at once)")
-	if fs.backups == 0 && (fs.maxBytes > 0 || fs.every > 0) {
-		s.fail(fmt.Errorf("logging: [%s]: backup_max_bytes/rotate_every need backup_count > 0", sec))
-	}
-	if s.err != nil {
-		return
-	}
-	if _, err := newFileSink(fs); err != nil {
-		s.fail(err)
-		return
-	}
-	o := newOutput("file:"+fs.path, renderer{format: format, sdID: sdID}, fs, fileQueue)
-	o.interval, o.holdMax = interval, fileBufSize
-	s.add(p, o)
-}
-
 // Queue lengths of the outputs, in lines (besides queueBytes); syslog's is
 // [logging:syslog] queue_size.
 const (
@@ -245,25 +283,3 @@ const (
 	fileQueue    = 10000
 	journalQueue = 10000
 )
-
-// parseBytes parses a size: a number of bytes, optionally with a K, M or G
-// suffix (powers of 1024).
-func parseBytes(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	mult := int64(1)
-	if n := len(s); n > 0 {
-		switch s[n-1] {
-		case 'k', 'K':
-			mult, s = 1<<10, s[:n-1]
-		case 'm', 'M':
-			mult, s = 1<<20, s[:n-1]
-		case 'g', 'G':
-			mult, s = 1<<30, s[:n-1]
-		}
-	}
-	var v int64
-	if _, err := fmt.Sscan(s, &v); err != nil || v < 0 || fmt.Sprint(v) != strings.TrimSpace(s) {
-		return 0, errors.New("want a non-negative number of bytes, optionally with K, M or G")
-	}
-	return v * mult, nil
-}
