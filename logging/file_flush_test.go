@@ -115,6 +115,17 @@ func TestFileBufferFullWrites(t *testing.T) {
 	for ; n < 200 && len(fileLines(t, path)) == 0; n++ {
 		Get("full").Notice().Str("pad", pad).Msg("fill")
 	}
+	// Read the file at rest: a write of the output's goroutine may be under
+	// way when the loop sees the first lines.
+	for prev, deadline := int64(-1), time.Now().Add(5*time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		fi, err := os.Stat(path)
+		if err == nil && fi.Size() == prev {
+			break
+		}
+		if err == nil {
+			prev = fi.Size()
+		}
+	}
 	got := fileLines(t, path)
 	// The output's goroutine writes once 64 KiB are held; the test logs
 	// on meanwhile, so the first write shows up some lines later.
