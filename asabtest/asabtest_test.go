@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -309,4 +310,39 @@ func fatal(t *testing.T, fn func(tb testing.TB)) string {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	return rec.msg
+}
+
+// keyTableSettings is a settings struct for TestCheckKeyTable.
+type keyTableSettings struct {
+	Listen string `ini:"listen" default:"0.0.0.0 8080"`
+	Limit  int    `ini:"limit" default:"5"`
+}
+
+func TestCheckKeyTable(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "doc.md")
+	good := "## Configuration\n\n| Key | Default | Meaning |\n| --- | --- | --- |\n| `listen` | `0.0.0.0 8080` | where |\n| `limit` | `5` | how many |\n"
+	if err := os.WriteFile(path, []byte(good), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	asabtest.CheckKeyTable(t, path, "## Configuration", keyTableSettings{})
+
+	bad := strings.Replace(good, "`5`", "`6`", 1)
+	if err := os.WriteFile(path, []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rec := &recordingTB{TB: t}
+	asabtest.CheckKeyTable(rec, path, "## Configuration", keyTableSettings{})
+	if !strings.Contains(rec.errors, `gives "limit" the default "6"`) {
+		t.Fatalf("a wrong default in the docs was not reported: %q", rec.errors)
+	}
+}
+
+// recordingTB records Errorf instead of failing.
+type recordingTB struct {
+	testing.TB
+	errors string
+}
+
+func (r *recordingTB) Errorf(format string, args ...any) {
+	r.errors += fmt.Sprintf(format, args...) + "\n"
 }
