@@ -80,11 +80,12 @@ func (l *Logger) Enabled(lv Level) bool {
 //go:noinline
 func (l *Logger) resolve() uint64 {
 	p := current.Load()
+	gen := p.gen.Load()
 	thr := p.threshold(l.name)
 	for lv := LevelDebug; lv < thr; lv++ {
-		atomic.StoreUint64(&l.off[lv], p.gen)
+		atomic.StoreUint64(&l.off[lv], gen)
 	}
-	c := p.gen<<8 | uint64(thr)
+	c := gen<<8 | uint64(thr)
 	l.cache.Store(c)
 	return c
 }

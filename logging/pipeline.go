@@ -21,9 +21,9 @@ type levelRule struct {
 // them. Setup builds one from configuration and makes it current; Close
 // flushes it and puts the default pipeline (stderr, NOTICE) back.
 type Pipeline struct {
-	gen          uint64
-	root         Level
-	rules        []levelRule // longest name first
+	gen          atomic.Uint64 // changes when the thresholds do, see Reload
+	levels       atomic.Pointer[levelSet]
+	verbose      bool // -v: the root threshold stays DEBUG across reloads
 	clock        func() time.Time
 	flushTimeout time.Duration // how long Close waits for the queues at most
 	outputs      []*output
@@ -37,21 +37,35 @@ type Pipeline struct {
 // defaultFlushTimeout is [logging] flush_timeout's default.
 const defaultFlushTimeout = time.Second
 
-func newPipeline(root Level, rules []levelRule, clock func() time.Time) *Pipeline {
+// levelSet is the root threshold and the [logging] levels rules.
+type levelSet struct {
+	root  Level
+	rules []levelRule // longest name first
+}
+
+func newLevelSet(root Level, rules []levelRule) *levelSet {
 	sort.SliceStable(rules, func(i, j int) bool { return len(rules[i].name) > len(rules[j].name) })
-	return &Pipeline{gen: generations.Add(1), root: root, rules: rules, clock: clock, flushTimeout: defaultFlushTimeout}
+	return &levelSet{root: root, rules: rules}
+}
+
+func newPipeline(root Level, rules []levelRule, clock func() time.Time) *Pipeline {
+	p := &Pipeline{clock: clock, flushTimeout: defaultFlushTimeout}
+	p.levels.Store(newLevelSet(root, rules))
+	p.gen.Store(generations.Add(1))
+	return p
 }
 
 // threshold returns the level a logger called name must reach: the rule whose
 // name equals name or is a dotted prefix of it ("asab" for "asab.web"), the
 // longest such rule winning; otherwise the root threshold.
 func (p *Pipeline) threshold(name string) Level {
-	for _, r := range p.rules {
+	ls := p.levels.Load()
+	for _, r := range ls.rules {
 		if name == r.name || (len(name) > len(r.name) && name[len(r.name)] == '.' && strings.HasPrefix(name, r.name)) {
 			return r.level
 		}
 	}
-	return p.root
+	return ls.root
 }
 
 // write stamps one zerolog event with the time and puts it on every
@@ -143,7 +157,7 @@ var currentGen atomic.Uint64
 // makeCurrent swaps p in as the current pipeline and returns the old one.
 func makeCurrent(p *Pipeline) *Pipeline {
 	prev := current.Swap(p)
-	currentGen.Store(p.gen)
+	currentGen.Store(p.gen.Load())
 	return prev
 }
 
@@ -152,7 +166,7 @@ func replaceCurrent(old, next *Pipeline) bool {
 	if !current.CompareAndSwap(old, next) {
 		return false
 	}
-	currentGen.Store(next.gen)
+	currentGen.Store(next.gen.Load())
 	return true
 }
 

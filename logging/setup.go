@@ -157,6 +157,7 @@ func build(cfg *config.Config, o Options) (*Pipeline, error) {
 		o.AppName = filepath.Base(os.Args[0])
 	}
 	p := newPipeline(s.Level, rules, clock)
+	p.verbose = o.Verbose
 	p.flushTimeout = s.FlushTimeout
 
 	var f fileSettings
