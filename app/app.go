@@ -69,6 +69,9 @@ type Application struct {
 	// atRunEnd runs, last registered first, when Run is about to return or
 	// re-execute (the daemon's pidfile removal).
 	atRunEnd []func()
+
+	socks    sockets                     // listening sockets, kept across Restart
+	liveness atomic.Pointer[func() bool] // the watchdog pings only while it holds
 }
 
 // current is the application New made current, until Run returns or Release.
