@@ -116,6 +116,7 @@ func steps() []step {
 		{"web hello, bare echo", webBareStep},
 		{"web instructions", webInstrStep},
 		{"graceful stop", stopStep},
+		{"restart in place", restartStep},
 		{"amqp", amqpStep},
 		{"nats", natsStep},
 	}
