@@ -71,6 +71,9 @@ type Application struct {
 	atRunEnd []func()
 	// reload is the live reconfiguration's state (reload.go).
 	reload reloadState
+
+	socks    sockets                     // listening sockets, kept across Restart
+	liveness atomic.Pointer[func() bool] // the watchdog pings only while it holds
 }
 
 // current is the application New made current, until Run returns or Release.

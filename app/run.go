@@ -70,6 +70,7 @@ func (a *Application) Run() int {
 
 	signalsDone := make(chan struct{})
 	stopSignals := a.handleSignals(signalsDone)
+	stopHandover := a.startHandover()
 	a.notifyServiceManager()
 
 	parts, userInitialized := a.initialize()
@@ -83,10 +84,12 @@ func (a *Application) Run() int {
 	a.closeLogging(settings.shutdown)
 	close(signalsDone)
 	stopSignals()
+	stopHandover()
 	a.runEndHooks()
 	if restart {
 		return a.reexecute()
 	}
+	a.socks.release()
 	return code
 }
 
@@ -422,12 +425,18 @@ func (a *Application) closePipeline(timeout time.Duration) error {
 }
 
 // reexecute replaces the process with a fresh run of the same binary with
-// the same arguments and environment. It returns only when that fails.
+// the same arguments and environment, and the listening sockets handed over
+// (see Listen). It returns only when that fails.
 func (a *Application) reexecute() int {
 	exe, err := os.Executable()
+	var env []string
 	if err == nil {
-		err = syscall.Exec(exe, os.Args, os.Environ())
+		env, err = a.socks.handover()
 	}
+	if err == nil {
+		err = syscall.Exec(exe, os.Args, env)
+	}
+	a.socks.release()
 	fmt.Fprintf(a.stderr, "%s: restart failed: %v\n", a.name, err)
 	return 1
 }

@@ -146,11 +146,15 @@ func (a *Application) ExitCode() (code int, restart bool) {
 }
 
 // Restart stops the application gracefully and then re-executes the same
-// binary with the same arguments and environment.
+// binary with the same arguments and environment (SIGUSR2 does the same).
+// The listening sockets made through Listen stay open across the exec and
+// the new image takes them over, so connections that arrive meanwhile wait
+// in the kernel's backlog instead of being refused.
 func (a *Application) Restart() {
 	a.mu.Lock()
 	a.restart = true
 	a.mu.Unlock()
+	a.socks.prepareRestart()
 	a.Stop()
 }
 

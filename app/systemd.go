@@ -91,9 +91,41 @@ func (a *Application) startNotifier(handover bool) {
 			log.Warning().Dur("tick_period", tick).Dur("watchdog", interval).
 				Msg("[general] tick_period is more than half the systemd watchdog interval; the service may be killed")
 		}
+		var held = true
 		a.ps.Subscribe(pubsub.Tick, func(pubsub.Message) error {
-			n.send(sd.SdNotifyWatchdog)
+			live := a.live()
+			if live != held {
+				held = live
+				if !live {
+					log.Error().Msg("Liveness failed; the systemd watchdog pings stop until it holds again")
+				} else {
+					log.Notice().Msg("Liveness holds again; the systemd watchdog pings resume")
+				}
+			}
+			if live {
+				n.send(sd.SdNotifyWatchdog)
+			}
 			return nil
 		})
 	}
+}
+
+// SetLiveness sets the test of liveness the systemd watchdog ping depends
+// on: at each tick WATCHDOG=1 is sent only while live returns true, so a
+// process that reports itself stuck is restarted by systemd after
+// WatchdogSec=. The health module sets it at Initialize; nil removes it.
+func (a *Application) SetLiveness(live func() bool) {
+	if live == nil {
+		a.liveness.Store(nil)
+		return
+	}
+	a.liveness.Store(&live)
+}
+
+// live reports the liveness set by SetLiveness, true when none is set.
+func (a *Application) live() bool {
+	if f := a.liveness.Load(); f != nil {
+		return (*f)()
+	}
+	return true
 }

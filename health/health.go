@@ -169,8 +169,9 @@ func (s *Service) Describe(ch chan<- *prometheus.Desc) { s.up.Describe(ch) }
 func (s *Service) Collect(ch chan<- prometheus.Metric) { s.up.Collect(ch) }
 
 // Initialize adds a required check for every registered service that
-// implements Checker, the probes to every registered web container, and
-// starts watching the ticks.
+// implements Checker, the probes to every registered web container, starts
+// watching the ticks, and makes the systemd watchdog ping depend on the
+// liveness probe (app.Application.SetLiveness).
 func (s *Service) Initialize(ctx context.Context) error {
 	reg := s.app.Registry()
 	for _, name := range reg.Names() {
@@ -188,6 +189,8 @@ func (s *Service) Initialize(ctx context.Context) error {
 		}
 	}
 	s.lastTick.Store(time.Now().UnixNano())
+	// The systemd watchdog pings only while the process is live.
+	s.app.SetLiveness(func() bool { return s.Check(Live).OK })
 	s.sub = s.app.PubSub().Subscribe(pubsub.Tick, func(pubsub.Message) error {
 		s.lastTick.Store(time.Now().UnixNano())
 		return nil

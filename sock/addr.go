@@ -8,19 +8,30 @@ import (
 
 // Addr is one address to listen on: Network is "tcp" or "unix", Address is
 // "host:port" for TCP (host empty for every interface) and a file path for a
-// unix stream socket.
+// unix stream socket; or Network is Systemd for sockets systemd passed.
 type Addr struct {
-	// Network is "tcp" or "unix".
+	// Network is "tcp", "unix" or Systemd.
 	Network string
 	// Address is "host:port" for TCP (an empty host means every
 	// interface), or the socket's file path for unix.
 	Address string
 }
 
+// Systemd is the Network of the listen lines "systemd" (every socket
+// systemd passed) and "systemd:NAME" (those of FileDescriptorName=NAME);
+// Address is then NAME.
+const Systemd = listenline.Systemd
+
 // String returns the address in a form ParseAddr reads back: "host:port"
 // for TCP, the path for unix sockets ("unix:path" when the path has no "/"
 // or itself starts with "unix:").
 func (a Addr) String() string {
+	if a.Network == Systemd {
+		if a.Address == "" {
+			return Systemd
+		}
+		return Systemd + ":" + a.Address
+	}
 	if a.Network == "unix" && (!strings.ContainsRune(a.Address, '/') || strings.HasPrefix(a.Address, "unix:")) {
 		return "unix:" + a.Address
 	}
@@ -41,6 +52,8 @@ var ErrAddr = listenline.ErrBad
 //	localhost 8080        a host name (letters, digits, '-', dot-separated labels)
 //	/run/app.sock         a unix stream socket path (anything with a "/")
 //	unix:app.sock         an explicit unix socket path, relative here
+//	systemd               every socket systemd passed (socket activation)
+//	systemd:NAME          the sockets of FileDescriptorName=NAME
 //
 // A socket path may not contain white space. TCP addresses keep Network
 // "tcp" whatever the host, so an IPv6 wildcard (":: 8080") listens on IPv4
@@ -73,7 +86,7 @@ func ParseListen(text string) ([]Addr, error) {
 
 // fromAddr keeps the network "tcp" for every TCP address.
 func fromAddr(a listenline.Addr) Addr {
-	if a.Network != "unix" {
+	if a.Network != "unix" && a.Network != Systemd {
 		a.Network = "tcp"
 	}
 	return Addr{Network: a.Network, Address: a.Address}

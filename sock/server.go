@@ -54,8 +54,13 @@ type Server struct {
 	lastLimitLog       atomic.Int64 // unix nanoseconds
 }
 
-// newServer binds every address; on failure it closes what it opened.
-func newServer(ctx, parent context.Context, log *logging.Logger, handler Handler, cfg ServerConfig) (*Server, error) {
+// opener makes the listeners of one address (one, or for Systemd every
+// socket systemd passed).
+type opener func(ctx context.Context, a Addr) ([]net.Listener, error)
+
+// newServer binds every address with open; on failure it closes what it
+// opened.
+func newServer(ctx, parent context.Context, log *logging.Logger, handler Handler, cfg ServerConfig, open opener) (*Server, error) {
 	if handler == nil {
 		return nil, errors.New("sock: create server: nil handler")
 	}
@@ -69,15 +74,17 @@ func newServer(ctx, parent context.Context, log *logging.Logger, handler Handler
 		conns:   map[net.Conn]struct{}{},
 	}
 	for _, a := range cfg.Addrs {
-		l, err := listen(ctx, a, cfg.UnixMode)
+		ls, err := open(ctx, a)
 		if err != nil {
 			for _, l := range s.listeners {
 				l.Close()
 			}
 			return nil, err
 		}
-		s.listeners = append(s.listeners, l)
-		s.addrs = append(s.addrs, Addr{Network: a.Network, Address: l.Addr().String()})
+		for _, l := range ls {
+			s.listeners = append(s.listeners, l)
+			s.addrs = append(s.addrs, Addr{Network: l.Addr().Network(), Address: l.Addr().String()})
+		}
 	}
 	s.label = serverLabel(s.addrs)
 	s.ctx, s.cancel = context.WithCancel(parent)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"sync"
 
 	"github.com/asabgo/asab/app"
@@ -95,7 +96,7 @@ func (s *Service) CreateServerWith(ctx context.Context, handler Handler, cfg Ser
 	if s.closed {
 		return nil, errors.New("sock: create server: the application is exiting")
 	}
-	srv, err := newServer(ctx, s.ctx, s.log, handler, cfg)
+	srv, err := newServer(ctx, s.ctx, s.log, handler, cfg, s.open(cfg))
 	if err != nil {
 		return nil, err
 	}
@@ -146,4 +147,26 @@ func (s *Service) Finalize(ctx context.Context) error {
 		return fmt.Errorf("sock: service %q: %w", s.name, err)
 	}
 	return nil
+}
+
+// open makes the listeners of one address through the application, which
+// keeps them across a restart (app.Application.Listen) and hands out the
+// sockets systemd passed for the Systemd lines.
+func (s *Service) open(cfg ServerConfig) opener {
+	return func(ctx context.Context, a Addr) ([]net.Listener, error) {
+		lns, err := s.app.Listen(ctx, a.Network+" "+a.Address, func(ctx context.Context) ([]net.Listener, error) {
+			if a.Network == Systemd {
+				return s.app.SystemdListeners(a.Address)
+			}
+			l, err := listen(ctx, a, cfg.UnixMode)
+			if err != nil {
+				return nil, err
+			}
+			return []net.Listener{l}, nil
+		})
+		if err != nil && a.Network == Systemd {
+			return nil, fmt.Errorf("sock: listen on %s: %w", a, err)
+		}
+		return lns, err
+	}
 }

@@ -8,10 +8,15 @@ import (
 	"net"
 	"os"
 	"time"
+
+	"github.com/asabgo/asab/internal/listen"
 )
 
-// bind opens the listener of one listen line, with TLS when the line asks.
-func (c *Container) bind(ctx context.Context, l listenLine) (net.Listener, error) {
+// bind opens the listeners of one listen line (one, or for "systemd" every
+// socket systemd passed), with TLS when the line asks. The application
+// keeps the sockets across a restart (app.Application.Listen): after one,
+// the sockets of the image before are taken over instead of bound anew.
+func (c *Container) bind(ctx context.Context, l listenLine) ([]net.Listener, error) {
 	var tlsConf *tls.Config
 	if l.TLS != "" {
 		var err error
@@ -19,20 +24,31 @@ func (c *Container) bind(ctx context.Context, l listenLine) (net.Listener, error
 			return nil, err
 		}
 	}
-	if l.Network == "unix" {
-		if err := removeStaleSocket(ctx, l.Address); err != nil {
+	lns, err := c.app.Listen(ctx, l.Network+" "+l.Address, func(ctx context.Context) ([]net.Listener, error) {
+		if l.Network == listen.Systemd {
+			return c.app.SystemdListeners(l.Address)
+		}
+		if l.Network == "unix" {
+			if err := removeStaleSocket(ctx, l.Address); err != nil {
+				return nil, err
+			}
+		}
+		var lc net.ListenConfig
+		ln, err := lc.Listen(ctx, l.Network, l.Address)
+		if err != nil {
 			return nil, err
 		}
-	}
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, l.Network, l.Address)
+		return []net.Listener{ln}, nil
+	})
 	if err != nil {
 		return nil, err
 	}
 	if tlsConf != nil {
-		ln = tls.NewListener(ln, tlsConf)
+		for i, ln := range lns {
+			lns[i] = tls.NewListener(ln, tlsConf)
+		}
 	}
-	return ln, nil
+	return lns, nil
 }
 
 // loadTLS reads cert and key (PEM files) from the named section.

@@ -39,8 +39,9 @@ type Container struct {
 	log     *logging.Logger
 	metrics *requestMetrics
 
-	mu  sync.Mutex
-	lns []net.Listener // bound at Initialize, handed to Run
+	mu      sync.Mutex
+	lns     []net.Listener // bound at Initialize, handed to Run
+	lnLines []listenLine   // the line of each of lns
 
 	// tracing is the tracing service's middleware, found at Initialize;
 	// nil without one (see trace).
@@ -131,34 +132,43 @@ func (c *Container) Addrs() []net.Addr {
 // URL returns "http://host:port" (or https) for the i-th listener, for
 // tests and examples; it is empty for a unix socket or an unbound index.
 func (c *Container) URL(i int) string {
-	addrs := c.Addrs()
-	if i < 0 || i >= len(addrs) || c.set.listen[i].Network == "unix" {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if i < 0 || i >= len(c.lns) {
+		return ""
+	}
+	addr := c.lns[i].Addr()
+	if addr.Network() != "tcp" {
 		return ""
 	}
 	scheme := "http"
-	if c.set.listen[i].TLS != "" {
+	if c.lnLines[i].TLS != "" {
 		scheme = "https"
 	}
-	return scheme + "://" + addrs[i].String()
+	return scheme + "://" + addr.String()
 }
 
-// Initialize binds every listen line, so that a bad address or a port in
-// use stops start-up with an error naming the section and the line.
+// Initialize binds every listen line, so that a bad address, a port in use
+// or a systemd socket that was not passed stops start-up with an error
+// naming the section and the line.
 func (c *Container) Initialize(ctx context.Context) error {
 	c.useTracing()
 	var lns []net.Listener
+	var lines []listenLine
 	for _, l := range c.set.listen {
-		ln, err := c.bind(ctx, l)
+		got, err := c.bind(ctx, l)
 		if err != nil {
 			for _, done := range lns {
 				_ = done.Close()
 			}
 			return fmt.Errorf("web container [%s] listen line %d %q: %w", c.set.section, l.n, l.text, err)
 		}
-		lns = append(lns, ln)
+		for _, ln := range got {
+			lns, lines = append(lns, ln), append(lines, l)
+		}
 	}
 	c.mu.Lock()
-	c.lns = lns
+	c.lns, c.lnLines = lns, lines
 	c.mu.Unlock()
 	for _, ln := range lns {
 		c.log.Notice().Str("section", c.set.section).Str("listen", ln.Addr().Network()+":"+ln.Addr().String()).Msg("Web container listening")
@@ -199,7 +209,7 @@ func (c *Container) Run(ctx context.Context) error {
 	c.drain(srv, cut)
 	wg.Wait()
 	c.mu.Lock()
-	c.lns = nil
+	c.lns, c.lnLines = nil, nil
 	c.mu.Unlock()
 	c.app.PubSub().Publish(StoppedMessage, c)
 	return err
@@ -280,7 +290,7 @@ func (c *Container) budget() (delay, grace time.Duration) {
 func (c *Container) Finalize(context.Context) error {
 	c.mu.Lock()
 	lns := c.lns
-	c.lns = nil
+	c.lns, c.lnLines = nil, nil
 	c.mu.Unlock()
 	for _, ln := range lns {
 		_ = ln.Close()

@@ -8,9 +8,11 @@ import (
 
 // Listen is one parsed line of a container's listen setting.
 type Listen struct {
-	// Network is "tcp", "tcp4", "tcp6" or "unix", as net.Listen takes it.
+	// Network is "tcp", "tcp4", "tcp6" or "unix", as net.Listen takes it,
+	// or "systemd" for sockets systemd passed (socket activation).
 	Network string
-	// Address is the address for net.Listen: "host:port", ":port" or a path.
+	// Address is the address for net.Listen: "host:port", ":port" or a
+	// path; for "systemd" the FileDescriptorName= asked for, "" for all.
 	Address string
 	// TLS names the configuration section holding cert and key, or is empty
 	// for plain HTTP.
@@ -20,8 +22,13 @@ type Listen struct {
 // String renders the listener as a listen line would name it.
 func (l Listen) String() string {
 	s := l.Address
-	if l.Network == "unix" {
+	switch {
+	case l.Network == "unix":
 		s = "unix:" + s
+	case l.Network == listen.Systemd && s == "":
+		s = listen.Systemd
+	case l.Network == listen.Systemd:
+		s = listen.Systemd + ":" + s
 	}
 	if l.TLS != "" {
 		s += " " + l.TLS

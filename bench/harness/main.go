@@ -117,6 +117,7 @@ func steps() []step {
 		{"web instructions", webInstrStep},
 		{"web tracing", tracingStep},
 		{"graceful stop", stopStep},
+		{"restart in place", restartStep},
 		{"amqp", amqpStep},
 		{"nats", natsStep},
 	}

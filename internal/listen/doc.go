@@ -11,6 +11,8 @@
 //	localhost 8080        a host name: letters, digits and '-' in dot-separated labels
 //	/run/app.sock         a unix stream socket path (anything with a "/")
 //	unix:app.sock         an explicit unix socket path, relative here
+//	systemd               every socket systemd passed (socket activation)
+//	systemd:web           the sockets systemd passed with FileDescriptorName=web
 //
 // The grammar is unambiguous: a word starting with "unix:" or containing a
 // "/" is always a socket path, and the host name "unix" (in any case) is
@@ -19,7 +21,10 @@
 //
 // Ports run from 0 (any free port) to 65535. The network is "tcp4" for an
 // IPv4 address, "tcp6" for an IPv6 address, "tcp" for a host name or no host,
-// and "unix" for a socket path. A socket path may not contain white space.
+// "unix" for a socket path, and Systemd for the two systemd lines (Address
+// is then the name, or "" for every socket). A socket path may not contain
+// white space. The word "systemd" starts a systemd line, so a host of that
+// name needs its address or a longer name.
 //
 // A caller may take one trailing word off a line with Options.Suffix (web
 // uses it for "ssl" and "ssl:SECTION"). ParseLines reads a multi-line value:

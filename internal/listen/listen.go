@@ -13,13 +13,21 @@ var ErrBad = errors.New("bad listen address")
 
 // Addr is one parsed listen line.
 type Addr struct {
-	// Network is "tcp", "tcp4", "tcp6" or "unix", as net.Listen takes it.
+	// Network is "tcp", "tcp4", "tcp6" or "unix", as net.Listen takes it,
+	// or Systemd for sockets passed by systemd.
 	Network string
-	// Address is "host:port" or ":port" for TCP and the path for unix.
+	// Address is "host:port" or ":port" for TCP and the path for unix; for
+	// Systemd it is the FileDescriptorName= asked for, or "" for every
+	// socket passed.
 	Address string
 	// Suffix is the trailing word Options.Suffix accepted, or "".
 	Suffix string
 }
+
+// Systemd is the Network of the lines "systemd" and "systemd:NAME": the
+// listeners are the sockets systemd passed (LISTEN_FDS), all of them or
+// those named NAME (FileDescriptorName= in the .socket unit).
+const Systemd = "systemd"
 
 // Options adapt the grammar to a caller.
 type Options struct {
@@ -51,6 +59,9 @@ func parse(line string, opt Options) (Addr, string) {
 	if len(words) == 0 {
 		return Addr{}, "no address"
 	}
+	if w := words[0]; w == Systemd || strings.HasPrefix(w, Systemd+":") {
+		return parseSystemd(words, a)
+	}
 	if isPath(words[0]) {
 		return parsePath(words, a)
 	}
@@ -70,6 +81,35 @@ func parse(line string, opt Options) (Addr, string) {
 
 func isPath(word string) bool {
 	return strings.HasPrefix(word, "unix:") || strings.ContainsRune(word, '/')
+}
+
+// parseSystemd takes "systemd" or "systemd:NAME", one word.
+func parseSystemd(words []string, a Addr) (Addr, string) {
+	if len(words) > 1 {
+		return Addr{}, fmt.Sprintf("%q is followed by %q (a systemd line is one word: systemd or systemd:NAME)", words[0], words[1])
+	}
+	name, named := strings.CutPrefix(words[0], Systemd+":")
+	if !named {
+		name = ""
+	}
+	if named && !validFDName(name) {
+		return Addr{}, fmt.Sprintf("systemd socket name %q: want 1 to 255 printable ASCII characters without ':'", name)
+	}
+	a.Network, a.Address = Systemd, name
+	return a, ""
+}
+
+// validFDName accepts what systemd accepts in FileDescriptorName=.
+func validFDName(s string) bool {
+	if s == "" || len(s) > 255 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f || s[i] == ':' {
+			return false
+		}
+	}
+	return true
 }
 
 // parsePath takes a socket path, which is one word.

@@ -48,6 +48,12 @@ func TestParse(t *testing.T) {
 		{"::1 443 ssl", ssl, A{Network: "tcp6", Address: "[::1]:443", Suffix: "ssl"}, ""},
 		{"8443 ssl:public", ssl, A{Network: "tcp", Address: ":8443", Suffix: "ssl:public"}, ""},
 		{"unix:a ssl", ssl, A{Network: "unix", Address: "a", Suffix: "ssl"}, ""},
+		{"systemd", listen.Options{}, A{Network: listen.Systemd}, ""},
+		{"systemd:web", listen.Options{}, A{Network: listen.Systemd, Address: "web"}, ""},
+		{"systemd:web ssl", ssl, A{Network: listen.Systemd, Address: "web", Suffix: "ssl"}, ""},
+		{"systemd:", listen.Options{}, A{}, `systemd socket name ""`},
+		{"systemd:a:b", listen.Options{}, A{}, `systemd socket name "a:b"`},
+		{"systemd 8080", listen.Options{}, A{}, `"systemd" is followed by "8080"`},
 
 		{"", listen.Options{}, A{}, "no address"},
 		{"ssl", ssl, A{}, "no address"},

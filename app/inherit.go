@@ -1,0 +1,319 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/coreos/go-systemd/v22/activation"
+	"golang.org/x/sys/unix"
+
+	"github.com/asabgo/asab/pubsub"
+)
+
+// handoverEnv is the variable a restart passes its listening sockets to the
+// re-executed image in: a JSON list of handedSocket.
+const handoverEnv = "ASAB_LISTEN_FDS"
+
+// handedSocket is one listening socket passed across a restart: the
+// descriptor number (open in the new image, FD_CLOEXEC cleared), the key of
+// the listen line it belongs to and the listener's place among that key's.
+type handedSocket struct {
+	FD     int    `json:"fd"`
+	Key    string `json:"key"`
+	N      int    `json:"n"`
+	Unlink bool   `json:"unlink,omitempty"` // a unix socket file this app created
+}
+
+// keptSocket is a listener handed out by Listen and, once a restart was
+// asked for, a duplicate of its descriptor, which keeps the socket open
+// after the listener closes.
+type keptSocket struct {
+	handedSocket
+	file *os.File
+	ln   net.Listener
+}
+
+// sockets is the application's set of listening sockets: those inherited
+// from the image before a restart, those systemd passed, and those handed
+// out by Listen, to pass on at the next restart.
+type sockets struct {
+	mu        sync.Mutex
+	loaded    bool
+	inherited []handedSocket // not yet claimed by a listen line
+	kept      []keptSocket
+	calls     map[string]int // Listen calls by key, for the n of each socket
+
+	sdOnce  sync.Once
+	systemd []*os.File // passed by systemd, until claimed
+}
+
+// Listen returns the listeners of one listen line. key names the line
+// (web and sock use "NETWORK ADDRESS" as configured, e.g. "tcp4
+// 127.0.0.1:8080" or "systemd web"). After a restart the sockets the image
+// before handed over for the same key (and the same call count of that
+// key) are returned; otherwise open makes them. Either way the listeners
+// are recorded: Restart duplicates their descriptors, so that the sockets
+// stay open across the exec and the kernel queues new connections
+// meanwhile. A stop without a restart closes the sockets with the
+// listeners, as before.
+func (a *Application) Listen(ctx context.Context, key string, open func(context.Context) ([]net.Listener, error)) ([]net.Listener, error) {
+	s := &a.socks
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.load()
+	if s.calls == nil {
+		s.calls = map[string]int{}
+	}
+	n := s.calls[key]
+	s.calls[key]++
+	lns, unlink, err := s.claim(key, n)
+	if err != nil {
+		return nil, err
+	}
+	if lns == nil {
+		if lns, err = open(ctx); err != nil {
+			return nil, err
+		}
+		unlink = !strings.HasPrefix(key, "systemd")
+	}
+	for _, ln := range lns {
+		if ul, ok := ln.(*net.UnixListener); ok && unlink {
+			ul.SetUnlinkOnClose(true)
+		}
+		s.keep(key, n, ln, unlink)
+	}
+	return lns, nil
+}
+
+// load reads the sockets the image before handed over, once, and unsets
+// the variable so that child processes do not see it.
+func (s *sockets) load() {
+	if s.loaded {
+		return
+	}
+	s.loaded = true
+	v := os.Getenv(handoverEnv)
+	if v == "" {
+		return
+	}
+	_ = os.Unsetenv(handoverEnv)
+	var list []handedSocket
+	if err := json.Unmarshal([]byte(v), &list); err != nil {
+		return // not ours to trust: bind anew
+	}
+	for _, h := range list {
+		if h.FD > 2 {
+			unix.CloseOnExec(h.FD)
+			s.inherited = append(s.inherited, h)
+		}
+	}
+}
+
+// claim takes the inherited sockets of key and n; it returns nil when there
+// are none.
+func (s *sockets) claim(key string, n int) ([]net.Listener, bool, error) {
+	var lns []net.Listener
+	var unlink bool
+	rest := s.inherited[:0]
+	var err error
+	for _, h := range s.inherited {
+		if h.Key != key || h.N != n {
+			rest = append(rest, h)
+			continue
+		}
+		f := os.NewFile(uintptr(h.FD), key)
+		ln, ferr := net.FileListener(f)
+		_ = f.Close()
+		if ferr != nil {
+			err = errors.Join(err, fmt.Errorf("inherited socket %d of %q: %w", h.FD, key, ferr))
+			continue
+		}
+		lns, unlink = append(lns, ln), h.Unlink
+	}
+	s.inherited = rest
+	if err != nil {
+		for _, ln := range lns {
+			_ = ln.Close()
+		}
+		return nil, false, err
+	}
+	return lns, unlink, nil
+}
+
+// keep records ln, to be duplicated at a restart.
+func (s *sockets) keep(key string, n int, ln net.Listener, unlink bool) {
+	s.kept = append(s.kept, keptSocket{handedSocket: handedSocket{Key: key, N: n, Unlink: unlink}, ln: ln})
+}
+
+// SystemdListeners returns listeners on the sockets systemd passed (socket
+// activation: LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES): those whose
+// FileDescriptorName= is name, or all of them for name "". Each socket is
+// given out once. Use it as the open function of Listen, so that a restart
+// hands the sockets on.
+func (a *Application) SystemdListeners(name string) ([]net.Listener, error) {
+	s := &a.socks
+	s.sdOnce.Do(func() { s.systemd = activation.Files(true) })
+	if len(s.systemd) == 0 {
+		return nil, errors.New("systemd passed no sockets (LISTEN_FDS is not set for this process; start it from a .socket unit or systemd-socket-activate)")
+	}
+	var lns []net.Listener
+	var names []string
+	rest := s.systemd[:0]
+	for _, f := range s.systemd {
+		names = append(names, f.Name())
+		if name != "" && f.Name() != name {
+			rest = append(rest, f)
+			continue
+		}
+		ln, err := net.FileListener(f)
+		_ = f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("systemd socket %q (fd %d): %w", f.Name(), f.Fd(), err)
+		}
+		lns = append(lns, ln)
+	}
+	s.systemd = rest
+	if len(lns) == 0 {
+		sort.Strings(names)
+		return nil, fmt.Errorf("systemd passed no socket named %q (unclaimed: %s)", name, strings.Join(quoteAll(names), ", "))
+	}
+	return lns, nil
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = fmt.Sprintf("%q", s)
+	}
+	return out
+}
+
+// startHandover closes, once init-time is over, the inherited sockets no
+// listen line claimed, so that no connection waits on a socket nobody
+// accepts on; and turns SIGUSR2 into Restart until the returned function is
+// called.
+func (a *Application) startHandover() func() {
+	a.ps.Subscribe(pubsub.Run, func(pubsub.Message) error {
+		a.socks.closeUnclaimed()
+		return nil
+	})
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGUSR2)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			select {
+			case <-done:
+				return
+			case <-ch:
+				a.log.Notice().Str("signal", "SIGUSR2").Msg("Signal received, restarting")
+				a.Restart()
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(done)
+		<-finished
+	}
+}
+
+func (s *sockets) closeUnclaimed() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.load()
+	for _, h := range s.inherited {
+		_ = unix.Close(h.FD)
+	}
+	s.inherited = nil
+}
+
+// prepareRestart duplicates the descriptor of every listener still open
+// (close-on-exec until the exec), so that its socket outlives the listener,
+// and stops the unix listeners from removing their socket files, so that
+// the file still leads to the socket the next image inherits. Restart calls
+// it before the stop; a listener already closed is bound anew by the next
+// image.
+func (s *sockets) prepareRestart() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.kept {
+		k := &s.kept[i]
+		if k.file != nil {
+			continue
+		}
+		fl, ok := k.ln.(interface{ File() (*os.File, error) })
+		if !ok {
+			continue
+		}
+		f, err := fl.File()
+		if err != nil {
+			continue // closed already
+		}
+		k.file, k.FD = f, int(f.Fd())
+		if ul, ok := k.ln.(*net.UnixListener); ok {
+			ul.SetUnlinkOnClose(false)
+		}
+	}
+}
+
+// handover clears FD_CLOEXEC on the kept sockets and returns the
+// environment for the re-executed image.
+func (s *sockets) handover() ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	env := make([]string, 0, len(os.Environ())+1)
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, handoverEnv+"=") {
+			env = append(env, kv)
+		}
+	}
+	list := make([]handedSocket, 0, len(s.kept))
+	for _, k := range s.kept {
+		if k.file == nil {
+			continue
+		}
+		if _, err := unix.FcntlInt(k.file.Fd(), unix.F_SETFD, 0); err != nil {
+			return nil, fmt.Errorf("pass socket %d (%s) on: %w", k.FD, k.Key, err)
+		}
+		list = append(list, k.handedSocket)
+	}
+	if len(list) == 0 {
+		return env, nil
+	}
+	b, err := json.Marshal(list)
+	if err != nil {
+		return nil, err
+	}
+	return append(env, handoverEnv+"="+string(b)), nil
+}
+
+// release closes the kept duplicates when Run ends without a restart (or
+// the exec failed), so that the sockets close with their listeners; a unix
+// listener still open removes its file as it closes.
+func (s *sockets) release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range s.kept {
+		if k.file != nil {
+			_ = k.file.Close()
+		}
+		_ = k.ln.Close()
+	}
+	s.kept = nil
+	for _, f := range s.systemd {
+		_ = f.Close()
+	}
+	s.systemd = nil
+}

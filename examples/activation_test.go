@@ -1,0 +1,131 @@
+package examples_test
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// activate runs examples/webserver under systemd-socket-activate, which
+// listens on 127.0.0.1:port and passes the socket as LISTEN_FDS with the
+// name fdname; listen is the [web] listen line. It starts the program at
+// the first connection.
+func activate(t *testing.T, port int, fdname, listen string) (*exec.Cmd, *syncBuffer) {
+	t.Helper()
+	activator, err := exec.LookPath("systemd-socket-activate")
+	if err != nil {
+		t.Skip("systemd-socket-activate is not installed (Debian's systemd package)")
+	}
+	bin := build(t, "webserver")
+	conf := filepath.Join(t.TempDir(), "webserver.conf")
+	text := fmt.Sprintf("[web]\nlisten=%s\naccess_log=false\n[logging]\nlevel=NOTICE\n", listen)
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(activator, "-l", fmt.Sprintf("127.0.0.1:%d", port), "--fdname="+fdname, bin, "-c", conf)
+	errb := &syncBuffer{}
+	cmd.Stderr = errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() }) // the test waits for it
+	return cmd, errb
+}
+
+// TestSocketActivation serves examples/webserver on a socket systemd
+// passed ([web] listen = systemd:web): the app binds nothing itself, the
+// socket is listening before the app starts, and a restart (SIGUSR2) hands
+// the same socket to the new image.
+func TestSocketActivation(t *testing.T) {
+	port := freePort(t)
+	cmd, errb := activate(t, port, "web", "systemd:web")
+	health := fmt.Sprintf("http://127.0.0.1:%d/asab/v1/health", port)
+	if _, err := waitUptime(health, time.Time{}, 20*time.Second); err != nil {
+		t.Fatalf("%v; stderr:\n%s", err, errb.String())
+	}
+	get := func() string {
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/hello", port))
+		if err != nil {
+			t.Fatalf("GET /hello: %v; stderr:\n%s", err, errb.String())
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	if got := get(); got != "Hello!" {
+		t.Fatalf("GET /hello = %q", got)
+	}
+	sent := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGUSR2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := waitUptime(health, sent, 20*time.Second); err != nil {
+		t.Fatalf("after SIGUSR2: %v; stderr:\n%s", err, errb.String())
+	}
+	if got := get(); got != "Hello!" {
+		t.Fatalf("GET /hello after the restart = %q", got)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v; stderr:\n%s", err, errb.String())
+	}
+	// After the stop the socket is closed: nothing accepts any more.
+	if resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/hello", port)); err == nil {
+		resp.Body.Close()
+		t.Fatal("the activated socket still accepts after the exit")
+	}
+}
+
+// TestSocketActivationErrors: a name systemd did not pass, and a systemd
+// line without socket activation, stop start-up with exit code 1 and an
+// error naming the section, the line and what was passed.
+func TestSocketActivationErrors(t *testing.T) {
+	port := freePort(t)
+	cmd, errb := activate(t, port, "web", "systemd:admin")
+	// systemd-socket-activate starts the program at the first connection.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second); err == nil {
+			c.Close()
+			break
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("no exit within 20 s; stderr:\n%s", errb.String())
+	}
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("exit %v, want code 1; stderr:\n%s", err, errb.String())
+	}
+	for _, want := range []string{`listen line 1 \"systemd:admin\"`, `no socket named \"admin\"`, `unclaimed: \"web\"`} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("stderr has no %q:\n%s", want, errb.String())
+		}
+	}
+
+	bin := build(t, "webserver")
+	conf := filepath.Join(t.TempDir(), "webserver.conf")
+	if err := os.WriteFile(conf, []byte("[web]\nlisten=systemd\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := run(t, 20*time.Second, bin, nil, "-c", conf)
+	if code != 1 || !strings.Contains(stderr, `listen line 1 \"systemd\"`) || !strings.Contains(stderr, "systemd passed no sockets") {
+		t.Fatalf("exit %d, stderr %q; want 1 and an error naming the line", code, stderr)
+	}
+	if strings.Contains(stderr, "goroutine ") {
+		t.Fatalf("stack trace in stderr:\n%s", stderr)
+	}
+}

@@ -1,0 +1,162 @@
+package examples_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// startWebserver runs examples/webserver on 127.0.0.1:port with access
+// logging off, and waits for its first answer.
+func startWebserver(t *testing.T, port int) (*exec.Cmd, *syncBuffer) {
+	t.Helper()
+	bin := build(t, "webserver")
+	conf := filepath.Join(t.TempDir(), "webserver.conf")
+	text := fmt.Sprintf("[web]\nlisten=127.0.0.1 %d\naccess_log=false\n[logging]\nlevel=NOTICE\n", port)
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-c", conf)
+	errb := &syncBuffer{}
+	cmd.Stderr = errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	if _, err := waitUptime(fmt.Sprintf("http://127.0.0.1:%d/asab/v1/health", port), time.Time{}, 20*time.Second); err != nil {
+		t.Fatalf("%v; stderr:\n%s", err, errb.String())
+	}
+	return cmd, errb
+}
+
+// waitUptime polls the health endpoint until an image that started after
+// since answers 200; it returns when that was.
+func waitUptime(url string, since time.Time, limit time.Duration) (time.Time, error) {
+	c := &http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		resp, err := c.Get(url)
+		if err == nil {
+			var h struct{ Uptime float64 }
+			err = json.NewDecoder(resp.Body).Decode(&h)
+			resp.Body.Close()
+			if err == nil && resp.StatusCode == http.StatusOK && time.Duration(h.Uptime*float64(time.Second)) < time.Since(since) {
+				return time.Now(), nil
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return time.Time{}, fmt.Errorf("no answer at %s from an image started after %s within %s", url, since.Format(time.StampMicro), limit)
+}
+
+// TestRestartDropsNothing keeps 64 keep-alive clients busy on
+// examples/webserver for 10 s while it restarts three times on SIGUSR2:
+// the listening socket stays open across each exec, so no request fails
+// (connect, read, write or timeout) and none answers other than 200. The
+// process keeps its pid and the new image answers.
+func TestRestartDropsNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10 s of load")
+	}
+	port := freePort(t)
+	cmd, errb := startWebserver(t, port)
+	url := fmt.Sprintf("http://127.0.0.1:%d/hello", port)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var ok, non2xx, sockErr atomic.Int64
+	var firstErr atomic.Value
+	var wg sync.WaitGroup
+	for i := 0; i < 64; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tr := &http.Transport{MaxIdleConnsPerHost: 1}
+			defer tr.CloseIdleConnections()
+			c := &http.Client{Transport: tr, Timeout: 5 * time.Second}
+			for ctx.Err() == nil {
+				resp, err := c.Get(url)
+				if err != nil {
+					sockErr.Add(1)
+					firstErr.CompareAndSwap(nil, err.Error())
+					continue
+				}
+				_, err = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				switch {
+				case err != nil:
+					sockErr.Add(1)
+					firstErr.CompareAndSwap(nil, err.Error())
+				case resp.StatusCode/100 != 2:
+					non2xx.Add(1)
+				default:
+					ok.Add(1)
+				}
+			}
+		}()
+	}
+	health := fmt.Sprintf("http://127.0.0.1:%d/asab/v1/health", port)
+	for i := 0; i < 3; i++ {
+		time.Sleep(2 * time.Second)
+		sent := time.Now()
+		if err := cmd.Process.Signal(syscall.SIGUSR2); err != nil {
+			t.Fatal(err)
+		}
+		answered, err := waitUptime(health, sent, 20*time.Second)
+		if err != nil {
+			t.Fatalf("restart %d: %v; stderr:\n%s", i+1, err, errb.String())
+		}
+		t.Logf("restart %d: first answer from the new image %s after SIGUSR2", i+1, answered.Sub(sent).Round(time.Millisecond))
+	}
+	wg.Wait()
+	t.Logf("%d requests answered 200, %d non-2xx, %d socket errors", ok.Load(), non2xx.Load(), sockErr.Load())
+	if sockErr.Load() != 0 || non2xx.Load() != 0 {
+		t.Fatalf("%d socket errors (first: %v), %d non-2xx across three restarts; stderr:\n%s", sockErr.Load(), firstErr.Load(), non2xx.Load(), errb.String())
+	}
+	if ok.Load() == 0 {
+		t.Fatal("no request answered")
+	}
+	if n := strings.Count(errb.String(), "is ready."); n != 4 {
+		t.Fatalf("%d starts logged, want 4 (one and three restarts); stderr:\n%s", n, errb.String())
+	}
+	// Same pid: the process answers SIGTERM and exits 0.
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit after the restarts: %v; stderr:\n%s", err, errb.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a child's stderr and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
