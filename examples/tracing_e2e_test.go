@@ -49,7 +49,12 @@ func TestTracingAcrossProcesses(t *testing.T) {
 	if withTracing == bConf {
 		t.Fatal("mom.conf no longer has the commented [tracing] lines this test enables")
 	}
-	bConf = withTracing
+	bLog := filepath.Join(dir, "b.log")
+	bConf = strings.Replace(withTracing, "[logging]\nlevel = NOTICE\n", "[logging]\nlevel = NOTICE\nlevels = mom.example INFO\n", 1)
+	if bConf == withTracing {
+		t.Fatal("mom.conf no longer has the [logging] level line this test extends")
+	}
+	bConf += asabtest.JSONLogConfig(bLog)
 	b := startProcess(t, back, dir, "b", bConf)
 	b.waitStdout(t, "on the AMQP broker")
 
@@ -105,6 +110,15 @@ func TestTracingAcrossProcesses(t *testing.T) {
 	}
 	if f := access[0].Fields; f["trace_id"] != server.TraceID || f["span_id"] != server.SpanID {
 		t.Errorf("A's access-log line has trace_id %v span_id %v, want %s %s", f["trace_id"], f["span_id"], server.TraceID, server.SpanID)
+	}
+	// B has no web request: its handler's line, logged with the
+	// handler's context, carries the trace and the consumer span.
+	handled := asabtest.ReadLog(t, bLog, "mom.example")
+	if len(handled) != 1 {
+		t.Fatalf("%d lines of B's handler, want 1", len(handled))
+	}
+	if f := handled[0].Fields; f["trace_id"] != server.TraceID || f["span_id"] != proc.SpanID {
+		t.Errorf("B's handler line has trace_id %v span_id %v, want %s %s", f["trace_id"], f["span_id"], server.TraceID, proc.SpanID)
 	}
 }
 

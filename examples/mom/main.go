@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/asabgo/asab/app"
+	"github.com/asabgo/asab/logging"
 	"github.com/asabgo/asab/mom"
 	"github.com/asabgo/asab/mom/amqp"
 	"github.com/asabgo/asab/mom/nats"
@@ -69,7 +70,7 @@ func serve(ctx context.Context, a *app.Application, ask string) error {
 		defer a.Stop()
 		return request(ctx, broker, queue, ask)
 	}
-	if err := broker.Add(queue, upper); err != nil {
+	if err := broker.Add(queue, upper(logging.Get("mom.example"))); err != nil {
 		return err
 	}
 	if err := broker.Subscribe(ctx, queue, mom.SubscribeOptions{}); err != nil {
@@ -99,12 +100,17 @@ func kind(b mom.Broker) string {
 	return fmt.Sprintf("%T", b)
 }
 
-// upper is the request handler: the reply is the text in upper case.
-func upper(_ context.Context, m *mom.Message) ([]byte, error) {
-	if len(m.Body) == 0 {
-		return nil, errors.New("empty request") // rejected; the requester gets a RemoteError
+// upper returns the request handler: the reply is the text in upper case.
+// The handler logs each request at INFO with its context, so that the line
+// carries the trace's ids when tracing is on.
+func upper(log *logging.Logger) mom.Handler {
+	return func(ctx context.Context, m *mom.Message) ([]byte, error) {
+		if len(m.Body) == 0 {
+			return nil, errors.New("empty request") // rejected; the requester gets a RemoteError
+		}
+		log.Info().Ctx(ctx).Int("bytes", len(m.Body)).Msg("Request upper-cased")
+		return []byte(strings.ToUpper(string(m.Body))), nil
 	}
-	return []byte(strings.ToUpper(string(m.Body))), nil
 }
 
 func request(ctx context.Context, b mom.Broker, queue, text string) error {
