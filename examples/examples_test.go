@@ -152,24 +152,37 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
+// movedConf copies an example's .conf (src, relative to examples/) into a
+// temporary file with each pair old, new of replace applied once, and
+// returns the copy's path. A line that is no longer there fails the test,
+// so that the test does not run the example on its fixed ports or paths.
+func movedConf(t *testing.T, src string, replace ...string) string {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	for i := 0; i+1 < len(replace); i += 2 {
+		if !strings.Contains(text, replace[i]) {
+			t.Fatalf("%s no longer has %q, which this test moves", src, replace[i])
+		}
+		text = strings.Replace(text, replace[i], replace[i+1], 1)
+	}
+	path := filepath.Join(t.TempDir(), filepath.Base(src))
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // TestWebserver runs the main example with its own .conf, the listen line
 // moved to a free port on 127.0.0.1: GET /hello answers "Hello!", the access
 // log line is written, and SIGTERM stops it with exit code 0.
 func TestWebserver(t *testing.T) {
 	bin := build(t, "webserver")
-	src, err := os.ReadFile("webserver/webserver.conf")
-	if err != nil {
-		t.Fatal(err)
-	}
 	port := freePort(t)
-	conf := filepath.Join(t.TempDir(), "webserver.conf")
-	text := strings.Replace(string(src), "0.0.0.0 8080", fmt.Sprintf("127.0.0.1 %d", port), 1)
-	if text == string(src) {
-		t.Fatal("webserver.conf no longer has the listen line this test moves")
-	}
-	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	conf := movedConf(t, "webserver/webserver.conf", "0.0.0.0 8080", fmt.Sprintf("127.0.0.1 %d", port))
 	cmd := exec.Command(bin, "-c", conf)
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
@@ -473,20 +486,10 @@ func readFile(t *testing.T, path string) string {
 // it with exit code 0.
 func TestTutorial(t *testing.T) {
 	bin := build(t, "tutorial")
-	src, err := os.ReadFile("tutorial/tutorial.conf")
-	if err != nil {
-		t.Fatal(err)
-	}
 	port := freePort(t)
-	text := strings.Replace(string(src), "listen=127.0.0.1 8080", fmt.Sprintf("listen=127.0.0.1 %d", port), 1)
-	text = strings.Replace(text, "path=/tmp/asab-tutorial/counter.pdict", "path="+filepath.Join(t.TempDir(), "counter.pdict"), 1)
-	if text == string(src) || strings.Contains(text, "/tmp/asab-tutorial") {
-		t.Fatal("tutorial.conf no longer has the listen and path lines this test moves")
-	}
-	conf := filepath.Join(t.TempDir(), "tutorial.conf")
-	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	conf := movedConf(t, "tutorial/tutorial.conf",
+		"listen=127.0.0.1 8080", fmt.Sprintf("listen=127.0.0.1 %d", port),
+		"path=/tmp/asab-tutorial/counter.pdict", "path="+filepath.Join(t.TempDir(), "counter.pdict"))
 	cmd := exec.Command(bin, "-c", conf)
 	var errb bytes.Buffer
 	cmd.Stderr = &errb

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -20,20 +18,10 @@ import (
 // SIGTERM stops it with exit code 0.
 func TestOperations(t *testing.T) {
 	bin := build(t, "operations")
-	src, err := os.ReadFile("operations/operations.conf")
-	if err != nil {
-		t.Fatal(err)
-	}
 	webPort, debugPort := freePort(t), freePort(t)
-	text := strings.NewReplacer("127.0.0.1 8081", fmt.Sprintf("127.0.0.1 %d", webPort),
-		"127.0.0.1 6061", fmt.Sprintf("127.0.0.1 %d", debugPort)).Replace(string(src))
-	if strings.Count(text, "127.0.0.1 ") != 2 || text == string(src) {
-		t.Fatal("operations.conf no longer has the two listen lines this test moves")
-	}
-	conf := filepath.Join(t.TempDir(), "operations.conf")
-	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	conf := movedConf(t, "operations/operations.conf",
+		"127.0.0.1 8081", fmt.Sprintf("127.0.0.1 %d", webPort),
+		"127.0.0.1 6061", fmt.Sprintf("127.0.0.1 %d", debugPort))
 	cmd := exec.Command(bin, "-c", conf)
 	var errb bytes.Buffer
 	cmd.Stderr = &errb

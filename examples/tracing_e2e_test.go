@@ -1,7 +1,6 @@
 package examples_test
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -125,8 +123,8 @@ func TestTracingAcrossProcesses(t *testing.T) {
 // process is a program the test started, with its output captured.
 type process struct {
 	cmd    *exec.Cmd
-	stdout *lockedBuffer
-	stderr *lockedBuffer
+	stdout *syncBuffer
+	stderr *syncBuffer
 }
 
 // startProcess writes conf to dir/name.conf and starts bin with it.
@@ -136,7 +134,7 @@ func startProcess(t *testing.T, bin, dir, name, conf string) *process {
 	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	p := &process{cmd: exec.Command(bin, "-c", path), stdout: &lockedBuffer{}, stderr: &lockedBuffer{}}
+	p := &process{cmd: exec.Command(bin, "-c", path), stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -194,23 +192,4 @@ func getWhenUp(t *testing.T, url string, p *process) string {
 	}
 	t.Fatalf("GET %s: no answer within 30 s; stderr:\n%s", url, p.stderr.String())
 	return ""
-}
-
-// lockedBuffer is a bytes.Buffer that a process writes while the test
-// reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
