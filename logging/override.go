@@ -13,9 +13,13 @@ import (
 // cannot be given a rule of its own at run time.
 const RootLogger = "root"
 
-// maxLoggerName bounds the logger name SetLevel accepts, so that an admin
-// request cannot grow the rules without limit by one huge name.
-const maxLoggerName = 256
+// maxLoggerName and maxOverrides bound the logger name SetLevel accepts
+// and the number of overrides, so that admin requests cannot grow the rules
+// (which every logger's resolve walks) without limit.
+const (
+	maxLoggerName = 256
+	maxOverrides  = 100
+)
 
 // overrides are the run-time thresholds set with SetLevel, laid over the
 // configured ones. Every store of the pipeline's thresholds after start-up
@@ -86,7 +90,11 @@ func (p *Pipeline) SetLevel(name string, lv Level, revertAfter time.Duration) (T
 		return Threshold{}, fmt.Errorf("logging: set level of %q: the pipeline is closed", name)
 	}
 	o.init(p)
-	if prev := o.set[name]; prev != nil && prev.timer != nil {
+	prev := o.set[name]
+	if prev == nil && len(o.set) >= maxOverrides {
+		return Threshold{}, fmt.Errorf("logging: set level of %q: %d run-time levels are set already, the most there may be", name, maxOverrides)
+	}
+	if prev != nil && prev.timer != nil {
 		prev.timer.Stop()
 	}
 	ov := &override{level: lv}

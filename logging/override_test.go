@@ -2,6 +2,7 @@ package logging
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -95,6 +96,17 @@ func TestSetLevelRootResetAndRefusals(t *testing.T) {
 	}
 	if _, err := p.SetLevel("ok", LevelDebug, -time.Second); err == nil {
 		t.Error("SetLevel accepted a negative revert time")
+	}
+	for i := range maxOverrides {
+		if _, err := p.SetLevel(fmt.Sprintf("many.%d", i), LevelInfo, time.Hour); err != nil {
+			t.Fatalf("override %d: %v", i, err)
+		}
+	}
+	if _, err := p.SetLevel("one.too.many", LevelInfo, 0); err == nil {
+		t.Errorf("override %d accepted", maxOverrides+1)
+	}
+	if _, err := p.SetLevel("many.0", LevelDebug, 0); err != nil {
+		t.Errorf("replacing an override at the limit: %v", err)
 	}
 	_ = p.Close(context.Background())
 	if _, err := p.SetLevel("ok", LevelDebug, time.Hour); err == nil {

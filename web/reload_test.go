@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -143,12 +145,22 @@ func (p *reloadProc) signal(sig syscall.Signal) {
 	}
 }
 
-// waitLog polls the JSON log file until a line satisfies ok.
+// waitLog polls the JSON log file, which the child is writing, until a
+// complete line satisfies ok.
 func waitLog(t *testing.T, path string, ok func(asabtest.LogLine) bool) asabtest.LogLine {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		for _, l := range asabtest.ReadLog(t, path, "") {
+		b, err := os.ReadFile(path)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(b), "\n")
+		for _, text := range lines[:len(lines)-1] { // the last one is being written, or empty
+			var l asabtest.LogLine
+			if err := json.Unmarshal([]byte(text), &l); err != nil {
+				t.Fatalf("log line %q: %v", text, err)
+			}
 			if ok(l) {
 				return l
 			}
