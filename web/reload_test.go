@@ -189,7 +189,7 @@ func reloadConf(logPath, web string) string {
 // on the same kept-alive connection; a changed listen line or timeout is a
 // WARNING naming section, key, old and new value and keeps the old one; a
 // bad value refuses the reload with an ERROR and the child serves on with
-// the settings it had.
+// the settings it had; access_log=false takes the access log away again.
 func TestSIGHUPReloadsContainer(t *testing.T) {
 	dir := t.TempDir()
 	confPath, logPath := filepath.Join(dir, "app.conf"), filepath.Join(dir, "log.json")
@@ -305,6 +305,19 @@ func TestSIGHUPReloadsContainer(t *testing.T) {
 		t.Fatalf("after the refused reload b.example is no longer allowed")
 	}
 
+	// The access log off again: the request after the reload has no line.
+	if res := do("GET", "/logged", "", "", ""); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("GET /logged: %d", res.StatusCode)
+	}
+	write("access_log=false\ncors=http://b.example\nservertokens=none\nbody_max_size=64\ntrusted_proxies=127.0.0.1\n")
+	p.signal(syscall.SIGHUP)
+	waitLog(t, logPath, func(l asabtest.LogLine) bool {
+		return l.Message == "Web container settings applied at run time" && fmt.Sprint(l.Fields["keys"]) == "[access_log]"
+	})
+	if res := do("GET", "/unlogged", "", "", ""); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("GET /unlogged: %d", res.StatusCode)
+	}
+
 	mu.Lock()
 	for i, r := range reused[1:] {
 		if !r {
@@ -317,5 +330,14 @@ func TestSIGHUPReloadsContainer(t *testing.T) {
 	<-p.done
 	if code := p.cmd.ProcessState.ExitCode(); code != 0 {
 		t.Fatalf("exit code %d", code)
+	}
+	var paths []string
+	for _, l := range asabtest.ReadLog(t, logPath, "asab.web.al") {
+		if p := l.Fields["path"].(string); p != "/hello" {
+			paths = append(paths, p)
+		}
+	}
+	if fmt.Sprint(paths) != "[/logged]" {
+		t.Errorf("access log lines for %v, want /logged only (/unlogged came after access_log=false)", paths)
 	}
 }
