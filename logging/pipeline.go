@@ -28,6 +28,7 @@ type Pipeline struct {
 	flushTimeout time.Duration // how long Close waits for the queues at most
 	outputs      []*output
 	lines        [numLevels]atomic.Uint64 // lines written per level, see Stats
+	ov           overrides                // run-time thresholds, see SetLevel (override.go)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -124,6 +125,7 @@ func (p *Pipeline) Dropped() uint64 {
 // to the default pipeline. A second Close returns the first one's result.
 func (p *Pipeline) Close(ctx context.Context) error {
 	p.closeOnce.Do(func() {
+		p.stopOverrides()
 		if replaceCurrent(p, defaultPipeline()) && p.std != nil {
 			p.std.restore()
 		}

@@ -35,7 +35,8 @@ func (p *Pipeline) ValidateConfig(cfg *config.Config) error {
 
 // Reload applies a reloaded configuration (module.Reloader): the root
 // threshold and the per-logger levels of [logging] change at once for
-// every logger. The outputs stay as they were started; a change to one of
+// every logger, under the run-time thresholds of SetLevel, which stay until
+// they revert. The outputs stay as they were started; a change to one of
 // their sections is named in a WARNING and takes effect at the next start.
 func (p *Pipeline) Reload(ctx context.Context, cfg *config.Config, changed []string) error {
 	if slices.Contains(changed, "logging") {
@@ -43,12 +44,7 @@ func (p *Pipeline) Reload(ctx context.Context, cfg *config.Config, changed []str
 		if err != nil {
 			return err
 		}
-		p.levels.Store(ls)
-		gen := generations.Add(1)
-		p.gen.Store(gen)
-		if current.Load() == p {
-			currentGen.Store(gen)
-		}
+		p.applyConfigured(ls) // under the run-time overrides, see SetLevel
 	}
 	var outputs []string
 	for _, sec := range changed {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -29,6 +30,8 @@ type Service struct {
 	log *logging.Logger
 
 	tick *tickLag
+
+	logMinute atomic.Bool // [asab:metrics] log_every_minute, changed by Reload
 
 	mu          sync.Mutex
 	instruments map[string]*instrument
@@ -73,6 +76,8 @@ func NewService(a *app.Application) (*Service, error) {
 	if err := s.registerBuiltins(); err != nil {
 		return nil, err
 	}
+	s.logMinute.Store(set.LogEveryMinute)
+	a.ReloadStatic(Section, staticKeys...)
 	return s, nil
 }
 
@@ -145,12 +150,10 @@ func (s *Service) Initialize(ctx context.Context) error {
 	ps := s.app.PubSub()
 	s.mu.Lock()
 	s.subs = append(s.subs, ps.SubscribeMany(map[string]pubsub.Handler{
-		pubsub.Run:  s.onRun,
-		pubsub.Tick: s.tick.onTick,
+		pubsub.Run:    s.onRun,
+		pubsub.Tick:   s.tick.onTick,
+		pubsub.Tick60: s.logSummary, // it logs only while log_every_minute is on
 	}))
-	if s.set.LogEveryMinute {
-		s.subs = append(s.subs, ps.Subscribe(pubsub.Tick60, s.logSummary))
-	}
 	s.mu.Unlock()
 	return s.expose()
 }

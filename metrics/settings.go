@@ -38,8 +38,8 @@ func Defaults() map[string]any {
 // readSettings decodes [asab:metrics] and checks the paths. A key the
 // section does not know is logged as a WARNING naming its file:line.
 func readSettings(cfg *config.Config, log *logging.Logger) (Settings, error) {
-	var s Settings
-	if err := config.Decode(cfg, Section, &s); err != nil {
+	s, err := parseSettings(cfg)
+	if err != nil {
 		return s, err
 	}
 	unknown, err := config.Unknown(cfg, Section, &s)
@@ -48,6 +48,16 @@ func readSettings(cfg *config.Config, log *logging.Logger) (Settings, error) {
 	}
 	for _, u := range unknown {
 		log.Warning().Msg(u.String())
+	}
+	return s, nil
+}
+
+// parseSettings decodes [asab:metrics] and checks the paths; an error
+// names section, key and value.
+func parseSettings(cfg *config.Config) (Settings, error) {
+	var s Settings
+	if err := config.Decode(cfg, Section, &s); err != nil {
+		return s, err
 	}
 	for _, p := range []struct {
 		key string

@@ -7,12 +7,15 @@ import (
 	"github.com/asabgo/asab/pubsub"
 )
 
-// logSummary is the Application.tick/60! handler when [asab:metrics]
-// log_every_minute is on: one NOTICE line per metric family (so that the
-// summary asked for shows at the default level) with each
-// sample's value as a field (histograms and summaries as their _count and
-// _sum). The Go runtime and process families are left out; scrape them.
+// logSummary is the Application.tick/60! handler. While [asab:metrics]
+// log_every_minute is on (it changes at run time, see Reload) it logs one
+// NOTICE line per metric family (so that the summary asked for shows at the
+// default level) with each sample's value as a field (histograms and
+// summaries as their _count and _sum). The Go runtime and process families are left out; scrape them.
 func (s *Service) logSummary(pubsub.Message) error {
+	if !s.logMinute.Load() {
+		return nil
+	}
 	fams, err := s.Families()
 	if err != nil {
 		s.log.Warning().Err(err).Msg("Gathering metrics for the summary")

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/asabgo/asab/app"
 	"github.com/asabgo/asab/logging"
@@ -46,6 +45,9 @@ type Container struct {
 	// tracing is the tracing service's middleware, found at Initialize;
 	// nil without one (see trace).
 	tracing atomic.Pointer[echo.MiddlewareFunc]
+
+	// live are the settings a reload changes (reload.go).
+	live atomic.Pointer[live]
 }
 
 // NewContainer creates an independent web container configured from
@@ -90,22 +92,17 @@ func newContainer(a *app.Application, section string) (*Container, error) {
 		metrics: newRequestMetrics(section),
 	}
 	c.e.HideBanner, c.e.HidePort = true, true
-	c.e.IPExtractor = ipExtractor(set.trusted)
-	c.e.Use(c.trace)
-	if v := serverHeaderValue(set.serverTokens, a); v != "" {
-		c.e.Use(serverHeader(v))
-	}
+	c.declareStatic()
+	c.live.Store(c.newLive(set))
+	c.e.IPExtractor = c.clientIP
+	c.e.Use(c.trace, c.liveServerHeader)
 	c.e.Use(c.metrics.middleware, answerErrors(c.log))
-	if set.accessLog {
-		c.e.Use(accessLog(logging.Get("asab.web.al")))
-	}
-	c.e.Use(recoverPanics(c.log, c.metrics.panics), bodyLimit(set.bodyMax))
-	if len(set.cors) > 0 {
-		c.e.Use(middleware.CORSWithConfig(middleware.CORSConfig{AllowOrigins: set.cors, MaxAge: 86400}))
-	}
+	c.e.Use(c.liveAccessLog)
+	c.e.Use(recoverPanics(c.log, c.metrics.panics), c.liveBodyLimit, c.liveCORS)
 	if set.healthPath != "" {
 		c.e.GET(set.healthPath, c.health)
 	}
+	c.addAdmin()
 	return c, nil
 }
 

@@ -62,5 +62,11 @@
 // ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout, with 0
 // meaning no limit for each.
 //
+// On a configuration reload (SIGHUP) a container applies servertokens,
+// access_log, trusted_proxies, body_max_size and cors at run time, without
+// closing a connection; its other keys are static and keep their old value
+// with a WARNING (see reload.go). With admin_api = true a container serves
+// the run-time log levels endpoint, LevelsPath (see admin.go).
+//
 // See docs/web.md for every configuration key and its default.
 package web

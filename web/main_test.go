@@ -17,7 +17,12 @@ import (
 	"github.com/asabgo/asab/web"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(reloadChildEnv) != "" { // the child of TestSIGHUPReloadsContainer (reload_test.go)
+		os.Exit(reloadChild())
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // server is one running application with the web module, for a test.
 type server struct {

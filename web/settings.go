@@ -48,6 +48,9 @@ type Settings struct {
 	HealthPath string `ini:"health_path" default:"/asab/v1/health" doc:"path of the health endpoint"`
 	// CORS are the allowed CORS origins, * for any; empty is no CORS.
 	CORS []string `ini:"cors" doc:"allowed CORS origins"`
+	// AdminAPI serves the admin endpoints (run-time log levels) on the
+	// container; see admin.go.
+	AdminAPI bool `ini:"admin_api" default:"false" doc:"serve the admin endpoints (run-time log levels)"`
 }
 
 // Defaults are the default values of every key of a container's section,
@@ -86,29 +89,40 @@ type settings struct {
 	trusted        []*net.IPNet
 	healthPath     string
 	cors           []string
+	adminAPI       bool
 }
 
-// readSettings decodes and validates a container's section. Every error
-// names the section, the key and the offending value; a key the section does
-// not know is logged as a WARNING (logger asab.web) naming its file:line and
-// the known keys.
+// readSettings decodes and validates a container's section (see
+// parseSettings); a key the section does not know is logged as a WARNING
+// (logger asab.web) naming its file:line and the known keys.
 func readSettings(cfg *config.Config, section string) (*settings, error) {
-	var d Settings
-	if err := config.Decode(cfg, section, &d); err != nil {
+	s, err := parseSettings(cfg, section)
+	if err != nil {
 		return nil, err
 	}
-	unknown, err := config.Unknown(cfg, section, &d)
+	unknown, err := config.Unknown(cfg, section, &Settings{})
 	if err != nil {
 		return nil, err
 	}
 	for _, u := range unknown {
 		logging.Get("asab.web").Warning().Msg(u.String())
 	}
+	return s, nil
+}
+
+// parseSettings decodes and validates a container's section. Every error
+// names the section, the key and the offending value.
+func parseSettings(cfg *config.Config, section string) (*settings, error) {
+	var d Settings
+	if err := config.Decode(cfg, section, &d); err != nil {
+		return nil, err
+	}
+	var err error
 	s := &settings{
 		section: section, grace: d.ShutdownTimeout, stopDelay: d.StopDelay,
 		readHeader: d.ReadHeaderTimeout, read: d.ReadTimeout, write: d.WriteTimeout, idle: d.IdleTimeout,
 		maxHeaderBytes: d.MaxHeaderBytes, bodyMax: d.BodyMaxSize,
-		serverTokens: d.ServerTokens, accessLog: d.AccessLog,
+		serverTokens: d.ServerTokens, accessLog: d.AccessLog, adminAPI: d.AdminAPI,
 	}
 	// A listen line has spaces in it, so the value is split on new lines
 	// (comments stripped, address lines numbered from 1) by the shared
