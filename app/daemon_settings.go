@@ -98,6 +98,9 @@ func (a *Application) readDaemonSettings() (daemonSettings, error) {
 	if s.umask, err = daemon.ParseUmask(umask); err != nil {
 		return s, fmt.Errorf("configuration [daemon] umask: %w", err)
 	}
-	s.killTimeout, s.startTimeout = d.KillTimeout, d.StartTimeout
+	s.killTimeout = d.KillTimeout
+	if s.startTimeout, err = a.positive(DaemonSection, "start_timeout", d.StartTimeout); err != nil {
+		return s, err
+	}
 	return s, nil
 }

@@ -78,8 +78,9 @@ const killMargin = 10 * time.Second
 
 // readDaemonKeys decodes [daemon] with [general] (for the fallbacks and the
 // default of kill_timeout: shutdown_timeout plus killMargin, so that -k
-// does not give up on a daemon that is still stopping as configured). The
-// timeouts must be positive.
+// does not give up on a daemon that is still stopping as configured).
+// shutdown_timeout and kill_timeout must be positive (start_timeout is
+// checked by -d, which uses it).
 func (a *Application) readDaemonKeys() (daemonKeys, generalSettings, error) {
 	g, err := a.readGeneral()
 	if err != nil {
@@ -93,9 +94,6 @@ func (a *Application) readDaemonKeys() (daemonKeys, generalSettings, error) {
 		return d, g, err
 	}
 	if _, err := a.positive(DaemonSection, "kill_timeout", d.KillTimeout); err != nil {
-		return d, g, err
-	}
-	if _, err := a.positive(DaemonSection, "start_timeout", d.StartTimeout); err != nil {
 		return d, g, err
 	}
 	return d, g, nil

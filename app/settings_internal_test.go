@@ -47,3 +47,13 @@ func TestDaemonKeysFallBackToGeneral(t *testing.T) {
 		t.Fatalf("settings %+v; want working_dir %s from [daemon], no pidfile, inherited umask, start_timeout 60s", s, dir)
 	}
 }
+
+// -d refuses a start_timeout that is not positive, quoting it.
+func TestStartTimeoutMustBePositive(t *testing.T) {
+	a, _ := quiet(t, WithArgs(), WithConfigString("[general]\npidfile = \n[daemon]\nstart_timeout = 0\n"))
+	defer a.Release()
+	_, err := a.readDaemonSettings()
+	if want := `configuration [daemon] start_timeout = "0": must be a positive duration`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("error %v, want %q", err, want)
+	}
+}
