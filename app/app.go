@@ -243,11 +243,11 @@ func (a *Application) StartTime() time.Time {
 // ShutdownTimeout returns [general] shutdown_timeout (30 s when unset or
 // invalid; an invalid value is reported when Run starts).
 func (a *Application) ShutdownTimeout() time.Duration {
-	d, err := a.cfg.GetDurationOr("general", "shutdown_timeout", 30*time.Second)
-	if err != nil || d <= 0 {
+	g, err := a.readGeneral()
+	if err != nil || g.ShutdownTimeout <= 0 {
 		return 30 * time.Second
 	}
-	return d
+	return g.ShutdownTimeout
 }
 
 // AddModule creates modules with their factories, in order, and adds them

@@ -66,6 +66,7 @@ func (a *Application) Run() int {
 	for _, w := range a.cfg.Warnings() {
 		a.log.Warning().Msg(w)
 	}
+	a.warnUnknownKeys()
 	a.logConfigurationRead()
 
 	signalsDone := make(chan struct{})
@@ -112,22 +113,18 @@ type runSettings struct {
 
 func (a *Application) readRunSettings() (runSettings, error) {
 	var s runSettings
-	var err error
-	if s.tick, err = a.tickPeriod(); err != nil {
-		return s, err
-	}
-	if s.shutdown, err = a.cfg.GetDurationOr("general", "shutdown_timeout", 30*time.Second); err != nil {
-		return s, err
-	}
-	if s.shutdown <= 0 {
-		return s, a.badSetting("general", "shutdown_timeout", "must be a positive duration")
-	}
-	wt, err := a.cfg.GetOr("general", "watchdog_threshold", "")
+	g, err := a.readGeneral()
 	if err != nil {
 		return s, err
 	}
-	if wt != "" {
-		if s.watchdog, err = a.cfg.GetDuration("general", "watchdog_threshold"); err != nil {
+	if s.tick, err = a.positive(GeneralSection, "tick_period", g.TickPeriod); err != nil {
+		return s, err
+	}
+	if s.shutdown, err = a.positive(GeneralSection, "shutdown_timeout", g.ShutdownTimeout); err != nil {
+		return s, err
+	}
+	if g.WatchdogThreshold != "" {
+		if s.watchdog, err = a.cfg.GetDuration(GeneralSection, "watchdog_threshold"); err != nil {
 			return s, err
 		}
 	}

@@ -14,14 +14,11 @@ const ExitWatchdog = 5
 // tickPeriod reads [general] tick_period; anything but a positive number of
 // seconds is an error naming the value.
 func (a *Application) tickPeriod() (time.Duration, error) {
-	d, err := a.cfg.GetDurationOr("general", "tick_period", time.Second)
+	g, err := a.readGeneral()
 	if err != nil {
 		return 0, err
 	}
-	if d <= 0 {
-		return 0, a.badSetting("general", "tick_period", "must be a positive duration")
-	}
-	return d, nil
+	return a.positive(GeneralSection, "tick_period", g.TickPeriod)
 }
 
 // tickLoop publishes Application.tick! every period, scheduled on absolute

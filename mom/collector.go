@@ -1,6 +1,10 @@
 package mom
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/asabgo/asab/mom/internal/counts"
+)
 
 // descs are the MOM service's metric descriptions.
 type descs struct {
@@ -48,13 +52,13 @@ func (s *Service) Describe(ch chan<- *prometheus.Desc) {
 	}
 }
 
-// Collect implements prometheus.Collector: the counters of every broker
-// that implements Instrumented, labelled with the broker's name.
+// Collect implements prometheus.Collector: the counters of every built-in
+// broker, labelled with the broker's name.
 func (s *Service) Collect(ch chan<- prometheus.Metric) {
 	d := s.descs
 	for _, name := range s.Names() {
 		b, _ := s.Broker(name)
-		in, ok := b.(Instrumented)
+		in, ok := b.(counts.Instrumented)
 		if !ok {
 			continue
 		}
@@ -80,14 +84,4 @@ func (s *Service) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(d.expired, prometheus.CounterValue, float64(c.Expired), name, q)
 		}
 	}
-}
-
-// QueueLabel is the queue label of a subscription: the queue's name, or
-// for a server-named queue on an exchange, "exchange:" and the exchange's
-// name (server-chosen names change with every connection).
-func QueueLabel(queue string, opts SubscribeOptions) string {
-	if queue == "" {
-		return "exchange:" + opts.Exchange
-	}
-	return queue
 }

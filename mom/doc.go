@@ -26,8 +26,8 @@
 // # Brokers
 //
 // [LocalBroker] is the in-process broker: the same contract and semantics,
-// no server. Brokers on one [Hub] share exchanges and queues like
-// connections to one server (competing consumers, fan-out). It is the
+// no server. Brokers made with [LocalBroker.Connect] share exchanges and
+// queues like connections to one server (competing consumers, fan-out). It is the
 // default broker, so examples and tests run without a server. The AMQP
 // broker (RabbitMQ) lives in package mom/amqp, the NATS JetStream broker in
 // mom/nats; package mom/momtest is the contract test suite all pass.
@@ -39,9 +39,20 @@
 // message with [LastErrorHeader]; Message.Attempt numbers the deliveries.
 // [ApplyRetry] is the building block brokers use for it.
 //
+// # Writing a broker
+//
+// Besides the user API, mom exports what a broker of another kind needs to
+// keep the contract: [Router] and [Outcome] (dispatch to the handler and
+// what to do with the message), [Correlator] (Request), [ApplyRetry] and
+// [DeadLetterHeaders] (retries), [Starter] (connect at Initialize) and
+// [Traced] (spans). The built-in brokers' message counts, behind the
+// asab_mom_* metrics, are internal. docs/mom.md, "Writing a broker", says
+// why each is exported.
+//
 // # The service
 //
-// [Module] registers [Service] as "asab.MOMService". It makes a broker per
+// [Module] registers [Service] as "asab.MOMService" ([NewService] builds it
+// without registering, as every asab module's NewService does). It makes a broker per
 // configuration section [asab:mom:KIND] or [asab:mom:KIND:NAME]; the
 // default broker (Service.Default, Service.Broker("")) is the first non-local
 // one, else the in-process "local" broker. At exit-time the service closes

@@ -4,13 +4,16 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+
+	"github.com/asabgo/asab/mom/internal/topic"
 )
 
-// Hub is the in-memory "server" behind in-process brokers: its exchanges,
-// queues and bindings. Several LocalBrokers on one Hub behave like several
-// connections to one AMQP server (competing consumers on a queue, fan-out
-// through an exchange). A Hub needs no closing.
-type Hub struct {
+// hub is the in-memory "server" behind in-process brokers: its exchanges,
+// queues and bindings. Several LocalBrokers on one hub (see
+// LocalBroker.Connect) behave like several connections to one AMQP server
+// (competing consumers on a queue, fan-out through an exchange). A hub
+// needs no closing.
+type hub struct {
 	mu        sync.Mutex
 	queues    map[string]*localQueue
 	exchanges map[string][]localBinding
@@ -33,15 +36,15 @@ type localQueue struct {
 	cond      *sync.Cond
 }
 
-// NewHub returns an empty Hub.
-func NewHub() *Hub {
-	return &Hub{queues: make(map[string]*localQueue), exchanges: make(map[string][]localBinding)}
+// newHub returns an empty hub.
+func newHub() *hub {
+	return &hub{queues: make(map[string]*localQueue), exchanges: make(map[string][]localBinding)}
 }
 
 // declareQueue returns the queue named name, creating it; "" creates a
 // uniquely named exclusive queue. A queue redeclared with another
 // dead-letter exchange is an error, as on an AMQP server.
-func (h *Hub) declareQueue(name, dlx string) (*localQueue, error) {
+func (h *hub) declareQueue(name, dlx string) (*localQueue, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	exclusive := name == ""
@@ -63,7 +66,7 @@ func (h *Hub) declareQueue(name, dlx string) (*localQueue, error) {
 
 // bind routes messages published to exchange with a key matching pattern
 // into q. Exchanges come into being when first used.
-func (h *Hub) bind(exchange, pattern string, q *localQueue) {
+func (h *hub) bind(exchange, pattern string, q *localQueue) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, b := range h.exchanges[exchange] {
@@ -75,7 +78,7 @@ func (h *Hub) bind(exchange, pattern string, q *localQueue) {
 }
 
 // deleteQueue removes q and its bindings and wakes its consumers.
-func (h *Hub) deleteQueue(q *localQueue) {
+func (h *hub) deleteQueue(q *localQueue) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	delete(h.queues, q.name)
@@ -92,9 +95,9 @@ func (h *Hub) deleteQueue(q *localQueue) {
 	q.cond.Broadcast()
 }
 
-// QueueLen returns the number of messages waiting in the named queue (not
+// queueLen returns the number of messages waiting in the named queue (not
 // counting those being handled), or -1 when there is no such queue.
-func (h *Hub) QueueLen(name string) int {
+func (h *hub) queueLen(name string) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	q, ok := h.queues[name]
@@ -106,7 +109,7 @@ func (h *Hub) QueueLen(name string) int {
 
 // route delivers m to the queues that exchange routes key to and returns
 // how many took it. The default exchange "" routes to the queue named key.
-func (h *Hub) route(exchange, key string, m *Message) int {
+func (h *hub) route(exchange, key string, m *Message) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if exchange == "" {
@@ -120,7 +123,7 @@ func (h *Hub) route(exchange, key string, m *Message) int {
 	n := 0
 	var seen map[*localQueue]bool
 	for _, b := range h.exchanges[exchange] {
-		if !TopicMatch(b.pattern, key) || seen[b.queue] {
+		if !topic.Match(b.pattern, key) || seen[b.queue] {
 			continue
 		}
 		if seen == nil {
@@ -156,7 +159,7 @@ func (q *localQueue) pushFront(m *Message) {
 
 // take waits for a message until stopped reports true or the queue is
 // deleted (then it returns nil). The hub's mutex is taken inside.
-func (h *Hub) take(q *localQueue, stopped *bool) *Message {
+func (h *hub) take(q *localQueue, stopped *bool) *Message {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for len(q.items) == q.head && !*stopped && !q.deleted {
@@ -177,7 +180,7 @@ func (h *Hub) take(q *localQueue, stopped *bool) *Message {
 }
 
 // stop sets *stopped and wakes q's waiters.
-func (h *Hub) stop(q *localQueue, stopped *bool) {
+func (h *hub) stop(q *localQueue, stopped *bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	*stopped = true
@@ -185,7 +188,7 @@ func (h *Hub) stop(q *localQueue, stopped *bool) {
 }
 
 // requeue puts m back at the head of q (unless q is gone).
-func (h *Hub) requeue(q *localQueue, m *Message) {
+func (h *hub) requeue(q *localQueue, m *Message) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if q.deleted {

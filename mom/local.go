@@ -9,12 +9,11 @@ import (
 	"time"
 
 	"github.com/asabgo/asab/logging"
+	"github.com/asabgo/asab/mom/internal/counts"
 )
 
 // LocalOptions configure a LocalBroker.
 type LocalOptions struct {
-	// Hub is the in-memory server to connect to; nil makes a private one.
-	Hub *Hub
 	// Prefetch is how many messages of one subscription are handled at
 	// once (AMQP's prefetch_count). Default 10.
 	Prefetch int
@@ -32,7 +31,7 @@ type LocalOptions struct {
 // acknowledgement semantics as the AMQP broker, with no server. It is the
 // default broker of MOMService, and what examples and unit tests run on.
 type LocalBroker struct {
-	hub      *Hub
+	hub      *hub
 	log      *logging.Logger
 	router   Router
 	corr     *Correlator
@@ -40,7 +39,7 @@ type LocalBroker struct {
 	timeout  time.Duration
 	replyEx  string
 	pubEx    string
-	counts   Counters
+	counts   counts.Counters
 
 	// hctx is the handlers' context, cancelled when Close's deadline passes.
 	hctx    context.Context
@@ -68,19 +67,27 @@ type localSub struct {
 }
 
 var (
-	_ Broker = (*LocalBroker)(nil)
-	_ Traced = (*LocalBroker)(nil)
+	_ Broker              = (*LocalBroker)(nil)
+	_ Traced              = (*LocalBroker)(nil)
+	_ counts.Instrumented = (*LocalBroker)(nil)
 )
 
 // localSystem is the messaging system the in-process broker's spans name
 // (package tracing's SystemLocal).
 const localSystem = "asab-local"
 
-// NewLocalBroker returns an in-process broker.
-func NewLocalBroker(opts LocalOptions) *LocalBroker {
-	if opts.Hub == nil {
-		opts.Hub = NewHub()
-	}
+// NewLocalBroker returns an in-process broker with an in-memory server of
+// its own; Connect makes more brokers on that server.
+func NewLocalBroker(opts LocalOptions) *LocalBroker { return newLocal(newHub(), opts) }
+
+// Connect returns another in-process broker on the same in-memory server
+// as b: the two share queues and exchanges as two connections to one AMQP
+// server do (competing consumers on a queue, fan-out through an exchange),
+// as several instances of a service would. Closing one leaves the other
+// working.
+func (b *LocalBroker) Connect(opts LocalOptions) *LocalBroker { return newLocal(b.hub, opts) }
+
+func newLocal(h *hub, opts LocalOptions) *LocalBroker {
 	if opts.Prefetch <= 0 {
 		opts.Prefetch = 10
 	}
@@ -91,18 +98,21 @@ func NewLocalBroker(opts LocalOptions) *LocalBroker {
 		opts.Logger = logging.Get("asab.mom")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	b := &LocalBroker{hub: opts.Hub, log: opts.Logger, corr: NewCorrelator(), prefetch: opts.Prefetch,
+	b := &LocalBroker{hub: h, log: opts.Logger, corr: NewCorrelator(), prefetch: opts.Prefetch,
 		timeout: opts.RequestTimeout, replyEx: opts.ReplyExchange, pubEx: opts.Exchange, hctx: ctx, hcancel: cancel,
 		inflight: make(map[*Message]*localQueue), delayed: make(map[*Message]*delayedRetry)}
 	b.counts.SetConnected(true)
 	return b
 }
 
-// Counters returns the broker's message counts (it implements Instrumented).
-func (b *LocalBroker) Counters() *Counters { return &b.counts }
+// Counters returns the broker's message counts, which the MOM service
+// exposes as its asab_mom_* metrics.
+func (b *LocalBroker) Counters() *counts.Counters { return &b.counts }
 
-// Hub returns the hub the broker is connected to.
-func (b *LocalBroker) Hub() *Hub { return b.hub }
+// QueueLen returns the number of messages waiting in the named queue of
+// b's in-memory server (not counting those being handled), or -1 when
+// there is no such queue.
+func (b *LocalBroker) QueueLen(name string) int { return b.hub.queueLen(name) }
 
 // SetTracer makes the broker trace its messages with t: a producer span
 // per Publish and Request, a consumer span per handler (it implements
@@ -171,7 +181,7 @@ func (b *LocalBroker) Subscribe(ctx context.Context, queue string, opts Subscrib
 			b.hub.bind(opts.Exchange, k, q)
 		}
 	}
-	label := QueueLabel(queue, opts)
+	label := counts.QueueLabel(queue, opts.Exchange)
 	return b.consume(q, b.prefetch, func(q *localQueue, m *Message) { b.handle(q, queue, label, opts.Retry, m) })
 }
 
@@ -217,7 +227,7 @@ func (b *LocalBroker) handle(q *localQueue, queue, label string, policy RetryPol
 	delete(b.inflight, m)
 	b.mu.Unlock()
 	if !mine {
-		b.counts.Settled(label, Requeue)
+		b.counts.Requeued(label)
 		return // requeued by Close: the handler was cut off
 	}
 	if out.NoHandler {
@@ -225,17 +235,20 @@ func (b *LocalBroker) handle(q *localQueue, queue, label string, policy RetryPol
 	}
 	if out.Reply != nil {
 		b.hub.route(b.replyEx, out.Reply.Target, out.Reply)
-		b.counts.Published(ReplyTarget, nil)
+		b.counts.Published(counts.ReplyTarget, nil)
 	}
-	b.counts.Settled(label, out.Action)
 	switch out.Action {
+	case Ack:
+		b.counts.Acked(label)
 	case Requeue:
+		b.counts.Requeued(label)
 		if out.Delay > 0 {
 			b.requeueLater(q, m, out.Delay)
 		} else {
 			b.hub.requeue(q, m)
 		}
 	case Reject, DeadLetter:
+		b.counts.Rejected(label)
 		b.deadLetter(q, label, m, out)
 	}
 }

@@ -11,10 +11,9 @@ import (
 
 // TestLocalCloseReturnsDelayedRetries: a message waiting out its retry
 // delay when its broker closes goes back to its queue at once, so another
-// broker on the hub handles it (none is lost in the timer).
+// broker on the same in-memory server handles it (none is lost in the timer).
 func TestLocalCloseReturnsDelayedRetries(t *testing.T) {
-	hub := mom.NewHub()
-	b := mom.NewLocalBroker(mom.LocalOptions{Hub: hub})
+	b := mom.NewLocalBroker(mom.LocalOptions{})
 	tried := make(chan struct{}, 1)
 	_ = b.Add("jobs", func(context.Context, *mom.Message) ([]byte, error) {
 		tried <- struct{}{}
@@ -32,10 +31,10 @@ func TestLocalCloseReturnsDelayedRetries(t *testing.T) {
 	if err := b.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n := hub.QueueLen("jobs"); n != 1 {
+	if n := b.QueueLen("jobs"); n != 1 {
 		t.Fatalf("queue holds %d messages after Close, want the delayed one back", n)
 	}
-	b2 := mom.NewLocalBroker(mom.LocalOptions{Hub: hub})
+	b2 := b.Connect(mom.LocalOptions{})
 	defer b2.Close(context.Background())
 	got := make(chan *mom.Message, 1)
 	_ = b2.Add("jobs", func(_ context.Context, m *mom.Message) ([]byte, error) {
@@ -57,8 +56,7 @@ func TestLocalCloseReturnsDelayedRetries(t *testing.T) {
 
 // TestLocalDropCounters: unroutable and dead-lettered messages are counted.
 func TestLocalDropCounters(t *testing.T) {
-	hub := mom.NewHub()
-	b := mom.NewLocalBroker(mom.LocalOptions{Hub: hub})
+	b := mom.NewLocalBroker(mom.LocalOptions{})
 	defer b.Close(context.Background())
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

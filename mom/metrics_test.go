@@ -11,6 +11,7 @@ import (
 	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/metrics"
 	"github.com/asabgo/asab/mom"
+	"github.com/asabgo/asab/mom/internal/counts"
 	"github.com/asabgo/asab/web"
 )
 
@@ -45,7 +46,7 @@ func TestMetricsScrape(t *testing.T) {
 	if err := b.Publish(gone, []byte("x"), "jobs", mom.PublishOptions{}); err == nil {
 		t.Fatal("publish with a cancelled context succeeded")
 	}
-	c := b.(mom.Instrumented).Counters()
+	c := b.(counts.Instrumented).Counters()
 	if err := waitUntil(ctx, func() bool {
 		q := c.Snapshot().Queues["jobs"]
 		return q.Acked == 3 && q.Rejected == 1
@@ -77,28 +78,6 @@ func TestMetricsScrape(t *testing.T) {
 		} else if got != tc.want {
 			t.Errorf("%s%v = %v, want %v", tc.name, tc.labels, got, tc.want)
 		}
-	}
-}
-
-// TestCountersBoundKeys: past 1000 distinct targets, the rest are counted
-// under "(other)".
-func TestCountersBoundKeys(t *testing.T) {
-	var c mom.Counters
-	for i := range 1005 {
-		c.Published(fmt.Sprintf("t%d", i), nil)
-	}
-	s := c.Snapshot()
-	if len(s.Targets) != 1001 || s.Targets[mom.OtherKey].Published != 5 {
-		t.Fatalf("targets %d, (other) %+v", len(s.Targets), s.Targets[mom.OtherKey])
-	}
-}
-
-// BenchmarkCountersPublished is the cost a publish pays for its count.
-func BenchmarkCountersPublished(b *testing.B) {
-	var c mom.Counters
-	b.ReportAllocs()
-	for b.Loop() {
-		c.Published("jobs", nil)
 	}
 }
 

@@ -6,7 +6,7 @@ import (
 	"github.com/asabgo/asab/app"
 )
 
-// Option configures ModuleWith.
+// Option configures NewService and ModuleWith.
 type Option func(*options)
 
 type options struct {
@@ -25,20 +25,14 @@ func WithBrokerKind(kind string, f BrokerFactory) Option {
 }
 
 // ModuleWith returns a module factory that builds the Service with
-// NewService, knowing the broker kinds of opts, and registers it as
-// "asab.MOMService". It returns no module: the Service carries the
-// lifecycle. Module is ModuleWith().
+// NewService(a, opts...) and registers it as ServiceName. It returns no
+// module: the Service carries the lifecycle. Module is ModuleWith().
 func ModuleWith(opts ...Option) app.ModuleFactory {
-	o := options{kinds: map[string]BrokerFactory{}}
-	for _, opt := range opts {
-		opt(&o)
-	}
 	return func(a *app.Application) (any, error) {
-		svc, err := NewService(a.Config(), o.kinds)
+		svc, err := NewService(a, opts...)
 		if err != nil {
 			return nil, err
 		}
-		svc.lookup = a.Registry().Lookup
 		if err := a.RegisterService(ServiceName, svc); err != nil {
 			return nil, fmt.Errorf("mom: %w", err)
 		}

@@ -45,8 +45,7 @@ type Starter interface {
 type Service struct {
 	log   *logging.Logger
 	descs descs
-	// lookup finds other services (the tracing service) at Initialize;
-	// nil for a Service made with NewService alone.
+	// lookup finds other services (the tracing service) at Initialize.
 	lookup func(name string) (any, bool)
 
 	mu       sync.Mutex
@@ -60,22 +59,18 @@ type Service struct {
 // mom/amqp.Module instead to also have AMQP brokers. Module is ModuleWith().
 func Module(a *app.Application) (any, error) { return ModuleWith()(a) }
 
-// NewModule is ModuleWith with a WithBrokerKind option for each of kinds.
-//
-// Deprecated: use ModuleWith and WithBrokerKind.
-func NewModule(kinds map[string]BrokerFactory) app.ModuleFactory {
-	var opts []Option
-	for k, f := range kinds {
-		opts = append(opts, WithBrokerKind(k, f))
-	}
-	return ModuleWith(opts...)
-}
-
-// NewService makes the brokers that cfg defines. The default broker is the
+// NewService builds the MOM service of a, with the brokers that a's
+// configuration defines, knowing the broker kinds of opts besides "local";
+// it does not register it (ModuleWith does). The default broker is the
 // first configured non-local broker (sections in name order), or the
 // in-process "local" broker, which always exists.
-func NewService(cfg *config.Config, kinds map[string]BrokerFactory) (*Service, error) {
-	s := &Service{log: logging.Get("asab.mom"), descs: newDescs(), brokers: make(map[string]Broker)}
+func NewService(a *app.Application, opts ...Option) (*Service, error) {
+	o := options{kinds: map[string]BrokerFactory{}}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	cfg := a.Config()
+	s := &Service{log: logging.Get("asab.mom"), descs: newDescs(), brokers: make(map[string]Broker), lookup: a.Registry().Lookup}
 	local, err := newLocalFromConfig(cfg, LocalSection)
 	if err != nil {
 		return nil, err
@@ -89,7 +84,7 @@ func NewService(cfg *config.Config, kinds map[string]BrokerFactory) (*Service, e
 		var f BrokerFactory
 		if kind == "local" {
 			f = func(cfg *config.Config, sec string) (Broker, error) { return newLocalFromConfig(cfg, sec) }
-		} else if f = kinds[kind]; f == nil {
+		} else if f = o.kinds[kind]; f == nil {
 			return nil, fmt.Errorf("mom: section [%s]: no broker of kind %q is linked in (for amqp add amqp.Module, for nats nats.Module, instead of mom.Module)", sec, kind)
 		}
 		b, err := f(cfg, sec)
@@ -121,28 +116,38 @@ func parseSection(sec string) (kind, name string, ok bool) {
 	return kind, name, true
 }
 
+// LocalSettings are the keys of an in-process broker's section
+// ([asab:mom:local] and [asab:mom:local:NAME]), decoded by [config.Decode];
+// their tags hold the section's only defaults. docs/mom.md lists them.
+type LocalSettings struct {
+	// PrefetchCount is LocalOptions.Prefetch.
+	PrefetchCount int `ini:"prefetch_count" default:"10" min:"1" doc:"messages of one subscription handled at once"`
+	// RequestTimeout is LocalOptions.RequestTimeout.
+	RequestTimeout time.Duration `ini:"request_timeout" default:"10s" min:"0" doc:"Request's timeout without a deadline"`
+	// Exchange is LocalOptions.Exchange.
+	Exchange string `ini:"exchange" doc:"where Publish sends by default"`
+	// ReplyExchange is LocalOptions.ReplyExchange.
+	ReplyExchange string `ini:"reply_exchange" doc:"where replies are published"`
+}
+
+// newLocalFromConfig makes the in-process broker of section sec. A bad
+// value is an error naming file:line, section, key and the quoted value; a
+// key the section does not know is logged as a WARNING (logger asab.mom)
+// naming its file:line and the known keys.
 func newLocalFromConfig(cfg *config.Config, sec string) (*LocalBroker, error) {
-	prefetch, err := cfg.GetIntOr(sec, "prefetch_count", 10)
+	var set LocalSettings
+	if err := config.Decode(cfg, sec, &set); err != nil {
+		return nil, fmt.Errorf("mom: %w", err)
+	}
+	unknown, err := config.Unknown(cfg, sec, &set)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("mom: %w", err)
 	}
-	if prefetch < 1 {
-		return nil, fmt.Errorf("mom: [%s] prefetch_count: %d is not a positive number", sec, prefetch)
+	for _, u := range unknown {
+		logging.Get("asab.mom").Warning().Msg(u.String())
 	}
-	timeout, err := cfg.GetDurationOr(sec, "request_timeout", 10*time.Second)
-	if err != nil {
-		return nil, err
-	}
-	replyExchange, err := cfg.GetOr(sec, "reply_exchange", "")
-	if err != nil {
-		return nil, err
-	}
-	exchange, err := cfg.GetOr(sec, "exchange", "")
-	if err != nil {
-		return nil, err
-	}
-	return NewLocalBroker(LocalOptions{Prefetch: prefetch, RequestTimeout: timeout,
-		ReplyExchange: replyExchange, Exchange: exchange}), nil
+	return NewLocalBroker(LocalOptions{Prefetch: set.PrefetchCount, RequestTimeout: set.RequestTimeout,
+		ReplyExchange: set.ReplyExchange, Exchange: set.Exchange}), nil
 }
 
 // AddBroker adds a broker made by the application under a unique name; the
@@ -208,9 +213,6 @@ func (s *Service) Initialize(ctx context.Context) error {
 // tracer returns the application's tracing service as a Tracer, nil when
 // there is none or it records nothing (exporter = none).
 func (s *Service) tracer() Tracer {
-	if s.lookup == nil {
-		return nil
-	}
 	v, ok := s.lookup(TracingServiceName)
 	if !ok {
 		return nil

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/asabgo/asab/app"
-	"github.com/asabgo/asab/config"
 	"github.com/asabgo/asab/mom"
 )
 
@@ -50,14 +49,12 @@ func TestServiceConfigErrors(t *testing.T) {
 		{"[asab:mom:local:x]\nrequest_timeout = soon\n", "request_timeout"},
 	}
 	for _, c := range cases {
-		cfg := config.New()
-		if err := cfg.LoadString("test.conf", c.conf); err != nil {
-			t.Fatal(err)
-		}
-		_, err := mom.NewService(cfg, nil)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("config %q: error %v, want one naming %q", c.conf, err, c.want)
-		}
+		t.Run(c.want, func(t *testing.T) {
+			_, err := mom.NewService(newApp(t, c.conf))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("config %q: error %v, want one naming %q", c.conf, err, c.want)
+			}
+		})
 	}
 }
 
@@ -139,7 +136,7 @@ func TestFinalizeDeadlineRequeues(t *testing.T) {
 		t.Fatal(err)
 	}
 	runApp(t, a)
-	if n := local.Hub().QueueLen("work"); n != 1 {
+	if n := local.QueueLen("work"); n != 1 {
 		t.Fatalf("queue holds %d messages after the deadline, want the unfinished one requeued", n)
 	}
 }

@@ -292,3 +292,24 @@ func TestAutoCompaction(t *testing.T) {
 		t.Errorf("k4 = %d, want 499", v)
 	}
 }
+
+// TestAdd: Add counts from 0 for a missing key, returns the new value and
+// refuses a value that is not an integer, naming the key.
+func TestAdd(t *testing.T) {
+	d := openT(t, filepath.Join(t.TempDir(), "add.pdict"))
+	for i, want := range []int{1, 3, -2} {
+		got, err := Add(d, "n", []int{1, 2, -5}[i])
+		if err != nil || got != want {
+			t.Fatalf("Add #%d = %d, %v; want %d", i, got, err, want)
+		}
+	}
+	if n, _, err := GetAs[int](d, "n"); err != nil || n != -2 {
+		t.Fatalf("stored %d, %v", n, err)
+	}
+	if err := d.Set("s", "text"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Add(d, "s", 1); err == nil || !strings.Contains(err.Error(), `"s"`) {
+		t.Fatalf("Add to a string: %v, want an error naming the key", err)
+	}
+}

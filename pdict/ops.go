@@ -170,6 +170,14 @@ func ModifyAs[T any](d *Dict, key string, fn func(cur T, ok bool) (T, error)) (T
 	return out, err
 }
 
+// Add adds delta to the integer stored at key (a missing key counts as 0)
+// in one transaction, as ModifyAs does, and returns the new value: a
+// counter that survives restarts and is shared by the processes that open
+// the file.
+func Add(d *Dict, key string, delta int) (int, error) {
+	return ModifyAs(d, key, func(n int, _ bool) (int, error) { return n + delta, nil })
+}
+
 // Load returns the values of keys, in the order given; a missing key gives
 // a nil entry. All values come from one consistent state.
 func (d *Dict) Load(keys ...string) ([]json.RawMessage, error) {

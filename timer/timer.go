@@ -173,6 +173,14 @@ func New(a *app.Application, handler Handler, autorestart bool) *Timer {
 	return &Timer{r: newRunner(a, "timer", handler), autorestart: autorestart}
 }
 
+// Every calls handler every period from now until the application stops:
+// New(a, handler, true).Start(period), for a timer that lives as long as
+// the application. Its error is Start's (a period that is not positive, an
+// application that is stopping).
+func Every(a *app.Application, period time.Duration, handler Handler) error {
+	return New(a, handler, true).Start(period)
+}
+
 // Start starts the timer: the handler runs after d (and every d with
 // autorestart). It returns ErrStarted when the timer is already started, and
 // an error when d is not positive or the application is stopping.

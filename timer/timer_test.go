@@ -237,3 +237,32 @@ func TestStartRejectsNonPositivePeriods(t *testing.T) {
 		a.Stop()
 	})
 }
+
+// TestEveryRepeatsUntilTheApplicationStops: Every calls the handler again
+// and again, and refuses a period that is not positive.
+func TestEveryRepeatsUntilTheApplicationStops(t *testing.T) {
+	var calls atomic.Int32
+	var errZero error
+	withApp(t, func(a *app.Application) {
+		errZero = Every(a, 0, func(context.Context) error { return nil })
+		three := make(chan struct{})
+		if err := Every(a, 2*time.Millisecond, func(context.Context) error {
+			if calls.Add(1) == 3 {
+				close(three)
+			}
+			return nil
+		}); err != nil {
+			t.Error(err)
+			a.Stop()
+			return
+		}
+		<-three
+		a.Stop()
+	})
+	if errZero == nil {
+		t.Error("Every(0) accepted")
+	}
+	if n := calls.Load(); n < 3 {
+		t.Fatalf("%d calls, want at least 3", n)
+	}
+}

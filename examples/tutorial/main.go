@@ -39,11 +39,11 @@ func (c *Counter) Initialize(context.Context) (err error) {
 	if c.dict, err = pdict.OpenSection(c.a.Config(), "tutorial:counter"); err != nil {
 		return err
 	}
-	return errors.Join(mom.Serve(c.a, "tutorial.count", c.count), timer.New(c.a, c.tick, true).Start(time.Second))
+	return errors.Join(mom.Serve(c.a, "tutorial.count", c.count), timer.Every(c.a, time.Second, c.tick))
 }
 
 func (c *Counter) tick(context.Context) error {
-	n, err := pdict.ModifyAs(c.dict, "ticks", func(n int, _ bool) (int, error) { return n + 1, nil })
+	n, err := pdict.Add(c.dict, "ticks", 1)
 	c.a.PubSub().Publish(Counted, n)
 	return err
 }
@@ -65,19 +65,11 @@ func (API) DependsOn() []string { return []string{"tutorial.Counter"} }
 
 // Initialize adds the route.
 func (s API) Initialize(context.Context) error {
-	ws, err := app.Service[*web.Service](s.a)
-	if err == nil {
-		ws.Echo().GET("/count", s.count)
-	}
-	return err
+	return web.Route(s.a, http.MethodGet, "/count", web.Bytes("text/plain", s.count))
 }
 
-func (s API) count(e echo.Context) error {
-	n, err := mom.Ask(e.Request().Context(), s.a, "tutorial.count", nil)
-	if err != nil {
-		return err
-	}
-	return e.Blob(http.StatusOK, "text/plain", n)
+func (s API) count(e echo.Context) ([]byte, error) {
+	return mom.Ask(e.Request().Context(), s.a, "tutorial.count", nil)
 }
 
 // Module registers the two services; it needs no module value of its own.

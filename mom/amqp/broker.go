@@ -12,6 +12,7 @@ import (
 
 	"github.com/asabgo/asab/logging"
 	"github.com/asabgo/asab/mom"
+	"github.com/asabgo/asab/mom/internal/counts"
 	amqp091 "github.com/rabbitmq/amqp091-go"
 	"github.com/rs/zerolog"
 )
@@ -23,7 +24,7 @@ type Broker struct {
 	log    *logging.Logger
 	router mom.Router
 	corr   *mom.Correlator
-	counts mom.Counters
+	counts counts.Counters
 	served bool // a session was served before (only the loop reads it)
 
 	// life ends the connection loop; hctx is the handlers' context,
@@ -163,9 +164,9 @@ func (b *Broker) publishCounted(ctx context.Context, body []byte, target string,
 	return err
 }
 
-// Counters returns the broker's message counts (it implements
-// mom.Instrumented).
-func (b *Broker) Counters() *mom.Counters { return &b.counts }
+// Counters returns the broker's message counts, which the MOM service
+// exposes as its asab_mom_* metrics.
+func (b *Broker) Counters() *counts.Counters { return &b.counts }
 
 // publish is Publish to an explicit exchange ("" = the default exchange).
 // It is counted in flight, so that Close waits for its confirm.
@@ -266,7 +267,7 @@ func (b *Broker) SubscribeWith(ctx context.Context, queue string, opts mom.Subsc
 	}
 	b.tags++
 	sub := &subscription{queue: queue, opts: opts, qopts: qopts, tag: b.cfg.AppName + "-" + strconv.Itoa(b.tags),
-		label: mom.QueueLabel(queue, opts)}
+		label: counts.QueueLabel(queue, opts.Exchange)}
 	started := b.started
 	// Recorded first, so that a reconnect racing with us restores it.
 	b.subs = append(b.subs, sub)

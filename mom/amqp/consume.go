@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/asabgo/asab/mom"
+	"github.com/asabgo/asab/mom/internal/counts"
 	amqp091 "github.com/rabbitmq/amqp091-go"
 )
 
@@ -129,7 +130,7 @@ func (b *Broker) handle(sub *subscription, d amqp091.Delivery) {
 	b.counts.Consumed(label)
 	if b.stopping.Load() {
 		if err := d.Nack(false, true); err == nil {
-			b.counts.Settled(label, mom.Requeue)
+			b.counts.Requeued(label)
 		}
 		b.log.Debug().Str("target", d.RoutingKey).Msg("Delivered while stopping; requeued")
 		return
@@ -165,7 +166,14 @@ func (b *Broker) handle(sub *subscription, d amqp091.Delivery) {
 		b.log.Debug().Err(err).Str("target", msg.Target).Msg("Cannot settle a delivery; it will be redelivered")
 		return
 	}
-	b.counts.Settled(label, countAs)
+	switch countAs {
+	case mom.Ack:
+		b.counts.Acked(label)
+	case mom.Requeue:
+		b.counts.Requeued(label)
+	default:
+		b.counts.Rejected(label)
+	}
 	if out.NoHandler && countAs == mom.Ack {
 		b.counts.Dropped(label) // no handler (Dispatch logged it)
 	}
@@ -185,7 +193,7 @@ func (b *Broker) reply(r *mom.Message) {
 	err := b.publish(ctx, r.Body, r.Target, b.cfg.ReplyExchange, mom.PublishOptions{
 		CorrelationID: r.CorrelationID, ContentType: r.ContentType, Headers: r.Headers})
 	cancel()
-	b.counts.Published(mom.ReplyTarget, err)
+	b.counts.Published(counts.ReplyTarget, err)
 	if err != nil {
 		b.log.Error().Err(err).Str("reply_to", r.Target).Msg("Cannot send a reply")
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/asabgo/asab/metrics"
 	"github.com/asabgo/asab/mom"
 	"github.com/asabgo/asab/mom/amqp"
+	"github.com/asabgo/asab/mom/internal/counts"
 	"github.com/asabgo/asab/web"
 )
 
@@ -43,7 +44,7 @@ func TestMetricsScrape(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c := b.(mom.Instrumented).Counters()
+	c := b.(counts.Instrumented).Counters()
 	deadline := time.Now().Add(20 * time.Second)
 	for c.Snapshot().Queues[q].Acked < n {
 		if time.Now().After(deadline) {

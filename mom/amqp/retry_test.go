@@ -11,6 +11,7 @@ import (
 
 	"github.com/asabgo/asab/mom"
 	"github.com/asabgo/asab/mom/amqp"
+	"github.com/asabgo/asab/mom/internal/counts"
 )
 
 // TestRetryBackoffThenDeadLetter: a handler that always retries gets the
@@ -77,7 +78,7 @@ func TestRetryBackoffThenDeadLetter(t *testing.T) {
 	}
 	// The dead letter can arrive before the consumer has settled the
 	// original and counted it.
-	var s mom.QueueCounts
+	var s counts.QueueCounts
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		if s = b.Counters().Snapshot().Queues[q]; s.DeadLettered == 1 && s.Rejected == 1 {
 			break

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/asabgo/asab/mom"
+	"github.com/asabgo/asab/mom/internal/counts"
 	amqp091 "github.com/rabbitmq/amqp091-go"
 )
 
@@ -84,7 +84,7 @@ func (b *Broker) watchReturns(returns <-chan amqp091.Return) {
 		for r := range returns {
 			target := r.RoutingKey
 			if strings.HasPrefix(target, "amq.gen-") { // a reply queue, gone
-				target = mom.ReplyTarget
+				target = counts.ReplyTarget
 			}
 			b.counts.Unroutable(target)
 			b.log.Warning().Str("target", r.RoutingKey).Str("exchange", r.Exchange).Str("reason", r.ReplyText).

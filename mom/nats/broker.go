@@ -9,6 +9,7 @@ import (
 
 	"github.com/asabgo/asab/logging"
 	"github.com/asabgo/asab/mom"
+	"github.com/asabgo/asab/mom/internal/counts"
 	natsgo "github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nats-io/nuid"
@@ -22,7 +23,7 @@ type Broker struct {
 	log    *logging.Logger
 	router mom.Router
 	corr   *mom.Correlator
-	counts mom.Counters
+	counts counts.Counters
 
 	// life ends the subscriptions' restore loops; hctx is the handlers'
 	// context, cancelled when Close's deadline passes.
@@ -48,9 +49,9 @@ type Broker struct {
 }
 
 var (
-	_ mom.Broker       = (*Broker)(nil)
-	_ mom.Starter      = (*Broker)(nil)
-	_ mom.Instrumented = (*Broker)(nil)
+	_ mom.Broker          = (*Broker)(nil)
+	_ mom.Starter         = (*Broker)(nil)
+	_ counts.Instrumented = (*Broker)(nil)
 )
 
 // New returns a broker for cfg. It does not connect until Start.
@@ -67,9 +68,9 @@ func New(cfg Config) (*Broker, error) {
 		life: life, stopLife: stopLife, hctx: hctx, hcancel: hcancel, stopping: make(chan struct{})}, nil
 }
 
-// Counters returns the broker's message counts (it implements
-// mom.Instrumented).
-func (b *Broker) Counters() *mom.Counters { return &b.counts }
+// Counters returns the broker's message counts, which the MOM service
+// exposes as its asab_mom_* metrics.
+func (b *Broker) Counters() *counts.Counters { return &b.counts }
 
 // Start connects in the background: it does not wait for the server, so an
 // application starts while its broker is down, and the client reconnects
@@ -389,7 +390,7 @@ func (b *Broker) reply(r *mom.Message) {
 		err = nc.PublishMsg(&natsgo.Msg{Subject: r.Target, Data: r.Body, Header: encodeHeaders(mom.PublishOptions{
 			CorrelationID: r.CorrelationID, ContentType: r.ContentType, Headers: r.Headers})})
 	}
-	b.counts.Published(mom.ReplyTarget, err)
+	b.counts.Published(counts.ReplyTarget, err)
 	if err != nil {
 		b.log.Error().Err(err).Str("reply_to", r.Target).Msg("Cannot send a reply")
 	}

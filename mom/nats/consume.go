@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/asabgo/asab/mom"
+	"github.com/asabgo/asab/mom/internal/counts"
+	"github.com/asabgo/asab/mom/internal/topic"
 	natsgo "github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -67,7 +69,7 @@ func (b *Broker) newSubscription(queue string, opts mom.SubscribeOptions) (*subs
 	if queue == "" && opts.Exchange == "" {
 		return nil, errors.New("mom/nats: subscribe: a queue name or an exchange is required")
 	}
-	s := &subscription{queue: queue, opts: opts, label: mom.QueueLabel(queue, opts), dlx: opts.DeadLetterExchange}
+	s := &subscription{queue: queue, opts: opts, label: counts.QueueLabel(queue, opts.Exchange), dlx: opts.DeadLetterExchange}
 	if s.dlx == "" {
 		s.dlx = b.cfg.DeadLetterExchange
 	}
@@ -332,7 +334,14 @@ func (b *Broker) handle(s *subscription, jm jetstream.Msg) {
 		}
 	}
 	if err == nil {
-		b.counts.Settled(s.label, out.Action)
+		switch out.Action {
+		case mom.Ack:
+			b.counts.Acked(s.label)
+		case mom.Requeue:
+			b.counts.Requeued(s.label)
+		default:
+			b.counts.Rejected(s.label)
+		}
 	} else {
 		b.log.Debug().Err(err).Str("target", msg.Target).Msg("Cannot settle a message; it will be delivered again")
 	}
@@ -363,7 +372,7 @@ func (b *Broker) deadLetter(s *subscription, msg *mom.Message, out mom.Outcome) 
 
 func matchesAny(keys []string, target string) bool {
 	for _, k := range keys {
-		if mom.TopicMatch(k, target) {
+		if topic.Match(k, target) {
 			return true
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/metrics"
 	"github.com/asabgo/asab/mom"
+	"github.com/asabgo/asab/mom/internal/counts"
 	"github.com/asabgo/asab/mom/nats"
 	"github.com/asabgo/asab/web"
 )
@@ -64,7 +65,7 @@ func TestMetricsScrape(t *testing.T) {
 	if err := b.Publish(ctx, []byte("lost"), other, mom.PublishOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	c := b.(mom.Instrumented).Counters()
+	c := b.(counts.Instrumented).Counters()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		s := c.Snapshot()

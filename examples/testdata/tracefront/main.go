@@ -23,7 +23,7 @@ func main() {
 	a := app.New(app.WithName("tracefront"), app.WithInitialize(initialize))
 	_ = a.AddModule(tracing.Module)
 	_ = a.AddModule(web.Module)
-	_ = a.AddModule(mom.NewModule(map[string]mom.BrokerFactory{"amqp": amqp.FromConfig}))
+	_ = a.AddModule(mom.ModuleWith(mom.WithBrokerKind("amqp", amqp.FromConfig)))
 	os.Exit(a.Run())
 }
 

@@ -1,4 +1,9 @@
-package mom
+// Package counts keeps a message broker's counts for the MOM service's
+// metrics: what was published per target, and how the messages of each
+// consumed queue were settled. The built-in brokers of mom, mom/amqp and
+// mom/nats share it; it is internal because the counts reach users only as
+// the asab_mom_* metrics.
+package counts
 
 import (
 	"sync"
@@ -19,8 +24,9 @@ const ReplyTarget = "(reply)"
 
 // Counters are a broker's message counts, kept with atomic operations on
 // the message path (no lock, no allocation once a target or queue has been
-// seen). MOMService exposes the counters of every broker that implements
-// [Instrumented] as Prometheus metrics. The zero value is ready to use.
+// seen). The MOM service exposes the counters of every broker that
+// implements [Instrumented] as Prometheus metrics. The zero value is ready
+// to use.
 type Counters struct {
 	connected  atomic.Bool
 	reconnects atomic.Uint64
@@ -55,20 +61,15 @@ func (c *Counters) Published(target string, err error) {
 // Consumed counts one message of queue delivered for dispatch.
 func (c *Counters) Consumed(queue string) { c.queues.get(queue).consumed.Add(1) }
 
-// Settled counts how one message of queue was settled.
-func (c *Counters) Settled(queue string, a Action) {
-	q := c.queues.get(queue)
-	switch a {
-	case Ack:
-		q.acked.Add(1)
-	case Reject:
-		q.rejected.Add(1)
-	case Requeue:
-		q.requeued.Add(1)
-	case DeadLetter:
-		q.rejected.Add(1)
-	}
-}
+// Acked counts one message of queue acknowledged.
+func (c *Counters) Acked(queue string) { c.queues.get(queue).acked.Add(1) }
+
+// Rejected counts one message of queue rejected without requeueing (its
+// handler failed, or it was out of attempts).
+func (c *Counters) Rejected(queue string) { c.queues.get(queue).rejected.Add(1) }
+
+// Requeued counts one message of queue put back for another delivery.
+func (c *Counters) Requeued(queue string) { c.queues.get(queue).requeued.Add(1) }
 
 // Unroutable counts one message to target that the broker took but no
 // queue did (AMQP: returned by the server for a mandatory publish).
@@ -208,4 +209,15 @@ func (k *keyed[T]) all() map[string]*T {
 		return *m
 	}
 	return nil
+}
+
+// QueueLabel is the queue label of a subscription to queue, on exchange
+// when it is not "": the queue's name, or for a server-named queue on an
+// exchange, "exchange:" and the exchange's name (server-chosen names change
+// with every connection).
+func QueueLabel(queue, exchange string) string {
+	if queue == "" {
+		return "exchange:" + exchange
+	}
+	return queue
 }

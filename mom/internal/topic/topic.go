@@ -1,11 +1,14 @@
-package mom
+// Package topic matches AMQP topic binding patterns against routing keys,
+// for the brokers that route by pattern without a server doing it (the
+// in-process broker, NATS subscriptions with several keys).
+package topic
 
 import "strings"
 
-// TopicMatch reports whether an AMQP topic binding pattern matches a routing
+// Match reports whether an AMQP topic binding pattern matches a routing
 // key: both are dot-separated words; "*" in the pattern matches exactly one
 // word and "#" zero or more words.
-func TopicMatch(pattern, key string) bool {
+func Match(pattern, key string) bool {
 	if pattern == key {
 		return true
 	}

@@ -1,12 +1,10 @@
-package mom_test
+package topic
 
 import (
 	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"github.com/asabgo/asab/mom"
 )
 
 func TestTopicMatch(t *testing.T) {
@@ -33,8 +31,8 @@ func TestTopicMatch(t *testing.T) {
 		{"a.#.z", "a.b.c", false},
 	}
 	for _, c := range cases {
-		if got := mom.TopicMatch(c.pattern, c.key); got != c.want {
-			t.Errorf("TopicMatch(%q, %q) = %v, want %v", c.pattern, c.key, got, c.want)
+		if got := Match(c.pattern, c.key); got != c.want {
+			t.Errorf("Match(%q, %q) = %v, want %v", c.pattern, c.key, got, c.want)
 		}
 	}
 }
@@ -62,8 +60,8 @@ func reference(pattern, key string) bool {
 func TestTopicMatchAgreesWithReference(t *testing.T) {
 	for _, p := range []string{"a.b", "a.*", "a.#", "#", "#.z", "*.*", "*", "a.#.z", "#.#", "*.#.*"} {
 		for _, k := range []string{"", "a", "a.b", "a.z", "a.b.z", "x.y.z", "z", ".", "a..z"} {
-			if got, want := mom.TopicMatch(p, k), reference(p, k); got != want {
-				t.Errorf("TopicMatch(%q, %q) = %v, reference %v", p, k, got, want)
+			if got, want := Match(p, k), reference(p, k); got != want {
+				t.Errorf("Match(%q, %q) = %v, reference %v", p, k, got, want)
 			}
 		}
 	}
@@ -82,8 +80,8 @@ func FuzzTopicMatch(f *testing.F) {
 		if !utf8.ValidString(pattern) || !utf8.ValidString(key) {
 			return // the reference (regexp) needs UTF-8; the matcher does not care
 		}
-		if got, want := mom.TopicMatch(pattern, key), reference(pattern, key); got != want {
-			t.Fatalf("TopicMatch(%q, %q) = %v, reference %v", pattern, key, got, want)
+		if got, want := Match(pattern, key), reference(pattern, key); got != want {
+			t.Fatalf("Match(%q, %q) = %v, reference %v", pattern, key, got, want)
 		}
 	})
 }
