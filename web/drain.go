@@ -9,12 +9,13 @@ import (
 	"time"
 )
 
-// drainIdle is how long a connection may stay idle (between requests, or
-// before its first) while the server drains before it is closed without
-// an answer. A client in a tight keep-alive loop (wrk, a proxy's pool under
-// load) sends its next request well within it and gets that answered with
-// "Connection: close"; a client that keeps a connection idle in its pool
-// longer is closed as http.Server.Shutdown would close it.
+// drainIdle is how long a connection may have been idle (since its last
+// answer, or since it was accepted) when the server drains before it is
+// closed without an answer. A client in a tight keep-alive loop (wrk, a
+// proxy's pool under load) sends its next request well within it and gets
+// that answered with "Connection: close"; a connection idle longer, in a
+// pool that does not use it, is closed as http.Server.Shutdown would close
+// it, at once if it was idle that long already when the drain began.
 const drainIdle = 500 * time.Millisecond
 
 // connDrain tracks the connections of one http.Server (its ConnState hook)
@@ -34,8 +35,8 @@ type connDrain struct {
 	changed  chan struct{} // poked while draining, when a connection changes
 }
 
-// connEntry is one connection's last state and, while draining, when it
-// last became idle (unix nanoseconds; 0 = before the drain).
+// connEntry is one connection's last state and when it was accepted or
+// last became idle (unix nanoseconds).
 type connEntry struct {
 	state atomic.Int32 // http.ConnState
 	idle  atomic.Int64
@@ -51,9 +52,7 @@ func (d *connDrain) track(c net.Conn, s http.ConnState) {
 	case http.StateNew:
 		e := &connEntry{}
 		e.state.Store(int32(s))
-		if d.draining.Load() {
-			e.idle.Store(time.Now().UnixNano())
-		}
+		e.idle.Store(time.Now().UnixNano())
 		d.conns.Store(c, e)
 		d.open.Add(1)
 	case http.StateActive, http.StateIdle:
@@ -62,9 +61,11 @@ func (d *connDrain) track(c net.Conn, s http.ConnState) {
 			return
 		}
 		e := v.(*connEntry)
+		if s == http.StateIdle {
+			e.idle.Store(time.Now().UnixNano())
+		}
 		e.state.Store(int32(s))
 		if s == http.StateIdle && d.draining.Load() {
-			e.idle.Store(time.Now().UnixNano())
 			d.poke()
 		}
 	case http.StateClosed, http.StateHijacked:
@@ -98,12 +99,11 @@ func (d *connDrain) handler(next http.Handler) http.Handler {
 // start begins the drain: from now on answers say "Connection: close".
 func (d *connDrain) start() { d.draining.Store(true) }
 
-// wait waits until every connection has closed, closing those idle for
-// idle (counted from the drain's start at the earliest), or until ctx
-// ends; it returns the number of connections still open. Connections with
-// a request in flight are left to the caller (http.Server.Shutdown).
+// wait waits until every connection has closed, closing those that have
+// been idle for idle, or until ctx ends; it returns the number of
+// connections still open. Connections with a request in flight are left to
+// the caller (http.Server.Shutdown).
 func (d *connDrain) wait(ctx context.Context, idle time.Duration) int {
-	start := time.Now().UnixNano()
 	timer := time.NewTimer(idle)
 	defer timer.Stop()
 	for {
@@ -117,7 +117,7 @@ func (d *connDrain) wait(ctx context.Context, idle time.Duration) int {
 			if s := http.ConnState(e.state.Load()); s != http.StateIdle && s != http.StateNew {
 				return true
 			}
-			due := max(e.idle.Load(), start) + int64(idle)
+			due := e.idle.Load() + int64(idle)
 			if due <= now {
 				_ = k.(net.Conn).Close() // its server goroutine reports StateClosed
 				return true

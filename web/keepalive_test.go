@@ -142,8 +142,8 @@ func isClosed(ch <-chan struct{}) bool {
 // TestStopAnswersIdleKeepAliveThenClosesIt stops the application with two
 // idle keep-alive connections: one sends its next request 150 ms after the
 // stop and gets it answered, with "Connection: close"; the other stays idle
-// and is closed unanswered, but only after the drain's idle grace (500 ms),
-// and the application exits then.
+// and is closed unanswered, but only once it has been idle for the drain's
+// idle grace (500 ms), and the application exits then.
 func TestStopAnswersIdleKeepAliveThenClosesIt(t *testing.T) {
 	s := startServer(t, "[web]\nlisten=127.0.0.1 0\n", func(a *app.Application, svc *web.Service) {
 		svc.Echo().GET("/hello", hello)
@@ -165,7 +165,7 @@ func TestStopAnswersIdleKeepAliveThenClosesIt(t *testing.T) {
 	if !errors.Is(err, io.EOF) {
 		t.Fatalf("idle connection: %v after %s, want EOF", err, closed)
 	}
-	if closed < 450*time.Millisecond || closed > 5*time.Second {
+	if closed < 400*time.Millisecond || closed > 5*time.Second {
 		t.Fatalf("idle connection closed %s after the stop, want after the 500 ms idle grace", closed)
 	}
 	if code := s.wait(); code != 0 {
@@ -185,4 +185,28 @@ func mustKeepAlive(t *testing.T, addr string) *keepAliveConn {
 		t.Fatalf("first request: %d %v %v", code, closing, err)
 	}
 	return k
+}
+
+// TestStopClosesLongIdleKeepAliveAtOnce: a keep-alive connection idle for
+// longer than the drain's idle grace when the stop comes is closed at once,
+// as http.Server.Shutdown closes it, and does not hold up the exit.
+func TestStopClosesLongIdleKeepAliveAtOnce(t *testing.T) {
+	s := startServer(t, "[web]\nlisten=127.0.0.1 0\n", func(a *app.Application, svc *web.Service) {
+		svc.Echo().GET("/hello", hello)
+	})
+	idle := mustKeepAlive(t, s.svc.Addrs()[0].String())
+	defer idle.c.Close()
+	time.Sleep(700 * time.Millisecond)
+	stop := time.Now()
+	s.a.Stop()
+	_ = idle.c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := idle.r.ReadByte(); !errors.Is(err, io.EOF) {
+		t.Fatalf("idle connection: %v, want EOF", err)
+	}
+	if code := s.wait(); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	if took := time.Since(stop); took > 300*time.Millisecond {
+		t.Fatalf("closing a connection idle for 700 ms and exiting took %s after the stop, want it at once", took)
+	}
 }
