@@ -25,9 +25,8 @@ const drainIdle = 500 * time.Millisecond
 // a reset instead of an answer (wrk counts a read error; Go's client hides
 // it by retrying idempotent requests). SetKeepAlivesEnabled(false) closes
 // idle connections the same way. Instead, once draining, every answer
-// says "Connection: close" (net/http then closes the connection after it,
-// and an HTTP/2 connection sends GOAWAY), and only a connection that stays
-// idle for drainIdle is closed unanswered.
+// says "Connection: close" (net/http then closes the connection after
+// it), and only a connection idle for drainIdle is closed unanswered.
 type connDrain struct {
 	draining atomic.Bool
 	conns    sync.Map // net.Conn → *connEntry
