@@ -1,7 +1,9 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"net"
 	"os"
@@ -18,13 +20,18 @@ import (
 // --user` in a private mount namespace (a tmpfs on /run/systemd holding
 // system/, so it believes the machine booted with systemd), in a cgroup of
 // its own, with XDG_RUNTIME_DIR and XDG_CONFIG_HOME in a temporary
-// directory; systemctl talks to it over its private socket.
+// directory; systemctl talks to it over its private socket. It logs at
+// debug level (each sd_notify message it gets, each state change of a
+// unit) to its journal socket, which is the test's (see log).
 type userManager struct {
 	t       *testing.T
 	dir     string
 	env     []string
 	cmd     *exec.Cmd
 	cgroups []string
+	journal *net.UnixConn
+	logs    lockedBuffer // the MESSAGE= of each journal entry, one a line
+	read    chan struct{}
 }
 
 func startUserManager(t *testing.T, units map[string]string) *userManager {
@@ -55,7 +62,7 @@ func startUserManager(t *testing.T, units map[string]string) *userManager {
 	}
 	m.env = append(os.Environ(), "XDG_RUNTIME_DIR="+xdg, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
 		"DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(xdg, "systemd", "private"))
-	name := fmt.Sprintf("asab-test-%d", os.Getpid())
+	name := "asab-test-" + filepath.Base(dir) // one cgroup per manager
 	var join []string
 	for _, root := range []string{"/sys/fs/cgroup/systemd", "/sys/fs/cgroup/unified", "/sys/fs/cgroup"} {
 		if _, err := os.Stat(filepath.Join(root, "cgroup.procs")); err != nil {
@@ -71,7 +78,20 @@ func startUserManager(t *testing.T, units map[string]string) *userManager {
 	if len(join) == 0 {
 		t.Skip("no writable cgroup hierarchy")
 	}
-	script := "set -e\nmount -t tmpfs tmpfs /run/systemd\nmkdir /run/systemd/system\n" + strings.Join(join, "\n") + "\nexec systemd --user\n"
+	// The manager's journal socket (/run/systemd/journal/socket in its
+	// namespace) is the test's: readJournal keeps its lines.
+	if err := os.Mkdir(filepath.Join(dir, "journal"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	m.journal, err = net.ListenUnixgram("unixgram", &net.UnixAddr{Name: filepath.Join(dir, "journal", "socket"), Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.read = make(chan struct{})
+	go m.readJournal()
+	script := "set -e\nmount -t tmpfs tmpfs /run/systemd\nmkdir /run/systemd/system /run/systemd/journal\n" +
+		"mount --bind " + filepath.Join(dir, "journal") + " /run/systemd/journal\n" + strings.Join(join, "\n") +
+		"\nexec systemd --user --log-level=debug --log-target=journal\n"
 	m.cmd = exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c", script)
 	m.cmd.Env = m.env
 	out, err := os.Create(filepath.Join(dir, "manager.log"))
@@ -105,6 +125,50 @@ func startUserManager(t *testing.T, units map[string]string) *userManager {
 	return m
 }
 
+// log returns what the manager has logged so far, one message a line.
+func (m *userManager) log() string { return m.logs.String() }
+
+// readJournal keeps the MESSAGE= field of each datagram on the journal
+// socket (the native protocol: "KEY=value\n", or "KEY\n", a 64-bit
+// little-endian length and the value, for a value with a newline), until
+// the socket is closed.
+func (m *userManager) readJournal() {
+	defer close(m.read)
+	buf := make([]byte, 1<<16)
+	for {
+		n, err := m.journal.Read(buf)
+		if err != nil {
+			return
+		}
+		for b := buf[:n]; len(b) > 0; {
+			i := bytes.IndexAny(b, "=\n")
+			if i < 0 {
+				break
+			}
+			key, value := string(b[:i]), []byte(nil)
+			if b[i] == '=' {
+				end := bytes.IndexByte(b[i:], '\n')
+				if end < 0 {
+					end = len(b) - i
+				}
+				value, b = b[i+1:i+end], b[min(i+end+1, len(b)):]
+			} else {
+				if len(b) < i+9 {
+					break
+				}
+				size := int(binary.LittleEndian.Uint64(b[i+1 : i+9]))
+				if size < 0 || len(b) < i+9+size {
+					break
+				}
+				value, b = b[i+9:i+9+size], b[min(i+9+size+1, len(b)):]
+			}
+			if key == "MESSAGE" {
+				_, _ = m.logs.Write(append(bytes.ReplaceAll(value, []byte("\n"), []byte(" ")), '\n'))
+			}
+		}
+	}
+}
+
 // needUserManager skips the test where startUserManager cannot work.
 func needUserManager(t *testing.T) {
 	t.Helper()
@@ -130,6 +194,8 @@ func (m *userManager) stop(exited chan struct{}) {
 	for _, cg := range m.cgroups {
 		removeCgroup(cg)
 	}
+	_ = m.journal.Close()
+	<-m.read
 }
 
 // removeCgroup removes an empty cgroup tree, children first.
@@ -167,6 +233,66 @@ func (m *userManager) show(unit string, props ...string) map[string]string {
 	return got
 }
 
+// writeUnit writes unit files (name, text, ...) and has the manager load
+// them.
+func (m *userManager) writeUnit(nameText ...string) {
+	m.t.Helper()
+	for i := 0; i+1 < len(nameText); i += 2 {
+		if err := os.WriteFile(filepath.Join(m.dir, "config", "systemd", "user", nameText[i]), []byte(nameText[i+1]), 0o644); err != nil {
+			m.t.Fatal(err)
+		}
+	}
+	if out, err := m.systemctl("daemon-reload"); err != nil {
+		m.t.Fatalf("daemon-reload: %v\n%s", err, out)
+	}
+}
+
+// contribService returns contrib/systemd/asab-app.service made to run in
+// the test: execStart and TimeoutStopSec replaced, no User=/Group=, dir
+// writable, the lines of extra added to [Service]. Every sandboxing line of
+// the unit is first tried alone on /bin/true: one this machine cannot
+// apply at all (a container may refuse ProtectHome= or
+// ProtectKernelTunables= with 226/NAMESPACE) is left out, and named in the
+// log.
+func (m *userManager) contribService(execStart string, timeoutStop time.Duration, dir string, extra ...string) string {
+	m.t.Helper()
+	contrib, err := os.ReadFile("../contrib/systemd/asab-app.service")
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	var lines, probes, probeUnits []string
+	for _, line := range strings.Split(string(contrib), "\n") {
+		key, _, _ := strings.Cut(line, "=")
+		switch key {
+		case "ExecStart":
+			line = execStart
+		case "TimeoutStopSec":
+			line = fmt.Sprintf("TimeoutStopSec=%d", int(timeoutStop/time.Second))
+		case "User", "Group":
+			continue
+		case "[Install]":
+			lines = append(lines, "ReadWritePaths="+dir)
+			lines = append(append(lines, extra...), "")
+		case "NoNewPrivileges", "ProtectSystem", "ProtectHome", "PrivateTmp", "PrivateDevices", "ProtectKernelTunables",
+			"ProtectKernelModules", "ProtectKernelLogs", "ProtectControlGroups", "ProtectClock", "ProtectHostname",
+			"RestrictNamespaces", "PrivateMounts", "ProtectProc", "StateDirectory", "LogsDirectory", "RuntimeDirectory":
+			probe := fmt.Sprintf("probe%d.service", len(probes)/2)
+			probeUnits = append(probeUnits, probe, "[Service]\nType=oneshot\nExecStart=/bin/true\n"+line+"\n")
+			probes = append(probes, probe, line)
+		}
+		lines = append(lines, line)
+	}
+	unit := strings.Join(lines, "\n")
+	m.writeUnit(probeUnits...)
+	for i := 0; i < len(probes); i += 2 {
+		if out, err := m.systemctl("start", probes[i]); err != nil {
+			m.t.Logf("this machine cannot apply %s even to /bin/true (%v: %s); the hardened run goes without it", probes[i+1], err, strings.TrimSpace(out))
+			unit = strings.Replace(unit, "\n"+probes[i+1]+"\n", "\n", 1)
+		}
+	}
+	return unit
+}
+
 // TestSystemdRestartKeepsUnitActive runs the test program as a Type=notify
 // unit of a real systemd user manager and restarts it (SIGUSR1 calls
 // Application.Restart): the unit must stay active under the same MainPID,
@@ -201,50 +327,8 @@ func TestSystemdRestartKeepsUnitActive(t *testing.T) {
 	plain := fmt.Sprintf("[Service]\nType=notify\nNotifyAccess=main\n%s\nTimeoutStopSec=%d\nRestart=on-failure\nRestartSec=100ms\n",
 		execStart("plain"), int(timeoutStop/time.Second))
 
-	contrib, err := os.ReadFile("../contrib/systemd/asab-app.service")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Every sandboxing line of the unit is first tried alone on /bin/true:
-	// one this machine cannot apply at all (a container may refuse
-	// ProtectHome= or ProtectKernelTunables= with 226/NAMESPACE) is left
-	// out of the hardened run, and named in the log.
-	units := map[string]string{"plain.service": plain}
-	var lines, probes []string
-	for _, line := range strings.Split(string(contrib), "\n") {
-		key, _, _ := strings.Cut(line, "=")
-		switch key {
-		case "ExecStart":
-			line = execStart("hardened")
-		case "TimeoutStopSec":
-			line = fmt.Sprintf("TimeoutStopSec=%d", int(timeoutStop/time.Second))
-		case "User", "Group":
-			continue
-		case "[Install]":
-			lines = append(lines, "ReadWritePaths="+dir, "")
-		case "NoNewPrivileges", "ProtectSystem", "ProtectHome", "PrivateTmp", "PrivateDevices", "ProtectKernelTunables",
-			"ProtectKernelModules", "ProtectKernelLogs", "ProtectControlGroups", "ProtectClock", "ProtectHostname",
-			"RestrictNamespaces", "PrivateMounts", "ProtectProc", "StateDirectory", "LogsDirectory", "RuntimeDirectory":
-			probe := fmt.Sprintf("probe%d.service", len(probes)/2)
-			units[probe] = "[Service]\nType=oneshot\nExecStart=/bin/true\n" + line + "\n"
-			probes = append(probes, probe, line)
-		}
-		lines = append(lines, line)
-	}
-	hardened := strings.Join(lines, "\n")
-	m := startUserManager(t, units)
-	for i := 0; i < len(probes); i += 2 {
-		if out, err := m.systemctl("start", probes[i]); err != nil {
-			t.Logf("this machine cannot apply %s even to /bin/true (%v: %s); the hardened run goes without it", probes[i+1], err, strings.TrimSpace(out))
-			hardened = strings.Replace(hardened, "\n"+probes[i+1]+"\n", "\n", 1)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(m.dir, "config", "systemd", "user", "hardened.service"), []byte(hardened), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := m.systemctl("daemon-reload"); err != nil {
-		t.Fatalf("daemon-reload: %v\n%s", err, out)
-	}
+	m := startUserManager(t, map[string]string{"plain.service": plain})
+	m.writeUnit("hardened.service", m.contribService(execStart("hardened"), timeoutStop, dir))
 	for _, name := range []string{"plain", "hardened"} {
 		t.Run(name, func(t *testing.T) {
 			m.t = t

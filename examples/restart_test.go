@@ -1,11 +1,13 @@
 package examples_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -159,4 +161,121 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// rawLoad is the client load of wrk, without its retries: n HTTP/1.1
+// keep-alive connections, each writing its next GET as soon as it has read
+// the answer to the last one. A connection opens anew only after an answer
+// that says "Connection: close"; any other end of a connection (EOF or a
+// reset before an answer is complete, a failed write or dial, a timeout)
+// is a socket error, as wrk counts them.
+type rawLoad struct {
+	ok, non2xx, sockErr atomic.Int64
+	firstErr            atomic.Value
+}
+
+func (l *rawLoad) fail(err error) {
+	l.sockErr.Add(1)
+	l.firstErr.CompareAndSwap(nil, err.Error())
+}
+
+// run keeps n connections to addr busy with GET path until ctx ends.
+func (l *rawLoad) run(ctx context.Context, addr, path string, n int) {
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l.conn(ctx, addr, path)
+		}()
+	}
+	wg.Wait()
+}
+
+func (l *rawLoad) conn(ctx context.Context, addr, path string) {
+	req := []byte("GET " + path + " HTTP/1.1\r\nHost: " + addr + "\r\n\r\n")
+	for ctx.Err() == nil {
+		c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+		if err != nil {
+			l.fail(err)
+			continue
+		}
+		r := bufio.NewReader(c)
+		for ctx.Err() == nil {
+			_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+			if _, err = c.Write(req); err != nil {
+				break
+			}
+			var resp *http.Response
+			if resp, err = http.ReadResponse(r, nil); err != nil {
+				break
+			}
+			_, err = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				break
+			}
+			if resp.StatusCode/100 == 2 {
+				l.ok.Add(1)
+			} else {
+				l.non2xx.Add(1)
+			}
+			if resp.Close {
+				break // the server said so: open a new connection
+			}
+		}
+		if err != nil && ctx.Err() == nil {
+			l.fail(err)
+		}
+		c.Close()
+	}
+}
+
+// TestRestartDrainsRawKeepAlive is TestRestartDropsNothing with the load
+// of rawLoad: 64 keep-alive connections that write their next request at
+// once and never retry one (Go's client retries an idempotent request on a
+// kept-alive connection the server closed, which hides what wrk sees). At
+// each of three SIGUSR2 every connection gets an answer that says
+// "Connection: close" before the server closes it, and opens anew on the
+// listening socket the next image inherits: no socket error, no non-2xx.
+func TestRestartDrainsRawKeepAlive(t *testing.T) {
+	if testing.Short() {
+		t.Skip("8 s of load")
+	}
+	port := freePort(t)
+	cmd, errb := startWebserver(t, port)
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+	defer cancel()
+	var load rawLoad
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		load.run(ctx, addr, "/hello", 64)
+	}()
+	health := "http://" + addr + "/asab/v1/health"
+	for i := 0; i < 3; i++ {
+		time.Sleep(1500 * time.Millisecond)
+		sent := time.Now()
+		if err := cmd.Process.Signal(syscall.SIGUSR2); err != nil {
+			t.Fatal(err)
+		}
+		answered, err := waitUptime(health, sent, 20*time.Second)
+		if err != nil {
+			t.Fatalf("restart %d: %v; stderr:\n%s", i+1, err, errb.String())
+		}
+		t.Logf("restart %d: first answer from the new image %s after SIGUSR2", i+1, answered.Sub(sent).Round(time.Millisecond))
+	}
+	<-done
+	t.Logf("%d requests answered 2xx, %d non-2xx, %d socket errors", load.ok.Load(), load.non2xx.Load(), load.sockErr.Load())
+	if load.sockErr.Load() != 0 || load.non2xx.Load() != 0 {
+		t.Fatalf("%d socket errors (first: %v), %d non-2xx across three restarts; stderr:\n%s", load.sockErr.Load(), load.firstErr.Load(), load.non2xx.Load(), errb.String())
+	}
+	if load.ok.Load() == 0 {
+		t.Fatal("no request answered")
+	}
+	if n := strings.Count(errb.String(), "is ready."); n != 4 {
+		t.Fatalf("%d starts logged, want 4 (one and three restarts); stderr:\n%s", n, errb.String())
+	}
 }

@@ -184,7 +184,8 @@ func (c *Container) Run(ctx context.Context) error {
 	}
 	base, cut := context.WithCancel(context.Background())
 	defer cut()
-	srv := c.newServer(base)
+	conns := newConnDrain()
+	srv := c.newServer(base, conns)
 	errc := make(chan error, len(lns))
 	var wg sync.WaitGroup
 	for _, ln := range lns {
@@ -203,7 +204,7 @@ func (c *Container) Run(ctx context.Context) error {
 		err = c.lameDuck(errc)
 	case err = <-errc:
 	}
-	c.drain(srv, cut)
+	c.drain(srv, lns, conns, cut)
 	wg.Wait()
 	c.mu.Lock()
 	c.lns, c.lnLines = nil, nil
@@ -214,10 +215,11 @@ func (c *Container) Run(ctx context.Context) error {
 
 // newServer builds the http.Server with the section's timeouts; base is
 // every request's parent context, cancelled when the grace period runs
-// out.
-func (c *Container) newServer(base context.Context) *http.Server {
+// out; conns tracks the connections for the drain.
+func (c *Container) newServer(base context.Context, conns *connDrain) *http.Server {
 	return &http.Server{
-		Handler:           c.e,
+		Handler:           conns.handler(c.e),
+		ConnState:         conns.track,
 		ReadHeaderTimeout: noneIfZero(c.set.readHeader),
 		ReadTimeout:       c.set.read,
 		WriteTimeout:      c.set.write,
@@ -257,14 +259,23 @@ func (c *Container) lameDuck(errc <-chan error) error {
 	}
 }
 
-// drain stops accepting, lets in-flight requests finish within the grace
-// period, then cancels the requests still running and closes their
-// connections.
-func (c *Container) drain(srv *http.Server, cut context.CancelFunc) {
+// drain stops accepting (closing the listeners: at a restart the socket
+// stays open for the next image, which accepts what queues meanwhile),
+// answers each connection's next request with "Connection: close" and
+// waits for the connections to close (see connDrain), then shuts the
+// server down: requests in flight finish within the grace period, after
+// which they are cancelled and their connections closed.
+func (c *Container) drain(srv *http.Server, lns []net.Listener, conns *connDrain, cut context.CancelFunc) {
 	_, grace := c.budget()
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	if err := srv.Shutdown(ctx); err != nil {
+	conns.start()
+	for _, ln := range lns {
+		_ = ln.Close() // Serve returns; its error is no longer read
+	}
+	conns.wait(ctx, min(drainIdle, grace/2))
+	// Shutdown closes the listeners again: net.ErrClosed is no failure.
+	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, net.ErrClosed) {
 		c.log.Warning().Str("section", c.set.section).Dur("grace", grace).
 			Msg("Requests still running after the shutdown grace period; closing their connections")
 		_ = srv.Close() // first, so a handler that gives up cannot still answer

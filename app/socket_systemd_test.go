@@ -1,0 +1,328 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// systemdTestDir makes a directory the units of a test may use: not under
+// /tmp (PrivateTmp=) or /root (ProtectHome=).
+func systemdTestDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("/var/lib", "asab-systemd-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// keepAliveLoad keeps n HTTP/1.1 keep-alive connections to addr busy with
+// GET path, each writing its next request as soon as it has read an
+// answer, as wrk does, and never retrying: a connection is opened anew
+// only after an answer that says "Connection: close", and every other end
+// of one (EOF, reset, failed dial or write, timeout) is an error.
+type keepAliveLoad struct {
+	ok, bad  atomic.Int64
+	firstErr atomic.Value
+	wg       sync.WaitGroup
+	cancel   context.CancelFunc
+}
+
+func startKeepAliveLoad(addr, path string, n int) *keepAliveLoad {
+	ctx, cancel := context.WithCancel(context.Background())
+	l := &keepAliveLoad{cancel: cancel}
+	req := []byte("GET " + path + " HTTP/1.1\r\nHost: " + addr + "\r\n\r\n")
+	fail := func(err error) {
+		l.bad.Add(1)
+		l.firstErr.CompareAndSwap(nil, err.Error())
+	}
+	for i := 0; i < n; i++ {
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			for ctx.Err() == nil {
+				c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+				if err != nil {
+					fail(err)
+					continue
+				}
+				r := bufio.NewReader(c)
+				for ctx.Err() == nil {
+					_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+					var resp *http.Response
+					if _, err = c.Write(req); err == nil {
+						resp, err = http.ReadResponse(r, nil)
+					}
+					if err == nil {
+						_, err = io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+					}
+					if err == nil && resp.StatusCode != http.StatusOK {
+						err = fmt.Errorf("answer %s", resp.Status)
+					}
+					if err != nil {
+						fail(err)
+						break
+					}
+					l.ok.Add(1)
+					if resp.Close {
+						break
+					}
+				}
+				c.Close()
+			}
+		}()
+	}
+	return l
+}
+
+// stop ends the load and returns the answers and the errors.
+func (l *keepAliveLoad) stop() (ok, bad int64, first any) {
+	l.cancel()
+	l.wg.Wait()
+	return l.ok.Load(), l.bad.Load(), l.firstErr.Load()
+}
+
+// waitNewImage polls a web container's /asab/v1/health until an image
+// that started after since answers 200.
+func waitNewImage(t *testing.T, url string, since time.Time) time.Time {
+	t.Helper()
+	c := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		resp, err := c.Get(url)
+		if err != nil {
+			continue
+		}
+		var h struct{ Uptime float64 }
+		err = json.NewDecoder(resp.Body).Decode(&h)
+		resp.Body.Close()
+		if err == nil && resp.StatusCode == http.StatusOK && time.Duration(h.Uptime*float64(time.Second)) < time.Since(since) {
+			return time.Now()
+		}
+	}
+	t.Fatalf("no answer at %s from an image started after %s", url, since.Format(time.StampMilli))
+	return time.Time{}
+}
+
+// notifications returns, in order, the sd_notify messages the manager's
+// debug log shows it got from pid.
+func notifications(log string, pid int) []string {
+	re := regexp.MustCompile(`Got notification message from PID ` + strconv.Itoa(pid) + ` \(([^)]*)\)`)
+	var out []string
+	for _, m := range re.FindAllStringSubmatch(log, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// TestSystemdSocketActivatedRestart runs examples/webserver as
+// contrib/systemd's asab-app.service (Type=notify, hardened as far as the
+// machine allows) beside asab-app.socket in a real systemd user manager:
+// the service starts at the first connection to the socket ([web] listen =
+// systemd:web); "systemctl kill -s SIGUSR2" restarts it in place under 16
+// keep-alive connections that never retry: same MainPID, NRestarts=0,
+// RELOADING=1 then READY=1 from that pid, and not one error.
+func TestSystemdSocketActivatedRestart(t *testing.T) {
+	t.Parallel()
+	needUserManager(t)
+	dir := systemdTestDir(t)
+	bin := filepath.Join(dir, "webserver")
+	if out, err := exec.Command("go", "build", "-o", bin, "../examples/webserver").CombinedOutput(); err != nil {
+		t.Fatalf("build examples/webserver: %v\n%s", err, out)
+	}
+	conf := filepath.Join(dir, "web.conf")
+	if err := os.WriteFile(conf, []byte("[web]\nlisten = systemd:web\naccess_log = false\n[logging]\nlevel = NOTICE\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	contrib, err := os.ReadFile("../contrib/systemd/asab-app.socket")
+	if err != nil {
+		t.Fatal(err)
+	}
+	socket := regexp.MustCompile(`(?m)^ListenStream=.*$`).ReplaceAllString(string(contrib), "ListenStream="+addr)
+	if !strings.Contains(socket, "ListenStream="+addr+"\n") || !strings.Contains(socket, "FileDescriptorName=web\n") {
+		t.Fatalf("contrib/systemd/asab-app.socket has no ListenStream= or no FileDescriptorName=web:\n%s", contrib)
+	}
+	appLog := filepath.Join(dir, "web.log")
+	m := startUserManager(t, nil)
+	service := m.contribService(fmt.Sprintf("ExecStart=%s -c %s", bin, conf), 10*time.Second, dir,
+		"StandardOutput=append:"+appLog, "StandardError=append:"+appLog)
+	m.writeUnit("asab-app.socket", socket, "asab-app.service", service)
+	t.Cleanup(func() {
+		if t.Failed() {
+			b, _ := os.ReadFile(appLog)
+			t.Logf("application log:\n%s", b)
+		}
+	})
+	if out, err := m.systemctl("start", "asab-app.socket"); err != nil {
+		t.Fatalf("systemctl start asab-app.socket: %v\n%s", err, out)
+	}
+	props := []string{"ActiveState", "SubState", "MainPID", "NRestarts", "Result", "TriggeredBy"}
+	if st := m.show("asab-app.service", props...); st["ActiveState"] != "inactive" || !strings.Contains(st["TriggeredBy"], "asab-app.socket") {
+		t.Fatalf("before the first connection: %v, want inactive and triggered by asab-app.socket", st)
+	}
+
+	// The first connection starts the service; it waits in the backlog.
+	health := "http://" + addr + "/asab/v1/health"
+	waitNewImage(t, health, time.Time{})
+	before := m.show("asab-app.service", props...)
+	pid, _ := strconv.Atoi(before["MainPID"])
+	if before["ActiveState"] != "active" || before["SubState"] != "running" || pid == 0 {
+		t.Fatalf("after the first connection: %v", before)
+	}
+
+	load := startKeepAliveLoad(addr, "/hello", 16)
+	time.Sleep(500 * time.Millisecond)
+	sent := time.Now()
+	if out, err := m.systemctl("kill", "-s", "SIGUSR2", "asab-app.service"); err != nil {
+		load.stop()
+		t.Fatalf("systemctl kill -s SIGUSR2: %v\n%s", err, out)
+	}
+	answered := waitNewImage(t, health, sent)
+	time.Sleep(500 * time.Millisecond)
+	ok, bad, first := load.stop()
+	t.Logf("restart: first answer of the new image %s after SIGUSR2; %d answers 200, %d errors", answered.Sub(sent).Round(time.Millisecond), ok, bad)
+	if bad != 0 || ok == 0 {
+		t.Errorf("%d errors (first: %v), %d answers across the restart; want 0 errors", bad, first, ok)
+	}
+	after := m.show("asab-app.service", props...)
+	if after["ActiveState"] != "active" || after["SubState"] != "running" || after["MainPID"] != before["MainPID"] || after["NRestarts"] != "0" {
+		t.Errorf("after the restart: %v; want active/running, MainPID %d, NRestarts 0", after, pid)
+	}
+	// The manager saw the restart as a reload announced by the main
+	// process and ended by its READY=1.
+	msgs := notifications(m.log(), pid)
+	reloading, readyAfter := -1, -1
+	for i, msg := range msgs {
+		if reloading < 0 && strings.Contains(msg, "RELOADING=1") {
+			reloading = i
+		}
+		if reloading >= 0 && i > reloading && strings.Contains(msg, "READY=1") {
+			readyAfter = i
+			break
+		}
+	}
+	if reloading >= 0 && readyAfter >= 0 {
+		t.Logf("from PID %d: %q, then %q", pid, msgs[reloading], msgs[readyAfter])
+	}
+	if reloading < 0 || readyAfter < 0 {
+		t.Errorf("the manager got no RELOADING=1 followed by READY=1 from PID %d; it got %q", pid, msgs)
+	}
+	for _, change := range []string{"asab-app.service: Changed running -> reload", "asab-app.service: Changed reload -> running"} {
+		if !strings.Contains(m.log(), change) {
+			t.Errorf("the manager did not log %q", change)
+		}
+	}
+	if out, err := m.systemctl("stop", "asab-app.service", "asab-app.socket"); err != nil {
+		t.Fatalf("systemctl stop: %v\n%s", err, out)
+	}
+	if end := m.show("asab-app.service", props...); end["ActiveState"] != "inactive" || end["Result"] != "success" {
+		t.Fatalf("after stop: %v", end)
+	}
+}
+
+// TestSystemdWatchdogRestartsUnitNotLive runs the liveness scenario as a
+// Type=notify unit with WatchdogSec=1 in a real systemd user manager: while
+// live it pings and keeps running past WatchdogSec; once it reports itself
+// not live (SetLiveness) its pings stop, and systemd kills it for the
+// watchdog and starts it anew (a new MainPID, NRestarts 1 or more), which,
+// live again, keeps running.
+func TestSystemdWatchdogRestartsUnitNotLive(t *testing.T) {
+	t.Parallel()
+	needUserManager(t)
+	dir := systemdTestDir(t)
+	broken := filepath.Join(dir, "broken")
+	appLog := filepath.Join(dir, "app.log")
+	unit := fmt.Sprintf("[Service]\nType=notify\nNotifyAccess=main\nExecStart=%s -test.run=^$\n"+
+		"Environment=%s=liveness ASAB_TEST_BROKEN=%s\nWatchdogSec=1\nRestart=on-failure\nRestartSec=100ms\n"+
+		"StandardOutput=append:%s\nStandardError=append:%s\n", os.Args[0], childEnv, broken, appLog, appLog)
+	m := startUserManager(t, map[string]string{"live.service": unit})
+	t.Cleanup(func() {
+		if t.Failed() {
+			b, _ := os.ReadFile(appLog)
+			t.Logf("application log:\n%s", b)
+		}
+	})
+	if out, err := m.systemctl("start", "live.service"); err != nil {
+		t.Fatalf("systemctl start: %v\n%s", err, out)
+	}
+	props := []string{"ActiveState", "SubState", "MainPID", "NRestarts", "Result", "WatchdogUSec"}
+	first := m.show("live.service", props...)
+	if first["ActiveState"] != "active" || first["MainPID"] == "0" || first["WatchdogUSec"] != "1s" {
+		t.Fatalf("after start: %v", first)
+	}
+	// Live: the pings keep it running well past WatchdogSec.
+	time.Sleep(2500 * time.Millisecond)
+	if st := m.show("live.service", props...); st["MainPID"] != first["MainPID"] || st["NRestarts"] != "0" || st["ActiveState"] != "active" {
+		t.Fatalf("while live, %s past WatchdogSec=1: %v, want MainPID %s and NRestarts 0", 2500*time.Millisecond, st, first["MainPID"])
+	}
+	if err := os.WriteFile(broken, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notLive := time.Now()
+	var again map[string]string
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		again = m.show("live.service", props...)
+		if n, _ := strconv.Atoi(again["NRestarts"]); n >= 1 && again["MainPID"] != "0" && again["MainPID"] != first["MainPID"] {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("15 s after the program reported itself not live: %v, want a restart by the watchdog", again)
+		}
+	}
+	if err := os.Remove(broken); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("restarted by systemd %s after liveness failed: %v", time.Since(notLive).Round(time.Millisecond), again)
+	log := m.log()
+	for _, want := range []string{"live.service: Watchdog timeout (limit 1s)!", "live.service: Failed with result 'watchdog'."} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the manager did not log %q", want)
+		}
+	}
+	if b, _ := os.ReadFile(appLog); !strings.Contains(string(b), "Liveness failed; the systemd watchdog pings stop") {
+		t.Errorf("the program did not log that its pings stop:\n%s", b)
+	}
+	// Live again, the new process keeps running past WatchdogSec.
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		cur := m.show("live.service", props...)
+		if cur["ActiveState"] == "active" && cur["SubState"] == "running" {
+			again = cur
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not running again after the watchdog restart: %v", cur)
+		}
+	}
+	time.Sleep(2500 * time.Millisecond)
+	if st := m.show("live.service", props...); st["MainPID"] != again["MainPID"] || st["NRestarts"] != again["NRestarts"] {
+		t.Fatalf("the restarted process, live again, was restarted too: %v, then %v", again, st)
+	}
+	if out, err := m.systemctl("stop", "live.service"); err != nil {
+		t.Fatalf("systemctl stop: %v\n%s", err, out)
+	}
+}
