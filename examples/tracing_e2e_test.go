@@ -23,7 +23,8 @@ import (
 // the receiver, and the spans make one trace: A's server span, its child
 // the publish span of the request, and B's process span, a child of the
 // publish span through the message's traceparent header. A's access-log
-// line carries the trace id and the server span's id.
+// line carries the trace id and the server span's id; B's MOM access-log
+// line and its handler's line carry the trace id and the consumer span's.
 func TestTracingAcrossProcesses(t *testing.T) {
 	if os.Getenv("ASAB_SKIP_AMQP") == "1" {
 		t.Skip("ASAB_SKIP_AMQP=1: this test needs RabbitMQ")
@@ -48,7 +49,7 @@ func TestTracingAcrossProcesses(t *testing.T) {
 		t.Fatal("mom.conf no longer has the commented [tracing] lines this test enables")
 	}
 	bLog := filepath.Join(dir, "b.log")
-	bConf = strings.Replace(withTracing, "[logging]\nlevel = NOTICE\n", "[logging]\nlevel = NOTICE\nlevels = mom.example INFO\n", 1)
+	bConf = strings.Replace(withTracing, "[logging]\nlevel = NOTICE\n", "[logging]\nlevel = NOTICE\nlevels =\n  mom.example INFO\n  asab.mom.al INFO\n", 1)
 	if bConf == withTracing {
 		t.Fatal("mom.conf no longer has the [logging] level line this test extends")
 	}
@@ -109,14 +110,17 @@ func TestTracingAcrossProcesses(t *testing.T) {
 	if f := access[0].Fields; f["trace_id"] != server.TraceID || f["span_id"] != server.SpanID {
 		t.Errorf("A's access-log line has trace_id %v span_id %v, want %s %s", f["trace_id"], f["span_id"], server.TraceID, server.SpanID)
 	}
-	// B has no web request: its handler's line, logged with the
-	// handler's context, carries the trace and the consumer span.
-	handled := asabtest.ReadLog(t, bLog, "mom.example")
-	if len(handled) != 1 {
-		t.Fatalf("%d lines of B's handler, want 1", len(handled))
-	}
-	if f := handled[0].Fields; f["trace_id"] != server.TraceID || f["span_id"] != proc.SpanID {
-		t.Errorf("B's handler line has trace_id %v span_id %v, want %s %s", f["trace_id"], f["span_id"], server.TraceID, proc.SpanID)
+	// B has no web request: its MOM access-log line and its handler's
+	// line, logged with the handler's context, carry the trace and the
+	// consumer span.
+	for _, logger := range []string{"asab.mom.al", "mom.example"} {
+		lines := asabtest.ReadLog(t, bLog, logger)
+		if len(lines) != 1 {
+			t.Fatalf("%d lines of B's %s, want 1", len(lines), logger)
+		}
+		if f := lines[0].Fields; f["trace_id"] != server.TraceID || f["span_id"] != proc.SpanID {
+			t.Errorf("B's %s line has trace_id %v span_id %v, want %s %s", logger, f["trace_id"], f["span_id"], server.TraceID, proc.SpanID)
+		}
 	}
 }
 
