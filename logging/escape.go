@@ -33,10 +33,7 @@ func appendMessage(dst []byte, r *record) []byte {
 // string is decoded first; control characters stay in their JSON escaped
 // form (\n, \t, \u0001) so a value never breaks the line. Other JSON values
 // (numbers, objects, arrays) are written as their JSON text, escaped.
-func appendSDValue(dst, v []byte, str, plain bool) []byte {
-	if plain {
-		return append(dst, v...)
-	}
+func appendSDValue(dst, v []byte, str bool) []byte {
 	if !str {
 		return appendSDEscaped(dst, v)
 	}
@@ -115,9 +112,17 @@ func appendSD(dst []byte, id string, r *record) []byte {
 	dst = append(dst, id...)
 	for _, f := range r.fields {
 		dst = append(dst, ' ')
-		dst = appendSDName(dst, r.key(f))
+		if f.name {
+			dst = append(dst, r.key(f)...)
+		} else {
+			dst = appendSDName(dst, r.key(f))
+		}
 		dst = append(dst, '=', '"')
-		dst = appendSDValue(dst, r.val(f), f.str, f.plain)
+		if f.plain {
+			dst = append(dst, r.val(f)...)
+		} else {
+			dst = appendSDValue(dst, r.val(f), f.str)
+		}
 		dst = append(dst, '"')
 	}
 	return append(dst, ']')
@@ -159,14 +164,4 @@ func appendJSONString(dst, s []byte) []byte {
 		i++
 	}
 	return dst
-}
-
-// plainSD reports whether v needs no escaping or decoding as a PARAM-VALUE.
-func plainSD(v []byte) bool {
-	for _, c := range v {
-		if c == '\\' || c == '"' || c == ']' {
-			return false
-		}
-	}
-	return true
 }
