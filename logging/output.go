@@ -217,8 +217,8 @@ func (o *output) deliverLocked() int {
 
 // renderEvent decodes a queued event and renders it onto out.
 func (o *output) renderEvent(e entry, ev []byte) {
-	r := record{src: ev, t: e.t, level: e.level, name: e.name}
-	r.msg, r.msgRaw, r.msgPlain, r.fields = parseEvent(ev, o.fields[:0])
+	r := record{src: ev, t: e.t, level: e.level, name: e.name, fields: o.fields[:0]}
+	r.parse()
 	o.fields = r.fields // reused by the next line
 	o.out = o.render.append(o.out, &r)
 	o.outEnds = append(o.outEnds, len(o.out))

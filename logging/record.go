@@ -69,69 +69,76 @@ var byteClass = func() (t [256]uint8) {
 
 // parseEvent decodes a zerolog event such as
 // {"k":"v","n":5,"message":"text"}\n into its message and fields (appended
-// to fields). The decoder knows the shape zerolog writes (one flat object,
-// keys and string values escaped by zerolog, nested values only from
-// Interface, Dict, arrays or RawJSON) and is lenient about white space.
-// Input that is not such an object becomes the message as it stands
-// (raw), so nothing is ever lost. It returns rather than stores through a
-// pointer so a caller's field array can stay on the stack.
+// to fields); see (*record).parse.
 func parseEvent(p []byte, fields []field) (msg []byte, raw, plain bool, out []field) {
-	msg, plain, out, ok := parseObject(p, fields)
-	if !ok {
-		return trimNewline(p), true, true, fields[:0]
-	}
-	return msg, false, plain, out
+	r := record{src: p, fields: fields}
+	r.parse()
+	return r.msg, r.msgRaw, r.msgPlain, r.fields
 }
 
-func parseObject(p []byte, fields []field) ([]byte, bool, []field, bool) {
-	m0, m1, mc := 0, 0, uint8(0) // the message, p[m0:m1], and its byte classes
+// parse decodes r.src, a zerolog event, into r's message and fields
+// (appended to r.fields). The decoder knows the shape zerolog writes (one
+// flat object, keys and string values escaped by zerolog, nested values
+// only from Interface, Dict, arrays or RawJSON) and is lenient about white
+// space. Input that is not such an object becomes the message as it
+// stands (msgRaw), so nothing is ever lost.
+func (r *record) parse() {
+	if !r.parseObject() {
+		r.msg, r.msgRaw, r.msgPlain, r.fields = trimNewline(r.src), true, true, r.fields[:0]
+	}
+}
+
+// parseObject does parse's work for an event that is an object. Few
+// values stay live across its loops, so that the compiler keeps them in
+// registers (with more, it reloads spilled ones once per byte): the
+// fields go straight into r.
+func (r *record) parseObject() bool {
+	p := r.src
+	r.msg, r.msgRaw, r.msgPlain = nil, false, true
 	i := skipSpace(p, 0)
 	if i >= len(p) || p[i] != '{' {
-		return nil, false, fields, false
+		return false
 	}
 	if i = skipSpace(p, i+1); i < len(p) && p[i] == '}' {
-		return nil, true, fields, skipSpace(p, i+1) == len(p)
+		return skipSpace(p, i+1) == len(p)
 	}
 	for i < len(p) && p[i] == '"' {
 		ks := i + 1
 		ke, kc := stringEnd(p, ks)
 		if ke < 0 {
-			break
+			return false
 		}
 		if i = skipSpace(p, ke+1); i >= len(p) || p[i] != ':' {
-			break
+			return false
 		}
 		if i = skipSpace(p, i+1); i >= len(p) {
-			break
+			return false
 		}
-		vs, ve, vc, str := i, 0, uint8(0), p[i] == '"'
-		if str {
-			vs++
-			ve, vc = stringEnd(p, vs)
-			i = ve + 1
+		f := field{k0: uint32(ks), k1: uint32(ke), name: kc&(cName|cEnd) == 0 && ke > ks && ke-ks <= 32}
+		var vc uint8
+		if f.str = p[i] == '"'; f.str {
+			ve, c := stringEnd(p, i+1)
+			f.v0, f.v1, i, vc = uint32(i+1), uint32(ve), ve+1, c
 		} else {
-			ve, vc = valueEnd(p, vs)
-			i = ve
+			ve, c := valueEnd(p, i)
+			f.v0, f.v1, i, vc = uint32(i), uint32(ve), ve, c
 		}
-		if ve < 0 {
-			break
+		if i <= 0 {
+			return false
 		}
-		if str && string(p[ks:ke]) == zerolog.MessageFieldName {
-			m0, m1, mc = vs, ve, vc
+		f.plain = vc&cSD == 0
+		if f.str && string(p[ks:ke]) == zerolog.MessageFieldName {
+			r.msg, r.msgPlain = p[f.v0:f.v1], vc&cEnd == 0
 		} else {
-			fields = append(fields, field{k0: uint32(ks), k1: uint32(ke), v0: uint32(vs), v1: uint32(ve),
-				str: str, plain: vc&cSD == 0, name: kc&(cName|cEnd) == 0 && ke > ks && ke-ks <= 32})
+			r.fields = append(r.fields, f)
 		}
 		if i = skipSpace(p, i); i < len(p) && p[i] == ',' {
 			i = skipSpace(p, i+1)
 			continue
 		}
-		if i < len(p) && p[i] == '}' && skipSpace(p, i+1) == len(p) {
-			return p[m0:m1], mc&cEnd == 0, fields, true
-		}
-		break
+		return i < len(p) && p[i] == '}' && skipSpace(p, i+1) == len(p)
 	}
-	return nil, false, fields, false
+	return false
 }
 
 // skipSpace returns the index of the first byte from p[i] on that is not
@@ -145,10 +152,7 @@ func skipSpace(p []byte, i int) int {
 
 // stringEnd returns the index of the quote closing the string whose
 // content starts at p[i], or -1, and the byte classes found in it (an
-// escape counts as cEnd and cSD). It stays out of line: inlined into
-// parseObject, its loop reloads the caller's spilled values per byte.
-//
-//go:noinline
+// escape counts as cEnd and cSD).
 func stringEnd(p []byte, i int) (int, uint8) {
 	var cl uint8
 	for ; i < len(p); i++ {
