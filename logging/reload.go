@@ -2,6 +2,7 @@ package logging
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -25,18 +26,52 @@ func (p *Pipeline) levelsFrom(cfg *config.Config) (*levelSet, error) {
 	return newLevelSet(s.Level, rules), nil
 }
 
-// ValidateConfig checks the thresholds of a configuration about to replace
-// the running one (module.ConfigValidator): a bad level refuses the whole
-// reload.
+// ValidateConfig checks a configuration about to replace the running one
+// (module.ConfigValidator): a bad level or output setting refuses the
+// whole reload, and so does an output it would add that cannot be opened
+// (a log file in a directory that cannot be written: it is opened and
+// closed again here).
 func (p *Pipeline) ValidateConfig(cfg *config.Config) error {
-	_, err := p.levelsFrom(cfg)
-	return err
+	if _, err := p.levelsFrom(cfg); err != nil {
+		return err
+	}
+	plans, _, err := p.plan(cfg)
+	if err != nil {
+		return err
+	}
+	for _, pl := range plans {
+		if p.outputBySpec(pl.spec) != nil {
+			continue
+		}
+		out, err := pl.open()
+		if err != nil {
+			return err
+		}
+		_ = out.sink.close() // no goroutine runs yet, nothing is queued
+	}
+	return nil
 }
 
-// Reload applies a reloaded configuration (module.Reloader): the root
+// outputBySpec returns the current output built from spec, or nil.
+func (p *Pipeline) outputBySpec(spec string) *output {
+	for _, o := range p.outputs() {
+		if o.spec == spec {
+			return o
+		}
+	}
+	return nil
+}
+
+// Reload applies a reloaded configuration (module.Reloader). The root
 // threshold and the per-logger levels of [logging] change at once for
-// every logger. The outputs stay as they were started; a change to one of
-// their sections is named in a WARNING and takes effect at the next start.
+// every logger. The outputs are planned anew: one whose settings stayed
+// is kept as it is, one whose settings changed is replaced by a new one
+// of the same kind, one no longer enabled is removed, a newly enabled one
+// is added. The new set replaces the old one in one atomic step; a line
+// that a writer still puts into a replaced output goes on to its
+// replacement, and each replaced or removed output delivers what it holds
+// queued (within [logging] flush_timeout) before it is closed, ahead of
+// anything its replacement writes. So no line is lost or written twice.
 func (p *Pipeline) Reload(ctx context.Context, cfg *config.Config, changed []string) error {
 	if slices.Contains(changed, "logging") {
 		ls, err := p.levelsFrom(cfg)
@@ -50,15 +85,68 @@ func (p *Pipeline) Reload(ctx context.Context, cfg *config.Config, changed []str
 			currentGen.Store(gen)
 		}
 	}
-	var outputs []string
-	for _, sec := range changed {
-		if strings.HasPrefix(sec, "logging:") {
-			outputs = append(outputs, sec)
+	if !slices.ContainsFunc(changed, func(s string) bool { return s == "logging" || strings.HasPrefix(s, "logging:") }) {
+		return nil
+	}
+	plans, timeout, err := p.plan(cfg)
+	if err != nil {
+		return err
+	}
+	p.reloadMu.Lock()
+	if p.closed {
+		p.reloadMu.Unlock()
+		return nil
+	}
+	old := p.outputs()
+	var outs, added []*output
+	for _, pl := range plans {
+		o := p.outputBySpec(pl.spec)
+		if o == nil {
+			if o, err = pl.open(); err != nil {
+				p.reloadMu.Unlock()
+				for _, o := range added {
+					_ = o.sink.close()
+				}
+				return err // the old outputs stay
+			}
+			added = append(added, o)
+		}
+		outs = append(outs, o)
+	}
+	// Replacements do not deliver until the outputs they replace have.
+	for _, o := range added {
+		o.sendMu.Lock()
+	}
+	p.setOutputs(outs)
+	p.flushTimeout.Store(int64(timeout))
+	p.reloadMu.Unlock()
+
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var errs []error
+	for _, o := range old {
+		if slices.Contains(outs, o) {
+			continue
+		}
+		var next *output
+		for _, n := range added {
+			if kind(n.name) == kind(o.name) {
+				next = n
+			}
+		}
+		if err := o.retire(ctx, next); err != nil {
+			errs = append(errs, err)
 		}
 	}
-	if len(outputs) > 0 {
-		Get("asab.logging").Warning().Strs("sections", outputs).
-			Msg("Log outputs are not changed at run time; the new settings take effect at the next start")
+	for _, o := range added {
+		o.sendMu.Unlock()
 	}
-	return nil
+	return errors.Join(errs...)
+}
+
+// kind returns the kind of output an output's name says: "file" for
+// "file:/var/log/app.log".
+func kind(name string) string {
+	k, _, _ := strings.Cut(name, ":")
+	return k
 }
