@@ -97,18 +97,21 @@ func appendSD(dst []byte, id string, r *record) []byte {
 	}
 	dst = append(dst, '[')
 	dst = append(dst, id...)
-	for _, f := range r.fields {
+	src := r.src
+	for i := range r.fields {
+		f := &r.fields[i]
+		k, v := src[f.k0:f.k1], src[f.v0:f.v1]
 		dst = append(dst, ' ')
 		if f.name {
-			dst = append(dst, r.key(f)...)
+			dst = append(dst, k...)
 		} else {
-			dst = appendSDName(dst, r.key(f))
+			dst = appendSDName(dst, k)
 		}
 		dst = append(dst, '=', '"')
 		if f.plain {
-			dst = append(dst, r.val(f)...)
+			dst = append(dst, v...)
 		} else {
-			dst = appendSDValue(dst, r.val(f), f.str)
+			dst = appendSDValue(dst, v, f.str)
 		}
 		dst = append(dst, '"')
 	}

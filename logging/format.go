@@ -154,13 +154,9 @@ const (
 
 // appendMicros appends the microseconds of a second, ns/1000, as six digits.
 func appendMicros(dst []byte, ns int) []byte {
-	var b [6]byte
-	us := ns / 1000
-	for i := 5; i >= 0; i-- {
-		b[i] = byte('0' + us%10)
-		us /= 10
-	}
-	return append(dst, b[:]...)
+	us := uint32(ns) / 1000
+	return append(dst, '0'+byte(us/100000), '0'+byte(us/10000%10), '0'+byte(us/1000%10),
+		'0'+byte(us/100%10), '0'+byte(us/10%10), '0'+byte(us%10))
 }
 
 // timeCache remembers a time rendered up to the second, so an output that

@@ -119,9 +119,18 @@ func (r *record) parseObject() bool {
 		if f.str = p[i] == '"'; f.str {
 			ve, c := stringEnd(p, i+1)
 			f.v0, f.v1, i, vc = uint32(i+1), uint32(ve), ve+1, c
-		} else {
+		} else if c := p[i]; c == '{' || c == '[' {
 			ve, c := valueEnd(p, i)
 			f.v0, f.v1, i, vc = uint32(i), uint32(ve), ve, c
+		} else { // a number, true, false or null, scanned here: no call
+			f.v0 = uint32(i)
+			for i < len(p) && byteClass[p[i]]&cStop == 0 {
+				vc |= byteClass[p[i]]
+				i++
+			}
+			if f.v1 = uint32(i); f.v1 == f.v0 {
+				return false
+			}
 		}
 		if i <= 0 {
 			return false
@@ -168,21 +177,10 @@ func stringEnd(p []byte, i int) (int, uint8) {
 	return -1, cl
 }
 
-// valueEnd returns the index just past the JSON value other than a string
-// that starts at p[i], or -1, and the byte classes found in it.
+// valueEnd returns the index just past the JSON object or array that
+// starts at p[i], or -1, and the byte classes found in it.
 func valueEnd(p []byte, i int) (int, uint8) {
 	var cl uint8
-	if c := p[i]; c != '{' && c != '[' {
-		j := i
-		for j < len(p) && byteClass[p[j]]&cStop == 0 {
-			cl |= byteClass[p[j]]
-			j++
-		}
-		if j == i {
-			return -1, cl
-		}
-		return j, cl
-	}
 	depth := 0
 	for j := i; j < len(p); j++ {
 		switch c := p[j]; c {
