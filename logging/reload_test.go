@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -203,5 +204,83 @@ func TestReloadRefusesUnopenableFile(t *testing.T) {
 	}
 	if got := asabtest.ReadLog(t, logPath, "refuse.test"); len(got) != 1 || got[0].Message != "still here" {
 		t.Fatalf("old file: %+v", got)
+	}
+}
+
+// A reload enables a syslog output (a real unix datagram socket), moves
+// it to another socket, then disables it.
+func TestReloadSyslogOutput(t *testing.T) {
+	dir := t.TempDir()
+	path, logPath := filepath.Join(dir, "app.conf"), filepath.Join(dir, "app.log")
+	listen := func(name string) *net.UnixConn {
+		t.Helper()
+		c, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: filepath.Join(dir, name), Net: "unixgram"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	a, b := listen("a.sock"), listen("b.sock")
+	conf := func(syslog string) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(asabtest.JSONLogConfig(logPath)+syslog), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// read returns the next line of the logger syslog.reload on c (the
+	// application's own lines, such as "Configuration reloaded", are
+	// skipped), or "" when none comes within wait.
+	read := func(c *net.UnixConn, wait time.Duration) string {
+		t.Helper()
+		buf := make([]byte, 4096)
+		_ = c.SetReadDeadline(time.Now().Add(wait))
+		for {
+			n, err := c.Read(buf)
+			if err != nil {
+				return ""
+			}
+			if line := string(buf[:n]); strings.Contains(line, " syslog.reload ") {
+				return line
+			}
+		}
+	}
+	reload := func(ta *asabtest.App) {
+		t.Helper()
+		if _, err := ta.Application.Reload(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conf("")
+	ta := asabtest.New(t, "", app.WithArgs("-c", path)).Start()
+	lg := logging.Get("syslog.reload")
+
+	conf("[logging:syslog]\nenabled=true\nformat=5\naddress=" + filepath.Join(dir, "a.sock") + "\n")
+	reload(ta)
+	lg.Notice().Msg("one")
+	if got := read(a, 5*time.Second); !strings.Contains(got, "syslog.reload") || !strings.HasSuffix(got, " one") {
+		t.Fatalf("socket a got %q", got)
+	}
+
+	conf("[logging:syslog]\nenabled=true\nformat=5\naddress=unix-sendto://" + filepath.Join(dir, "b.sock") + "\n")
+	reload(ta)
+	lg.Notice().Msg("two")
+	if got := read(b, 5*time.Second); !strings.HasSuffix(got, " two") {
+		t.Fatalf("socket b got %q", got)
+	}
+
+	conf("")
+	reload(ta)
+	lg.Notice().Msg("three")
+	if code := ta.Stop(); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	for _, c := range []*net.UnixConn{a, b} {
+		if got := read(c, 50*time.Millisecond); got != "" {
+			t.Errorf("a line after syslog was disabled: %q", got)
+		}
+	}
+	if got := asabtest.ReadLog(t, logPath, "syslog.reload"); len(got) != 3 {
+		t.Errorf("the file output, kept through the reloads, holds %d lines, want 3: %+v", len(got), got)
 	}
 }
