@@ -77,43 +77,36 @@ func parseEvent(p []byte, fields []field) (msg []byte, raw, plain bool, out []fi
 }
 
 // parse decodes r.src, a zerolog event, into r's message and fields
-// (appended to r.fields). The decoder knows the shape zerolog writes (one
-// flat object, keys and string values escaped by zerolog, nested values
-// only from Interface, Dict, arrays or RawJSON) and is lenient about white
-// space. Input that is not such an object becomes the message as it
-// stands (msgRaw), so nothing is ever lost.
+// (appended to r.fields). The decoder knows the shape zerolog writes: one
+// flat object with no white space between its tokens, keys and string
+// values escaped by zerolog, nested values only from Interface, Dict,
+// arrays or RawJSON, a newline at the end. Input of any other shape
+// becomes the message as it stands (msgRaw), so nothing is ever lost.
 func (r *record) parse() {
 	if !r.parseObject() {
 		r.msg, r.msgRaw, r.msgPlain, r.fields = trimNewline(r.src), true, true, r.fields[:0]
 	}
 }
 
-// parseObject does parse's work for an event that is an object. Few
-// values stay live across its loops, so that the compiler keeps them in
-// registers (with more, it reloads spilled ones once per byte): the
-// fields go straight into r.
+// parseObject does parse's work. Few values stay live across its loops,
+// so that the compiler keeps them in registers (with more, it reloads
+// spilled ones once per byte): the fields go straight into r.
 func (r *record) parseObject() bool {
-	p := r.src
+	p := trimNewline(r.src)
 	r.msg, r.msgRaw, r.msgPlain = nil, false, true
-	i := skipSpace(p, 0)
-	if i >= len(p) || p[i] != '{' {
+	if len(p) < 2 || p[0] != '{' {
 		return false
 	}
-	if i = skipSpace(p, i+1); i < len(p) && p[i] == '}' {
-		return skipSpace(p, i+1) == len(p)
+	if len(p) == 2 {
+		return p[1] == '}'
 	}
-	for i < len(p) && p[i] == '"' {
+	for i := 1; i < len(p) && p[i] == '"'; {
 		ks := i + 1
 		ke, kc := stringEnd(p, ks)
-		if ke < 0 {
+		if ke < 0 || ke+2 >= len(p) || p[ke+1] != ':' {
 			return false
 		}
-		if i = skipSpace(p, ke+1); i >= len(p) || p[i] != ':' {
-			return false
-		}
-		if i = skipSpace(p, i+1); i >= len(p) {
-			return false
-		}
+		i = ke + 2
 		f := field{k0: uint32(ks), k1: uint32(ke), name: kc&(cName|cEnd) == 0 && ke > ks && ke-ks <= 32}
 		var vc uint8
 		if f.str = p[i] == '"'; f.str {
@@ -132,7 +125,7 @@ func (r *record) parseObject() bool {
 				return false
 			}
 		}
-		if i <= 0 {
+		if i <= 0 || i >= len(p) {
 			return false
 		}
 		f.plain = vc&cSD == 0
@@ -141,22 +134,13 @@ func (r *record) parseObject() bool {
 		} else {
 			r.fields = append(r.fields, f)
 		}
-		if i = skipSpace(p, i); i < len(p) && p[i] == ',' {
-			i = skipSpace(p, i+1)
+		if p[i] == ',' {
+			i++
 			continue
 		}
-		return i < len(p) && p[i] == '}' && skipSpace(p, i+1) == len(p)
+		return p[i] == '}' && i == len(p)-1
 	}
 	return false
-}
-
-// skipSpace returns the index of the first byte from p[i] on that is not
-// white space (or a control character, which zerolog never writes there).
-func skipSpace(p []byte, i int) int {
-	for i < len(p) && p[i] <= ' ' {
-		i++
-	}
-	return i
 }
 
 // stringEnd returns the index of the quote closing the string whose
