@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/asabgo/asab/config"
 )
@@ -113,9 +114,22 @@ func (p *Pipeline) Reload(ctx context.Context, cfg *config.Config, changed []str
 		}
 		outs = append(outs, o)
 	}
-	// Replacements do not deliver until the outputs they replace have.
-	for _, o := range added {
-		o.sendMu.Lock()
+	// Each replaced or removed output is retired on its own, all at once;
+	// a replacement does not deliver until the output it replaces has.
+	type retiring struct{ old, next *output }
+	var retire []retiring
+	for _, o := range old {
+		if slices.Contains(outs, o) {
+			continue
+		}
+		r := retiring{old: o}
+		for _, n := range added {
+			if kind(n.name) == kind(o.name) {
+				r.next = n
+				n.sendMu.Lock()
+			}
+		}
+		retire = append(retire, r)
 	}
 	p.setOutputs(outs)
 	p.flushTimeout.Store(int64(timeout))
@@ -123,24 +137,19 @@ func (p *Pipeline) Reload(ctx context.Context, cfg *config.Config, changed []str
 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var errs []error
-	for _, o := range old {
-		if slices.Contains(outs, o) {
-			continue
-		}
-		var next *output
-		for _, n := range added {
-			if kind(n.name) == kind(o.name) {
-				next = n
+	errs := make([]error, len(retire))
+	var wg sync.WaitGroup
+	for i, r := range retire {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = r.old.retire(ctx, r.next)
+			if r.next != nil {
+				r.next.sendMu.Unlock()
 			}
-		}
-		if err := o.retire(ctx, next); err != nil {
-			errs = append(errs, err)
-		}
+		}()
 	}
-	for _, o := range added {
-		o.sendMu.Unlock()
-	}
+	wg.Wait()
 	return errors.Join(errs...)
 }
 
