@@ -105,11 +105,7 @@ func appendJSONLine(dst []byte, r *record, tc *timeCache) []byte {
 	dst = append(dst, `","logger":"`...)
 	dst = appendJSONName(dst, r.name)
 	dst = append(dst, `","message":"`...)
-	if r.msgRaw {
-		dst = appendJSONString(dst, r.msg)
-	} else {
-		dst = append(dst, r.msg...)
-	}
+	dst = appendJSONMessage(dst, r)
 	dst = append(dst, '"')
 	for i, f := range r.fields {
 		if i == 0 {
@@ -132,6 +128,15 @@ func appendJSONLine(dst []byte, r *record, tc *timeCache) []byte {
 		dst = append(dst, '}')
 	}
 	return append(dst, '}', '\n')
+}
+
+// appendJSONMessage appends the message as JSON string content, which it
+// is already unless it is raw.
+func appendJSONMessage(dst []byte, r *record) []byte {
+	if r.msgRaw {
+		return appendJSONString(dst, r.msg)
+	}
+	return append(dst, r.msg...)
 }
 
 // appendJSONName appends a logger name as JSON string content; names are
