@@ -7,8 +7,8 @@ import (
 )
 
 // record is one log line as every renderer takes it: time, level, logger
-// name, message and structured fields. Logger fills it from the JSON of a
-// zerolog event (parseEvent); the slog handler and the access log write
+// name, message and structured fields. An output fills it from the JSON of
+// a Logger's zerolog event (parse); the slog handler and the access log write
 // zerolog events too, so this is the one way a line comes in. Its slices
 // point into the event's buffer and are valid only during the write call.
 type record struct {
@@ -52,6 +52,8 @@ const (
 	cStop             // ',', '}', ']', whitespace: ends a number, true, false or null
 )
 
+// byteClass holds the classes of every byte; it is built once and only
+// read.
 var byteClass = func() (t [256]uint8) {
 	for c := range 256 {
 		if c <= ' ' || c >= 0x7f || c == '=' || c == ']' || c == '"' {
