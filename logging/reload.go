@@ -144,9 +144,15 @@ func (p *Pipeline) Reload(ctx context.Context, cfg *config.Config, changed []str
 		go func() {
 			defer wg.Done()
 			errs[i] = r.old.retire(ctx, r.next)
-			if r.next != nil {
-				r.next.sendMu.Unlock()
+			if r.next == nil {
+				return
 			}
+			if r.next.name == r.old.name { // one series in Stats: the count goes on
+				d := r.old.dropped.Load()
+				r.next.dropped.Add(d)
+				r.next.reported += d // under sendMu; the old output reported its own
+			}
+			r.next.sendMu.Unlock()
 		}()
 	}
 	wg.Wait()
