@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # bench/loginstr.sh: instructions per log line, counted by valgrind's
-# callgrind, for each kind of bench/logloop (notice, access, raw): the
+# callgrind, for each kind of bench/logloop (notice, access, raw, debug): the
 # difference between runs of N and 2N lines, so start-up does not count.
 # The counts repeat from run to run where times on a shared machine vary.
 #
-#   bench/loginstr.sh                  # notice access raw, N=20000
+#   bench/loginstr.sh                  # notice access raw debug, N=20000
 #   N=50000 bench/loginstr.sh notice raw
 set -euo pipefail
 N=${N:-20000}
@@ -23,7 +23,7 @@ total() {
 }
 
 kinds=("$@")
-if [ ${#kinds[@]} -eq 0 ]; then kinds=(notice access raw); fi
+if [ ${#kinds[@]} -eq 0 ]; then kinds=(notice access raw debug); fi
 for k in "${kinds[@]}"; do
 	a=$(total "$k" "$N")
 	b=$(total "$k" $((2 * N)))

@@ -13,7 +13,7 @@ import (
 // benchPipeline makes a pipeline with the given outputs current.
 func benchPipeline(b *testing.B, outs ...*output) *Pipeline {
 	p := newPipeline(LevelNotice, nil, time.Now)
-	p.outputs = outs
+	p.setOutputs(outs)
 	use(b, p)
 	return p
 }

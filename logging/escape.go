@@ -3,7 +3,6 @@ package logging
 import (
 	"bytes"
 	"encoding/json"
-	"unicode/utf8"
 )
 
 // unescape returns the JSON-escaped string content s decoded. zerolog
@@ -28,38 +27,23 @@ func appendMessage(dst []byte, r *record) []byte {
 	return append(dst, unescape(r.msg)...)
 }
 
-// appendSDValue appends a field value as an RFC 5424 PARAM-VALUE content
-// (section 6.3.3): '"', '\\' and ']' are escaped with a backslash. A JSON
-// string is decoded first; control characters stay in their JSON escaped
-// form (\n, \t, \u0001) so a value never breaks the line. Other JSON values
-// (numbers, objects, arrays) are written as their JSON text, escaped.
-func appendSDValue(dst, v []byte, str, plain bool) []byte {
-	if plain {
-		return append(dst, v...)
-	}
-	if !str {
-		return appendSDEscaped(dst, v)
-	}
-	for _, c := range unescape(v) {
-		switch {
-		case c < 0x20:
-			dst = appendJSONString(dst, []byte{c})
+// appendSDValue appends a field value as RFC 5424 PARAM-VALUE content
+// (section 6.3.3), where '"', '\' and ']' take a backslash. A string comes
+// JSON-escaped from zerolog, which writes '"' and '\' as \" and \\ already
+// and control characters as \n, \t, \u0001 (kept, so a value never breaks
+// the line): only ']' needs escaping. Other JSON values (numbers, objects,
+// arrays) are JSON text, escaped.
+func appendSDValue(dst, v []byte, str bool) []byte {
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case str && c == '\\' && i+1 < len(v):
+			dst = append(dst, c, v[i+1])
+			i++
 		case c == '"' || c == '\\' || c == ']':
 			dst = append(dst, '\\', c)
 		default:
 			dst = append(dst, c)
 		}
-	}
-	return dst
-}
-
-// appendSDEscaped appends raw text escaping '"', '\' and ']'.
-func appendSDEscaped(dst, v []byte) []byte {
-	for _, c := range v {
-		if c == '"' || c == '\\' || c == ']' {
-			dst = append(dst, '\\')
-		}
-		dst = append(dst, c)
 	}
 	return dst
 }
@@ -113,60 +97,34 @@ func appendSD(dst []byte, id string, r *record) []byte {
 	}
 	dst = append(dst, '[')
 	dst = append(dst, id...)
-	for _, f := range r.fields {
+	src := r.src
+	for i := range r.fields {
+		f := &r.fields[i]
+		k, v := src[f.k0:f.k1], src[f.v0:f.v1]
 		dst = append(dst, ' ')
-		dst = appendSDName(dst, r.key(f))
+		if f.name {
+			dst = append(dst, k...)
+		} else {
+			dst = appendSDName(dst, k)
+		}
 		dst = append(dst, '=', '"')
-		dst = appendSDValue(dst, r.val(f), f.str, f.plain)
+		if f.plain {
+			dst = append(dst, v...)
+		} else {
+			dst = appendSDValue(dst, v, f.str)
+		}
 		dst = append(dst, '"')
 	}
 	return append(dst, ']')
 }
 
-// appendJSONString appends s as JSON string content (without quotes).
+// appendJSONString appends s as JSON string content (without quotes), as
+// encoding/json writes it (without HTML escaping). Only rare paths use it.
 func appendJSONString(dst, s []byte) []byte {
-	const hex = "0123456789abcdef"
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x80 {
-			r, n := utf8.DecodeRune(s[i:])
-			if r == utf8.RuneError && n == 1 {
-				dst = append(dst, `\ufffd`...)
-			} else {
-				dst = append(dst, s[i:i+n]...)
-			}
-			i += n
-			continue
-		}
-		switch {
-		case c == '"' || c == '\\':
-			dst = append(dst, '\\', c)
-		case c == '\b':
-			dst = append(dst, '\\', 'b')
-		case c == '\f':
-			dst = append(dst, '\\', 'f')
-		case c == '\n':
-			dst = append(dst, '\\', 'n')
-		case c == '\r':
-			dst = append(dst, '\\', 'r')
-		case c == '\t':
-			dst = append(dst, '\\', 't')
-		case c < 0x20:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		default:
-			dst = append(dst, c)
-		}
-		i++
-	}
-	return dst
-}
-
-// plainSD reports whether v needs no escaping or decoding as a PARAM-VALUE.
-func plainSD(v []byte) bool {
-	for _, c := range v {
-		if c == '\\' || c == '"' || c == ']' {
-			return false
-		}
-	}
-	return true
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(string(s))
+	q := bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+	return append(dst, q[1:len(q)-1]...)
 }

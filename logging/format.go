@@ -105,11 +105,7 @@ func appendJSONLine(dst []byte, r *record, tc *timeCache) []byte {
 	dst = append(dst, `","logger":"`...)
 	dst = appendJSONName(dst, r.name)
 	dst = append(dst, `","message":"`...)
-	if r.msgRaw {
-		dst = appendJSONString(dst, r.msg)
-	} else {
-		dst = append(dst, r.msg...)
-	}
+	dst = appendJSONMessage(dst, r)
 	dst = append(dst, '"')
 	for i, f := range r.fields {
 		if i == 0 {
@@ -134,6 +130,15 @@ func appendJSONLine(dst []byte, r *record, tc *timeCache) []byte {
 	return append(dst, '}', '\n')
 }
 
+// appendJSONMessage appends the message as JSON string content, which it
+// is already unless it is raw.
+func appendJSONMessage(dst []byte, r *record) []byte {
+	if r.msgRaw {
+		return appendJSONString(dst, r.msg)
+	}
+	return append(dst, r.msg...)
+}
+
 // appendJSONName appends a logger name as JSON string content; names are
 // nearly always plain ASCII, which is copied without conversion.
 func appendJSONName(dst []byte, s string) []byte {
@@ -154,13 +159,9 @@ const (
 
 // appendMicros appends the microseconds of a second, ns/1000, as six digits.
 func appendMicros(dst []byte, ns int) []byte {
-	var b [6]byte
-	us := ns / 1000
-	for i := 5; i >= 0; i-- {
-		b[i] = byte('0' + us%10)
-		us /= 10
-	}
-	return append(dst, b[:]...)
+	us := uint32(ns) / 1000
+	return append(dst, '0'+byte(us/100000), '0'+byte(us/10000%10), '0'+byte(us/1000%10),
+		'0'+byte(us/100%10), '0'+byte(us/10%10), '0'+byte(us%10))
 }
 
 // timeCache remembers a time rendered up to the second, so an output that

@@ -17,11 +17,7 @@ import (
 // appendJournal appends r as the journal output queues it.
 func appendJournal(dst []byte, r *record, app string) []byte {
 	dst = append(dst, `{"MESSAGE":"`...)
-	if r.msgRaw {
-		dst = appendJSONString(dst, r.msg)
-	} else {
-		dst = append(dst, r.msg...) // JSON string content already
-	}
+	dst = appendJSONMessage(dst, r)
 	dst = append(dst, `","PRIORITY":"`...)
 	dst = append(dst, byte('0'+r.level.severity()))
 	dst = append(dst, `","SYSLOG_IDENTIFIER":"`...)

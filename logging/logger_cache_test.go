@@ -13,7 +13,7 @@ func TestLevelCacheFollowsPipeline(t *testing.T) {
 			prev.Flush() // its lines first
 		}
 		prev = newPipeline(root, nil, fixedClock)
-		prev.outputs = []*output{newOutput("capture", renderer{format: formatText, sdID: "sd"}, c, 100)}
+		prev.setOutputs([]*output{newOutput("capture", renderer{format: formatText, sdID: "sd"}, c, 100)})
 		return prev
 	}
 	L := Get("cache")

@@ -40,7 +40,7 @@ func (c *captureSink) close() error { return nil }
 // capture adds an output rendering with r to p and returns its sink.
 func capture(p *Pipeline, r renderer) *captureSink {
 	c := &captureSink{}
-	p.outputs = append(p.outputs, newOutput("capture", r, c, 1<<20))
+	p.setOutputs(append(p.outputs(), newOutput("capture", r, c, 1<<20)))
 	return c
 }
 

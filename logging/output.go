@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -45,6 +44,7 @@ type entry struct {
 // logger "asab.logging". So a stalled output never blocks the caller.
 type output struct {
 	name     string // for Stats: "console", "file:PATH", "syslog:ADDR", "journal"
+	spec     string // the settings it was built from; Reload keeps an output whose spec stays
 	sink     sink
 	limit    int           // lines the queue holds, those being delivered included
 	interval time.Duration // wait this long after the first queued line before delivering (file flush_interval)
@@ -57,6 +57,7 @@ type output struct {
 	running bool // the goroutine runs (see idleExit)
 	inHand  int  // lines taken from the queue and being delivered
 	closed  bool
+	next    *output // set when Reload replaced this output: where put sends lines now
 	dropped atomic.Uint64
 
 	// Under sendMu: the goroutine, Flush and Reopen take turns delivering.
@@ -87,7 +88,12 @@ func newOutput(name string, render renderer, s sink, limit int) *output {
 func (o *output) put(t time.Time, lv Level, name string, ev []byte) {
 	o.mu.Lock()
 	if o.closed || len(o.ents)+o.inHand >= o.limit || len(o.buf) >= queueBytes {
+		next := o.next
 		o.mu.Unlock()
+		if next != nil { // a writer that still had the outputs before a Reload
+			next.put(t, lv, name, ev)
+			return
+		}
 		o.dropped.Add(1)
 		return
 	}
@@ -217,8 +223,8 @@ func (o *output) deliverLocked() int {
 
 // renderEvent decodes a queued event and renders it onto out.
 func (o *output) renderEvent(e entry, ev []byte) {
-	r := record{src: ev, t: e.t, level: e.level, name: e.name}
-	r.msg, r.msgRaw, r.msgPlain, r.fields = parseEvent(ev, o.fields[:0])
+	r := record{src: ev, t: e.t, level: e.level, name: e.name, fields: o.fields[:0]}
+	r.parse()
 	o.fields = r.fields // reused by the next line
 	o.out = o.render.append(o.out, &r)
 	o.outEnds = append(o.outEnds, len(o.out))
@@ -228,9 +234,8 @@ func (o *output) renderEvent(e entry, ev []byte) {
 // output lost since the last report, now that it delivers again.
 func (o *output) reportDropped(total uint64) {
 	ev := strconv.AppendUint([]byte(`{"dropped":`), total-o.reported, 10)
-	kind, _, _ := strings.Cut(o.name, ":")
 	ev = append(ev, `,"message":"`...)
-	ev = append(ev, kind...)
+	ev = append(ev, kind(o.name)...)
 	ev = append(ev, ` lines dropped (queue full or output stalled)"}`...)
 	o.out, o.outEnds = o.out[:0], o.outEnds[:0]
 	o.renderEvent(entry{t: time.Now(), level: LevelWarning, name: "asab.logging"}, ev)
@@ -260,6 +265,16 @@ func (o *output) reopen() error {
 // was cut short; a sink blocked in a write the runtime cannot interrupt
 // (a pipe nobody reads) is then left behind.
 const stallGrace = 20 * time.Millisecond
+
+// retire closes an output that Reload took out: lines still put into it
+// go to next (when the output was replaced rather than removed), what it
+// holds queued is delivered within ctx.
+func (o *output) retire(ctx context.Context, next *output) error {
+	o.mu.Lock()
+	o.next = next
+	o.mu.Unlock()
+	return o.close(ctx)
+}
 
 // close stops taking lines and delivers the queue until ctx is done;
 // then it aborts the delivery (what is still queued is dropped and

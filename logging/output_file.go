@@ -37,17 +37,17 @@ const fileBufSize = 64 << 10
 func openFile(path string) (*os.File, int64, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, 0, fmt.Errorf("logging: create directory for log file %q: %w", path, err)
+			return nil, 0, fmt.Errorf("create directory for log file %q: %w", path, err)
 		}
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
 	if err != nil {
-		return nil, 0, fmt.Errorf("logging: open log file: %w", err)
+		return nil, 0, fmt.Errorf("open log file: %w", err)
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, 0, fmt.Errorf("logging: stat log file: %w", err)
+		return nil, 0, fmt.Errorf("stat log file: %w", err)
 	}
 	return f, st.Size(), nil
 }

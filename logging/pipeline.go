@@ -25,10 +25,13 @@ type Pipeline struct {
 	levels       atomic.Pointer[levelSet]
 	verbose      bool // -v: the root threshold stays DEBUG across reloads
 	clock        func() time.Time
-	flushTimeout time.Duration // how long Close waits for the queues at most
-	outputs      []*output
-	lines        [numLevels]atomic.Uint64 // lines written per level, see Stats
-	ov           overrides                // run-time thresholds, see SetLevel (override.go)
+	flushTimeout atomic.Int64              // how long Close waits for the queues at most
+	outs         atomic.Pointer[[]*output] // swapped whole by Reload
+	opts         Options                   // as Setup got them, for Reload
+	reloadMu     sync.Mutex                // one output swap at a time
+	closed       bool                      // under reloadMu: Close has begun
+	lines        [numLevels]atomic.Uint64  // lines written per level, see Stats
+	ov           overrides                 // run-time thresholds, see SetLevel (override.go)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -50,11 +53,19 @@ func newLevelSet(root Level, rules []levelRule) *levelSet {
 }
 
 func newPipeline(root Level, rules []levelRule, clock func() time.Time) *Pipeline {
-	p := &Pipeline{clock: clock, flushTimeout: defaultFlushTimeout}
+	p := &Pipeline{clock: clock}
+	p.flushTimeout.Store(int64(defaultFlushTimeout))
+	p.setOutputs(nil)
 	p.levels.Store(newLevelSet(root, rules))
 	p.gen.Store(generations.Add(1))
 	return p
 }
+
+// outputs returns the current outputs; the slice is never changed, only
+// replaced (setOutputs).
+func (p *Pipeline) outputs() []*output { return *p.outs.Load() }
+
+func (p *Pipeline) setOutputs(outs []*output) { p.outs.Store(&outs) }
 
 // threshold returns the level a logger called name must reach: the rule whose
 // name equals name or is a dotted prefix of it ("asab" for "asab.web"), the
@@ -76,7 +87,7 @@ func (p *Pipeline) write(lv Level, name string, b []byte) {
 		p.lines[lv].Add(1)
 	}
 	t := p.clock()
-	for _, o := range p.outputs {
+	for _, o := range p.outputs() {
 		o.put(t, lv, name, b)
 	}
 }
@@ -87,7 +98,7 @@ func (p *Pipeline) write(lv Level, name string, b []byte) {
 // file; none is lost or split.
 func (p *Pipeline) Reopen() error {
 	var errs []error
-	for _, o := range p.outputs {
+	for _, o := range p.outputs() {
 		if err := o.reopen(); err != nil {
 			errs = append(errs, err)
 		}
@@ -101,7 +112,7 @@ func (p *Pipeline) Reopen() error {
 // read a log file or a program about to exit without Close. Unlike Close
 // it waits for an output that is stalled.
 func (p *Pipeline) Flush() {
-	for _, o := range p.outputs {
+	for _, o := range p.outputs() {
 		o.deliverQueued()
 	}
 }
@@ -110,7 +121,7 @@ func (p *Pipeline) Flush() {
 // because their queue was full, their server unreachable or a write failed.
 func (p *Pipeline) Dropped() uint64 {
 	var n uint64
-	for _, o := range p.outputs {
+	for _, o := range p.outputs() {
 		n += o.dropped.Load()
 	}
 	return n
@@ -129,11 +140,15 @@ func (p *Pipeline) Close(ctx context.Context) error {
 		if replaceCurrent(p, defaultPipeline()) && p.std != nil {
 			p.std.restore()
 		}
-		ctx, cancel := context.WithTimeout(ctx, p.flushTimeout)
+		p.reloadMu.Lock()
+		p.closed = true // Reload swaps no outputs from now on
+		outs := p.outputs()
+		p.reloadMu.Unlock()
+		ctx, cancel := context.WithTimeout(ctx, time.Duration(p.flushTimeout.Load()))
 		defer cancel()
-		errs := make([]error, len(p.outputs))
+		errs := make([]error, len(outs))
 		var wg sync.WaitGroup
-		for i, o := range p.outputs {
+		for i, o := range outs {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -184,7 +199,7 @@ func init() {
 // lines on stderr, threshold NOTICE, colour when stderr is a terminal.
 func defaultPipeline() *Pipeline {
 	p := newPipeline(LevelNotice, nil, time.Now)
-	p.outputs = []*output{newStreamOutput(os.Stderr, formatText, "sd", isTerminal(os.Stderr), consoleQueue)}
+	p.setOutputs([]*output{newStreamOutput(os.Stderr, formatText, "sd", isTerminal(os.Stderr), consoleQueue)})
 	return p
 }
 
@@ -217,7 +232,7 @@ func (p *Pipeline) Stats() Stats {
 	for i := range s.Lines {
 		s.Lines[i] = p.lines[i].Load()
 	}
-	for _, o := range p.outputs {
+	for _, o := range p.outputs() {
 		s.Outputs = append(s.Outputs, OutputStats{Name: o.name, Dropped: o.dropped.Load()})
 	}
 	return s

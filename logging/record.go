@@ -7,8 +7,8 @@ import (
 )
 
 // record is one log line as every renderer takes it: time, level, logger
-// name, message and structured fields. Logger fills it from the JSON of a
-// zerolog event (parseEvent); the slog handler and the access log write
+// name, message and structured fields. An output fills it from the JSON of
+// a Logger's zerolog event (parse); the slog handler and the access log write
 // zerolog events too, so this is the one way a line comes in. Its slices
 // point into the event's buffer and are valid only during the write call.
 type record struct {
@@ -27,12 +27,14 @@ type record struct {
 // field is one structured field: offsets into the record's src of the
 // JSON-escaped key and of the value, which is the JSON-escaped content of
 // a string when str is true and raw JSON text (number, bool, null, object,
-// array) otherwise. plain says the value holds no backslash and no ']', so
-// it goes into every format as it stands (the parse found that out; the
-// renderers need not scan it again).
+// array) otherwise. The parse also finds out what the renderers would
+// otherwise scan for again: plain says the value holds no backslash and
+// no '"' or ']' (it goes into every format as it stands), name that the
+// key is a valid RFC 5424 SD-NAME as it stands.
 type field struct {
 	k0, k1, v0, v1 uint32
 	str, plain     bool
+	name           bool
 }
 
 // key returns the JSON-escaped key of f.
@@ -41,135 +43,150 @@ func (r *record) key(f field) []byte { return r.src[f.k0:f.k1] }
 // val returns the value of f as described at field.
 func (r *record) val(f field) []byte { return r.src[f.v0:f.v1] }
 
-// parseEvent decodes a zerolog JSON object such as
-// {"k":"v","n":5,"message":"text"}\n into its message and fields (appended
-// to fields). Input that is not such an object becomes the message,
-// unescaped (raw), so nothing is ever lost. It returns rather than stores
-// through a pointer so a caller's field array can stay on the stack.
-func parseEvent(p []byte, fields []field) (msg []byte, raw, plain bool, out []field) {
-	msg, plain, out, ok := parseObject(p, fields)
-	if !ok {
-		return trimNewline(p), true, true, fields[:0]
+// Byte classes, for the one scan of an event that finds where its strings
+// end and what its keys and values would need in the formats.
+const (
+	cEnd  = 1 << iota // '"' or '\\': ends a string's plain run
+	cSD               // '"', '\\' or ']': escaped in an RFC 5424 PARAM-VALUE
+	cName             // not allowed in an SD-NAME: space, control, non-ASCII, '=', ']', '"'
+	cStop             // ',', '}', ']', whitespace: ends a number, true, false or null
+)
+
+// byteClass holds the classes of every byte; it is built once and only
+// read.
+var byteClass = func() (t [256]uint8) {
+	for c := range 256 {
+		if c <= ' ' || c >= 0x7f || c == '=' || c == ']' || c == '"' {
+			t[c] |= cName
+		}
+		if c <= ' ' || c == ',' || c == '}' || c == ']' {
+			t[c] |= cStop
+		}
 	}
-	return msg, false, plain, out
+	t['"'] |= cEnd | cSD
+	t['\\'] |= cEnd | cSD
+	t[']'] |= cSD
+	return t
+}()
+
+// parseEvent decodes a zerolog event such as
+// {"k":"v","n":5,"message":"text"}\n into its message and fields (appended
+// to fields); see (*record).parse.
+func parseEvent(p []byte, fields []field) (msg []byte, raw, plain bool, out []field) {
+	r := record{src: p, fields: fields}
+	r.parse()
+	return r.msg, r.msgRaw, r.msgPlain, r.fields
 }
 
-func parseObject(p []byte, fields []field) ([]byte, bool, []field, bool) {
-	var msg []byte
-	msgPlain := true
-	i := skipSpace(p, 0)
-	if i >= len(p) || p[i] != '{' {
-		return nil, false, fields, false
+// parse decodes r.src, a zerolog event, into r's message and fields
+// (appended to r.fields). The decoder knows the shape zerolog writes: one
+// flat object with no white space between its tokens, keys and string
+// values escaped by zerolog, nested values only from Interface, Dict,
+// arrays or RawJSON, a newline at the end. Input of any other shape
+// becomes the message as it stands (msgRaw), so nothing is ever lost.
+func (r *record) parse() {
+	if !r.parseObject() {
+		r.msg, r.msgRaw, r.msgPlain, r.fields = trimNewline(r.src), true, true, r.fields[:0]
 	}
-	for i++; ; {
-		i = skipSpace(p, i)
-		if i >= len(p) {
-			return nil, false, fields, false
+}
+
+// parseObject does parse's work. Few values stay live across its loops,
+// so that the compiler keeps them in registers (with more, it reloads
+// spilled ones once per byte): the fields go straight into r.
+func (r *record) parseObject() bool {
+	p := trimNewline(r.src)
+	r.msg, r.msgRaw, r.msgPlain = nil, false, true
+	if len(p) < 2 || p[0] != '{' {
+		return false
+	}
+	if len(p) == 2 {
+		return p[1] == '}'
+	}
+	for i := 1; i < len(p) && p[i] == '"'; {
+		ks := i + 1
+		ke, kc := stringEnd(p, ks)
+		if ke < 0 || ke+2 >= len(p) || p[ke+1] != ':' {
+			return false
 		}
-		switch p[i] {
-		case '}':
-			return msg, msgPlain, fields, skipSpace(p, i+1) == len(p)
-		case ',':
+		i = ke + 2
+		f := field{k0: uint32(ks), k1: uint32(ke), name: kc&(cName|cEnd) == 0 && ke > ks && ke-ks <= 32}
+		var vc uint8
+		if f.str = p[i] == '"'; f.str {
+			ve, c := stringEnd(p, i+1)
+			f.v0, f.v1, i, vc = uint32(i+1), uint32(ve), ve+1, c
+		} else if c := p[i]; c == '{' || c == '[' {
+			ve, c := valueEnd(p, i)
+			f.v0, f.v1, i, vc = uint32(i), uint32(ve), ve, c
+		} else { // a number, true, false or null, scanned here: no call
+			f.v0 = uint32(i)
+			for i < len(p) && byteClass[p[i]]&cStop == 0 {
+				vc |= byteClass[p[i]]
+				i++
+			}
+			if f.v1 = uint32(i); f.v1 == f.v0 {
+				return false
+			}
+		}
+		if i <= 0 || i >= len(p) {
+			return false
+		}
+		f.plain = vc&cSD == 0
+		if f.str && string(p[ks:ke]) == zerolog.MessageFieldName {
+			r.msg, r.msgPlain = p[f.v0:f.v1], vc&cEnd == 0
+		} else {
+			r.fields = append(r.fields, f)
+		}
+		if p[i] == ',' {
 			i++
 			continue
+		}
+		return p[i] == '}' && i == len(p)-1
+	}
+	return false
+}
+
+// stringEnd returns the index of the quote closing the string whose
+// content starts at p[i], or -1, and the byte classes found in it (an
+// escape counts as cEnd and cSD).
+func stringEnd(p []byte, i int) (int, uint8) {
+	var cl uint8
+	for ; i < len(p); i++ {
+		c := byteClass[p[i]]
+		if c&cEnd != 0 {
+			if p[i] == '"' {
+				return i, cl
+			}
+			i++ // the escaped byte
+		}
+		cl |= c
+	}
+	return -1, cl
+}
+
+// valueEnd returns the index just past the JSON object or array that
+// starts at p[i], or -1, and the byte classes found in it.
+func valueEnd(p []byte, i int) (int, uint8) {
+	var cl uint8
+	depth := 0
+	for j := i; j < len(p); j++ {
+		switch c := p[j]; c {
 		case '"':
-		default:
-			return nil, false, fields, false
-		}
-		ke, _ := stringEnd(p, i)
-		if ke < 0 {
-			return nil, false, fields, false
-		}
-		ks := i + 1
-		i = skipSpace(p, ke+1)
-		if i >= len(p) || p[i] != ':' {
-			return nil, false, fields, false
-		}
-		i = skipSpace(p, i+1)
-		if i < len(p) && p[i] == '"' {
-			ve, plain := stringEnd(p, i)
-			if ve < 0 {
-				return nil, false, fields, false
+			e, sc := stringEnd(p, j+1)
+			if e < 0 {
+				return -1, cl
 			}
-			if string(p[ks:ke]) == zerolog.MessageFieldName {
-				msg, msgPlain = p[i+1:ve], plain
-			} else {
-				fields = append(fields, field{k0: uint32(ks), k1: uint32(ke), v0: uint32(i + 1), v1: uint32(ve), str: true, plain: plain})
-			}
-			i = ve + 1
-			continue
-		}
-		ve := valueEnd(p, i)
-		if ve < 0 {
-			return nil, false, fields, false
-		}
-		fields = append(fields, field{k0: uint32(ks), k1: uint32(ke), v0: uint32(i), v1: uint32(ve), plain: plainSD(p[i:ve])})
-		i = ve
-	}
-}
-
-func skipSpace(p []byte, i int) int {
-	for i < len(p) && (p[i] == ' ' || p[i] == '\n' || p[i] == '\r' || p[i] == '\t') {
-		i++
-	}
-	return i
-}
-
-// stringEnd returns the index of the quote closing the string opening at
-// p[i], or -1, and whether the string holds neither a backslash nor a ']'.
-func stringEnd(p []byte, i int) (int, bool) {
-	plain := true
-	for j := i + 1; j < len(p); j++ {
-		switch p[j] {
-		case '\\':
-			j++
-			plain = false
-		case ']':
-			plain = false
-		case '"':
-			return j, plain
-		}
-	}
-	return -1, false
-}
-
-// valueEnd returns the index just past the JSON value starting at p[i], or -1.
-func valueEnd(p []byte, i int) int {
-	if i >= len(p) {
-		return -1
-	}
-	switch p[i] {
-	case '"':
-		if e, _ := stringEnd(p, i); e >= 0 {
-			return e + 1
-		}
-		return -1
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(p); j++ {
-			switch p[j] {
-			case '"':
-				if j, _ = stringEnd(p, j); j < 0 {
-					return -1
-				}
-			case '{', '[':
-				depth++
-			case '}', ']':
-				if depth--; depth == 0 {
-					return j + 1
-				}
+			cl |= sc | cSD
+			j = e
+		case '{', '[':
+			depth++
+		case '}', ']':
+			cl |= byteClass[c]
+			if depth--; depth == 0 {
+				return j + 1, cl
 			}
 		}
-		return -1
 	}
-	j := i
-	for j < len(p) && p[j] != ',' && p[j] != '}' && p[j] != ' ' && p[j] != '\n' {
-		j++
-	}
-	if j == i {
-		return -1
-	}
-	return j
+	return -1, cl
 }
 
 func trimNewline(p []byte) []byte {

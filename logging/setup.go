@@ -98,13 +98,36 @@ func Setup(cfg *config.Config, o Options) (*Pipeline, error) {
 	if cfg == nil {
 		cfg = config.New()
 	}
-	p, err := build(cfg, o)
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.Stderr == nil {
+		o.Stderr = os.Stderr
+	}
+	p := newPipeline(LevelNotice, nil, o.Clock)
+	p.verbose, p.opts = o.Verbose, o
+	ls, err := p.levelsFrom(cfg)
 	if err != nil {
-		for _, out := range p.outputs {
-			_ = out.close(context.Background()) // nothing is queued yet
-		}
 		return nil, err
 	}
+	p.levels.Store(ls)
+	plans, timeout, err := p.plan(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var outs []*output
+	for _, pl := range plans {
+		out, err := pl.open()
+		if err != nil {
+			for _, out := range outs {
+				_ = out.close(context.Background()) // nothing is queued yet
+			}
+			return nil, err
+		}
+		outs = append(outs, out)
+	}
+	p.setOutputs(outs)
+	p.flushTimeout.Store(int64(timeout))
 	prev := makeCurrent(p)
 	p.std = redirectStd(prev.std)
 	prev.std = nil
@@ -126,29 +149,24 @@ func decode(cfg *config.Config, section string, dst any) error {
 	return nil
 }
 
-// build returns the pipeline cfg and o describe, or the outputs built so
-// far and an error.
-func build(cfg *config.Config, o Options) (*Pipeline, error) {
+// outputPlan is one output a configuration asks for: spec holds every
+// setting it is built from (two plans with the same spec build the same
+// output), open builds it.
+type outputPlan struct {
+	spec string
+	open func() (*output, error)
+}
+
+// plan returns the outputs cfg and p's Options describe, in the order
+// Stats lists them, and [logging] flush_timeout; it opens nothing.
+func (p *Pipeline) plan(cfg *config.Config) ([]outputPlan, time.Duration, error) {
+	o := p.opts
 	var s settings
 	if err := decode(cfg, "logging", &s); err != nil {
-		return &Pipeline{}, err
-	}
-	if s.Verbose || o.Verbose {
-		s.Level = LevelDebug
-	}
-	rules, err := parseLevelRules(s.Levels)
-	if err != nil {
-		return &Pipeline{}, err
+		return nil, 0, err
 	}
 	if !validSDName(s.SDID) {
-		return &Pipeline{}, fmt.Errorf("logging: [logging] sd_id = %q: not a valid RFC 5424 SD-ID (1-32 printable ASCII, no space, =, ] or \")", s.SDID)
-	}
-	clock, stderr := o.Clock, o.Stderr
-	if clock == nil {
-		clock = time.Now
-	}
-	if stderr == nil {
-		stderr = os.Stderr
+		return nil, 0, fmt.Errorf("logging: [logging] sd_id = %q: not a valid RFC 5424 SD-ID (1-32 printable ASCII, no space, =, ] or \")", s.SDID)
 	}
 	if o.AppName == "" {
 		o.AppName = s.AppName
@@ -156,76 +174,91 @@ func build(cfg *config.Config, o Options) (*Pipeline, error) {
 	if o.AppName == "" {
 		o.AppName = filepath.Base(os.Args[0])
 	}
-	p := newPipeline(s.Level, rules, clock)
-	p.verbose = o.Verbose
-	p.flushTimeout = s.FlushTimeout
+	var plans []outputPlan
+	add := func(open func() (*output, error), spec ...any) {
+		sp := fmt.Sprint(spec...)
+		plans = append(plans, outputPlan{spec: sp, open: func() (*output, error) {
+			out, err := open()
+			if err == nil {
+				out.spec = sp
+			}
+			return out, err
+		}})
+	}
 
 	var f fileSettings
 	if err := decode(cfg, "logging:file", &f); err != nil {
-		return p, err
+		return nil, 0, err
 	}
 	if o.LogFile != "" {
 		f.Path = o.LogFile
 	}
 	var every time.Duration
+	var err error
 	if strings.TrimSpace(f.RotateEvery) != "" {
 		if every, err = config.ParseDuration(f.RotateEvery); err != nil {
-			return p, fmt.Errorf("logging: [logging:file] rotate_every = %q: want a duration such as 1d or 3600, or 0 (off)", f.RotateEvery)
+			return nil, 0, fmt.Errorf("logging: [logging:file] rotate_every = %q: want a duration such as 1d or 3600, or 0 (off)", f.RotateEvery)
 		}
 	}
 	if f.Path != "" {
 		if f.BackupCount == 0 && (f.BackupMaxBytes > 0 || every > 0) {
-			return p, errors.New("logging: [logging:file]: backup_max_bytes/rotate_every need backup_count > 0")
+			return nil, 0, errors.New("logging: [logging:file]: backup_max_bytes/rotate_every need backup_count > 0")
 		}
-		fs, err := newFileSink(&fileSink{path: filepath.Clean(f.Path), backups: f.BackupCount,
-			maxBytes: f.BackupMaxBytes, every: every, clock: clock, errw: stderr})
-		if err != nil {
-			return p, err
-		}
-		out := newOutput("file:"+fs.path, renderer{format: lineFormatOf(f.Format), sdID: s.SDID}, fs, fileQueue)
-		out.interval, out.holdMax = f.FlushInterval, fileBufSize
-		p.outputs = append(p.outputs, out)
+		add(func() (*output, error) {
+			fs, err := newFileSink(&fileSink{path: filepath.Clean(f.Path), backups: f.BackupCount,
+				maxBytes: f.BackupMaxBytes, every: every, clock: o.Clock, errw: o.Stderr})
+			if err != nil {
+				return nil, fmt.Errorf("logging: [logging:file] path = %q: %w", f.Path, err)
+			}
+			out := newOutput("file:"+fs.path, renderer{format: lineFormatOf(f.Format), sdID: s.SDID}, fs, fileQueue)
+			out.interval, out.holdMax = f.FlushInterval, fileBufSize
+			return out, nil
+		}, "file ", f, every, s.SDID)
 	}
 
 	var sl syslogSettings
 	if err := decode(cfg, "logging:syslog", &sl); err != nil {
-		return p, err
+		return nil, 0, err
 	}
 	if sl.Enabled || o.Syslog {
-		out, err := newSyslogOutput(sl, o, s.SDID, stderr)
-		if err != nil {
-			return p, err
+		// Checked now, so that a bad value refuses a reload.
+		if _, err := newSyslogOutput(sl, o, s.SDID); err != nil {
+			return nil, 0, err
 		}
-		p.outputs = append(p.outputs, out)
+		add(func() (*output, error) { return newSyslogOutput(sl, o, s.SDID) }, "syslog ", sl, o.AppName, o.Hostname, s.SDID)
 	}
 
 	var j journalSettings
 	if err := decode(cfg, "logging:journal", &j); err != nil {
-		return p, err
+		return nil, 0, err
 	}
 	if j.Enabled {
-		p.outputs = append(p.outputs, newOutput("journal", renderer{format: formatJournal, hdr: syslogHeader{app: o.AppName}}, journalSink{}, journalQueue))
+		add(func() (*output, error) {
+			return newOutput("journal", renderer{format: formatJournal, hdr: syslogHeader{app: o.AppName}}, journalSink{}, journalQueue), nil
+		}, "journal ", o.AppName)
 	}
 
 	var c consoleSettings
 	if err := decode(cfg, "logging:console", &c); err != nil {
-		return p, err
+		return nil, 0, err
 	}
-	tty := isTerminal(stderr)
-	on := tty || len(p.outputs) == 0
+	tty := isTerminal(o.Stderr)
+	on := tty || len(plans) == 0
 	if strings.TrimSpace(c.Enabled) != "" {
 		if on, err = config.ParseBool(c.Enabled); err != nil {
-			return p, fmt.Errorf("logging: [logging:console] enabled = %q: %w", c.Enabled, err)
+			return nil, 0, fmt.Errorf("logging: [logging:console] enabled = %q: %w", c.Enabled, err)
 		}
 	}
 	if on {
-		p.outputs = append(p.outputs, newStreamOutput(stderr, lineFormatOf(c.Format), s.SDID, tty, consoleQueue))
+		add(func() (*output, error) {
+			return newStreamOutput(o.Stderr, lineFormatOf(c.Format), s.SDID, tty, consoleQueue), nil
+		}, "console ", c.Format, s.SDID)
 	}
-	return p, nil
+	return plans, s.FlushTimeout, nil
 }
 
 // newSyslogOutput returns the syslog output that sl describes.
-func newSyslogOutput(sl syslogSettings, o Options, sdID string, stderr io.Writer) (*output, error) {
+func newSyslogOutput(sl syslogSettings, o Options, sdID string) (*output, error) {
 	addr, err := parseSyslogAddress(sl.Address)
 	if err != nil {
 		return nil, fmt.Errorf("logging: [logging:syslog] address: %w", err)
@@ -251,7 +284,7 @@ func newSyslogOutput(sl syslogSettings, o Options, sdID string, stderr io.Writer
 	if sl.Framing != "" {
 		newline = sl.Framing == "newline" || sl.Framing == "non-transparent"
 	}
-	sk := newSyslogSink(&syslogSink{addr: addr, newline: newline, errw: stderr})
+	sk := newSyslogSink(&syslogSink{addr: addr, newline: newline, errw: o.Stderr})
 	return newOutput("syslog:"+addr.String(), renderer{format: formatSyslog, hdr: hdr}, sk, sl.QueueSize), nil
 }
 

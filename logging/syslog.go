@@ -72,19 +72,20 @@ func newSyslogHeader(format string, facility int, host, app string, pid int, sdI
 
 // printASCII makes s a valid RFC 5424 header field: printable US-ASCII
 // (33-126) only, others replaced by '_', at most max bytes, "-" when empty.
-func printASCII(s string, max int) string {
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s) && len(b) < max; i++ {
+func printASCII(s string, max int) string { return string(appendPrintASCII(nil, s, max)) }
+
+func appendPrintASCII(dst []byte, s string, max int) []byte {
+	if s == "" {
+		return append(dst, '-')
+	}
+	for i := 0; i < len(s) && i < max; i++ {
 		c := s[i]
 		if c < 33 || c > 126 {
 			c = '_'
 		}
-		b = append(b, c)
+		dst = append(dst, c)
 	}
-	if len(b) == 0 {
-		return "-"
-	}
-	return string(b)
+	return dst
 }
 
 // appendLine appends the syslog message for r, without framing.
@@ -126,25 +127,11 @@ func (h *syslogHeader) append5424(dst []byte, r *record, tc *timeCache) []byte {
 	dst = append(dst, ' ')
 	dst = append(dst, h.pid...)
 	dst = append(dst, ' ')
-	dst = appendMsgID(dst, r.name)
+	dst = appendPrintASCII(dst, r.name, 32)
 	dst = append(dst, ` [log l="`...)
 	dst = append(dst, levelNames[r.level]...)
 	dst = append(dst, `"]`...)
 	return appendSDMessage(dst, r, h.sdID, false)
-}
-
-func appendMsgID(dst []byte, name string) []byte {
-	if name == "" {
-		return append(dst, '-')
-	}
-	for i := 0; i < len(name) && i < 32; i++ {
-		c := name[i]
-		if c < 33 || c > 126 {
-			c = '_'
-		}
-		dst = append(dst, c)
-	}
-	return dst
 }
 
 // syslogAddr is where a syslog output sends: network is "unixgram" (a path

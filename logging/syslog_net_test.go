@@ -244,7 +244,7 @@ func TestSyslogTCPServerRestart(t *testing.T) {
 	sk := newSyslogSink(&syslogSink{addr: syslogAddr{"tcp", addr}, minBackoff: 5 * time.Millisecond, maxBackoff: 20 * time.Millisecond})
 	out := newOutput("syslog:tcp://"+addr, renderer{format: formatSyslog, hdr: hdr}, sk, 4)
 	p := newPipeline(LevelDebug, nil, fixedClock)
-	p.outputs = []*output{out}
+	p.setOutputs([]*output{out})
 	use(t, p)
 	defer func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

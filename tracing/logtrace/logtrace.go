@@ -38,8 +38,8 @@ type Hook struct{}
 
 // Run implements zerolog.Hook.
 func (Hook) Run(e *zerolog.Event, _ zerolog.Level, _ string) {
-	ctx := e.GetCtx()
-	if ctx == nil {
+	ctx := e.GetCtx() // context.Background() for an event without one
+	if ctx == nil || ctx == context.Background() {
 		return
 	}
 	sc := trace.SpanContextFromContext(ctx)
