@@ -89,17 +89,14 @@ func (m *requestMetrics) seriesOf(k seriesKey) *series {
 	m.mu.RLock()
 	s := m.series[k]
 	m.mu.RUnlock()
-	if s != nil {
-		return s
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if s = m.series[k]; s == nil {
-		s = &series{
-			requests: m.requests.WithLabelValues(k.method, k.route, strconv.Itoa(k.status)),
-			duration: m.duration.WithLabelValues(k.method, k.route),
+	if s == nil {
+		m.mu.Lock()
+		if s = m.series[k]; s == nil {
+			s = &series{requests: m.requests.WithLabelValues(k.method, k.route, strconv.Itoa(k.status)),
+				duration: m.duration.WithLabelValues(k.method, k.route)}
+			m.series[k] = s
 		}
-		m.series[k] = s
+		m.mu.Unlock()
 	}
 	return s
 }
