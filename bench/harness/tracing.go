@@ -68,6 +68,30 @@ func tracingStep(o *options) ([]row, error) {
 	}, nil
 }
 
+// tracingInstrStep: the tracing-off row in user-space instructions per
+// request under callgrind (BASELINE=tracing bench/webinstr.sh): the same
+// two applications as tracingStep's "none" and "without", counts that a
+// loaded machine does not disturb as it does requests/s.
+func tracingInstrStep(o *options) ([]row, error) {
+	cmd := exec.Command("bash", "bench/webinstr.sh")
+	cmd.Dir = o.root
+	n := "8000"
+	if o.quick {
+		n = "1000"
+	}
+	cmd.Env = append(os.Environ(), "ACCESS_LOG=true", "BASELINE=tracing", "EXTRA=", "N="+n)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("BASELINE=tracing bench/webinstr.sh: %v\n%s", err, out)
+	}
+	v, err := medianLine(out, regexp.MustCompile(`baseline (\d+), asab web (\d+)`))
+	if err != nil {
+		return nil, err
+	}
+	return []row{{name: "web GET /hello with tracing.Module, exporter = none, against the same app without the module: user-space instructions per request",
+		unit: "instr", framework: v[1], baseline: v[0], better: "lower", target: "<= 1.02", note: "callgrind, " + n + " requests over 8 connections"}}, nil
+}
+
 // tracingRound runs one server of variant ("without", "none", "on") under
 // wrk for duration and returns its requests/s and, for "on", how many
 // spans the receiver got.
