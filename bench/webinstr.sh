@@ -10,12 +10,17 @@
 #   bench/webinstr.sh                    # 8000 requests over 8 connections
 #   N=20000 bench/webinstr.sh
 #   BASELINE=bare bench/webinstr.sh      # against bare echo with nothing
+#   BASELINE=tracing bench/webinstr.sh   # webtrace: exporter = none against no module
 #   EXTRA='servertokens=none' bench/webinstr.sh   # more [web] lines
 #
 # BASELINE is as for bench/web.sh: log (the default: bare echo as run in
 # production; the target is at most 1.05 times its instructions),
-# log-async or bare. Prints instructions per request for both, the
-# difference and the ratio.
+# log-async or bare; or tracing, the harness's tracing-off row in
+# instructions: bench/webtrace with [tracing] exporter = none against the
+# same binary with -no-tracing (the same configuration otherwise). Prints
+# instructions per request for both, the difference and the ratio. With
+# KEEP=DIR the callgrind outputs (bare.out*, asab.out*) are copied to DIR,
+# for callgrind_annotate.
 set -euo pipefail
 
 N=${N:-8000}
@@ -35,13 +40,20 @@ work=$(mktemp -d)
 pid=""
 cleanup() {
 	if [ -n "$pid" ]; then kill -9 "$pid" 2>/dev/null || true; fi
+	if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp "$work"/*.out* "$KEEP"/ 2>/dev/null || true; fi
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
 build_web "$work" "$PORT_ASAB" "$ACCESS_LOG" "$EXTRA"
 go build -o "$work/webload" ./bench/webload
-base_args=$(baseline_args "$work" "$BASELINE")
+if [ "$BASELINE" = tracing ]; then
+	go build -o "$work/webtrace" ./bench/webtrace
+	sed "s/^listen=.*/listen=127.0.0.1 $PORT_BARE/" "$work/webserver.conf" >"$work/without.conf"
+	printf '[tracing]\nexporter=none\n' >>"$work/webserver.conf"
+else
+	base_args=$(baseline_args "$work" "$BASELINE")
+fi
 
 # count NAME PORT CMD...: runs the server under callgrind, warms it up,
 # counts N requests and prints instructions per request. It runs in a
@@ -71,8 +83,13 @@ count() {
 	callgrind_annotate "$f" 2>/dev/null | awk -v n="$N" '/PROGRAM TOTALS/ && !done {gsub(",", "", $1); printf "%.0f\n", $1 / n; done = 1}'
 }
 
-# shellcheck disable=SC2086 # base_args is a list of words without spaces
-bare=$(count bare "$PORT_BARE" "$work/webbare" -listen "127.0.0.1:$PORT_BARE" $base_args)
-asab=$(count asab "$PORT_ASAB" "$work/webserver" -c "$work/webserver.conf")
+if [ "$BASELINE" = tracing ]; then
+	bare=$(count bare "$PORT_BARE" "$work/webtrace" -c "$work/without.conf" -no-tracing)
+	asab=$(count asab "$PORT_ASAB" "$work/webtrace" -c "$work/webserver.conf")
+else
+	# shellcheck disable=SC2086 # base_args is a list of words without spaces
+	bare=$(count bare "$PORT_BARE" "$work/webbare" -listen "127.0.0.1:$PORT_BARE" $base_args)
+	asab=$(count asab "$PORT_ASAB" "$work/webserver" -c "$work/webserver.conf")
+fi
 echo "instructions per request ($N requests over $CONNS connections): baseline $bare, asab web $asab (baseline $BASELINE; access_log=$ACCESS_LOG${EXTRA:+, $EXTRA})"
 awk -v a="$asab" -v b="$bare" 'BEGIN {printf "difference %d, ratio (asab/baseline) %.3f\n", a - b, a / b}'

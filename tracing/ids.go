@@ -8,5 +8,5 @@ import (
 
 // IDs returns the trace id and span id of the span in ctx, in hex, as log
 // lines carry them; ok is false when ctx holds no span. It is
-// logtrace.IDs, which the logging package uses itself.
+// logtrace.IDs.
 func IDs(ctx context.Context) (traceID, spanID string, ok bool) { return logtrace.IDs(ctx) }

@@ -61,7 +61,7 @@ func (s *Service) processor() *processor { return s.proc.Load() }
 // finalized after them and their last spans are exported.
 func Module(a *app.Application) (any, error) {
 	a.Config().AddDefaults(map[string]map[string]any{Section: Defaults()})
-	set, err := readSettings(a.Config(), os.Getenv)
+	set, err := readSettings(a.Config(), os.Getenv, logging.Get("asab.tracing"))
 	if err != nil {
 		return nil, fmt.Errorf("tracing: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/asabgo/asab/config"
+	"github.com/asabgo/asab/logging"
 )
 
 // Section is the configuration section of the tracing module.
@@ -21,23 +22,43 @@ const (
 	ExporterStdout   = "stdout"    // one JSON document per span on stdout
 )
 
-// Defaults are the default values of [tracing]; Module adds them. The keys
-// that have an OTEL_* environment variable default to "", which means
-// "the variable's value, or the built-in default when it is unset too".
+// Settings are the keys of [tracing], decoded by [config.Decode]; their
+// tags hold the section's only defaults. The keys that have an OTEL_*
+// variable are empty by default, which means "the variable's value, or
+// the built-in default when it is unset too". docs/tracing.md lists them.
+type Settings struct {
+	// Exporter is otlp-http, otlp-grpc, stdout or none.
+	Exporter string `ini:"exporter" default:"" doc:"otlp-http, otlp-grpc, stdout or none"`
+	// Endpoint is the URL of the collector.
+	Endpoint string `ini:"endpoint" default:"" doc:"URL of the collector"`
+	// Sampler is an OTEL_TRACES_SAMPLER name.
+	Sampler string `ini:"sampler" default:"" doc:"an OTEL_TRACES_SAMPLER name"`
+	// SamplerRatio is the share of new traces the ratio samplers sample.
+	SamplerRatio string `ini:"sampler_ratio" default:"" doc:"share of new traces sampled, 0 to 1"`
+	// ServiceName is service.name of the resource.
+	ServiceName string `ini:"service_name" default:"" doc:"service.name of the resource"`
+	// ResourceAttributes are more resource attributes, key=value items.
+	ResourceAttributes string `ini:"resource_attributes" default:"" doc:"more resource attributes, key=value items"`
+	// QueueSize is how many spans wait for export at most.
+	QueueSize int `ini:"queue_size" default:"2048" min:"1" doc:"spans waiting for export at most"`
+	// BatchSize is how many spans one export request carries at most.
+	BatchSize int `ini:"batch_size" default:"512" min:"1" doc:"spans per export request at most"`
+	// BatchTimeout is the longest wait before what is queued is exported.
+	BatchTimeout time.Duration `ini:"batch_timeout" default:"5s" min:"1ms" doc:"longest wait before an export"`
+	// ExportTimeout is the longest one export request may take.
+	ExportTimeout time.Duration `ini:"export_timeout" default:"10s" min:"1ms" doc:"longest one export may take"`
+	// SetGlobal also makes the provider and propagator otel's global ones.
+	SetGlobal bool `ini:"set_global" default:"no" doc:"also set otel's global provider and propagator"`
+}
+
+// Defaults are the default values of [tracing], as [Settings] declares
+// them; Module adds them.
 func Defaults() map[string]any {
-	return map[string]any{
-		"exporter":            "",
-		"endpoint":            "",
-		"sampler":             "",
-		"sampler_ratio":       "",
-		"service_name":        "",
-		"resource_attributes": "",
-		"queue_size":          2048,
-		"batch_size":          512,
-		"batch_timeout":       "5s",
-		"export_timeout":      "10s",
-		"set_global":          false,
+	d, err := config.DefaultsOf(Settings{})
+	if err != nil {
+		panic(err) // the tags of Settings are fixed; a test decodes them
 	}
+	return d
 }
 
 // settings are the validated [tracing] values, with the OTEL_* variables
@@ -62,70 +83,58 @@ var samplers = []string{
 	"parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio",
 }
 
-// readSettings reads [tracing]; getenv looks up an OTEL_* variable (os.Getenv
-// in an application).
-func readSettings(cfg *config.Config, getenv func(string) string) (settings, error) {
-	s := settings{}
-	text := map[string]string{}
-	for _, key := range []string{"exporter", "endpoint", "sampler", "sampler_ratio", "service_name", "resource_attributes"} {
-		v, err := cfg.GetOr(Section, key, "")
-		if err != nil {
-			return s, err
-		}
-		text[key] = strings.TrimSpace(v)
+// readSettings decodes and checks [tracing]; getenv looks up an OTEL_*
+// variable (os.Getenv in an application). A key the section does not know
+// is logged as a WARNING on log naming its file:line and the known keys.
+func readSettings(cfg *config.Config, getenv func(string) string, log *logging.Logger) (settings, error) {
+	var d Settings
+	if err := config.Decode(cfg, Section, &d); err != nil {
+		return settings{}, err
 	}
-	str := func(key string) string { return text[key] }
-
-	var err error
-	if s.exporter, err = readExporter(str("exporter"), getenv); err != nil {
+	unknown, err := config.Unknown(cfg, Section, &d)
+	if err != nil {
+		return settings{}, err
+	}
+	for _, u := range unknown {
+		log.Warning().Msg(u.String())
+	}
+	s := settings{
+		serviceName: strings.TrimSpace(d.ServiceName), queueSize: d.QueueSize, batchSize: d.BatchSize,
+		batchTimeout: d.BatchTimeout, exportTimeout: d.ExportTimeout, setGlobal: d.SetGlobal,
+	}
+	exporter, endpoint := strings.TrimSpace(d.Exporter), strings.TrimSpace(d.Endpoint)
+	sampler, ratio := strings.TrimSpace(d.Sampler), strings.TrimSpace(d.SamplerRatio)
+	if s.exporter, err = readExporter(exporter, getenv); err != nil {
 		return s, err
 	}
-	s.endpoint = str("endpoint")
+	s.endpoint = endpoint
 	if s.endpoint != "" && s.exporter != ExporterNone && s.exporter != ExporterStdout {
 		if s.endpoint, err = config.ParseURL(s.endpoint, "http", "https"); err != nil {
-			return s, fmt.Errorf("[%s] endpoint = %q: %w", Section, str("endpoint"), err)
+			return s, fmt.Errorf("[%s] endpoint = %q: %w", Section, endpoint, err)
 		}
 	}
 
-	s.sampler = strings.ToLower(pick(str("sampler"), getenv, "OTEL_TRACES_SAMPLER", "parentbased_always_on"))
+	s.sampler = strings.ToLower(pick(sampler, getenv, "OTEL_TRACES_SAMPLER", "parentbased_always_on"))
 	if !slices.Contains(samplers, s.sampler) {
-		return s, fmt.Errorf("%s = %q: unknown sampler (want one of %s)", origin("sampler", str("sampler"), "OTEL_TRACES_SAMPLER"),
+		return s, fmt.Errorf("%s = %q: unknown sampler (want one of %s)", origin("sampler", sampler, "OTEL_TRACES_SAMPLER"),
 			s.sampler, strings.Join(samplers, ", "))
 	}
-	ratio := pick(str("sampler_ratio"), getenv, "OTEL_TRACES_SAMPLER_ARG", "1.0")
 	// A configured ratio is checked with any sampler (a typo should not
 	// wait for the sampler to change); the variable only with a ratio
 	// sampler, as other SDKs' samplers read it in other ways.
-	if str("sampler_ratio") != "" || strings.HasSuffix(s.sampler, "traceidratio") {
-		f, err := strconv.ParseFloat(ratio, 64)
+	if r := pick(ratio, getenv, "OTEL_TRACES_SAMPLER_ARG", "1.0"); ratio != "" || strings.HasSuffix(s.sampler, "traceidratio") {
+		f, err := strconv.ParseFloat(r, 64)
 		if err != nil || f < 0 || f > 1 {
-			return s, fmt.Errorf("%s = %q: want a number from 0 to 1", origin("sampler_ratio", str("sampler_ratio"), "OTEL_TRACES_SAMPLER_ARG"), ratio)
+			return s, fmt.Errorf("%s = %q: want a number from 0 to 1", origin("sampler_ratio", ratio, "OTEL_TRACES_SAMPLER_ARG"), r)
 		}
 		s.ratio = f
 	}
 
-	s.serviceName = str("service_name")
-	if s.resAttrs, err = parseAttributes(str("resource_attributes")); err != nil {
+	if s.resAttrs, err = parseAttributes(d.ResourceAttributes); err != nil {
 		return s, fmt.Errorf("[%s] resource_attributes: %w", Section, err)
-	}
-
-	if s.queueSize, err = positiveInt(cfg, "queue_size"); err != nil {
-		return s, err
-	}
-	if s.batchSize, err = positiveInt(cfg, "batch_size"); err != nil {
-		return s, err
 	}
 	if s.batchSize > s.queueSize {
 		return s, fmt.Errorf("[%s] batch_size = %d is larger than queue_size = %d", Section, s.batchSize, s.queueSize)
-	}
-	if s.batchTimeout, err = positiveDuration(cfg, "batch_timeout"); err != nil {
-		return s, err
-	}
-	if s.exportTimeout, err = positiveDuration(cfg, "export_timeout"); err != nil {
-		return s, err
-	}
-	if s.setGlobal, err = cfg.GetBoolOr(Section, "set_global", false); err != nil {
-		return s, err
 	}
 	return s, nil
 }
@@ -202,27 +211,4 @@ func parseAttributes(text string) ([][2]string, error) {
 		}
 	}
 	return out, nil
-}
-
-func positiveInt(cfg *config.Config, key string) (int, error) {
-	n, err := cfg.GetInt(Section, key)
-	if err != nil {
-		return 0, err
-	}
-	if n <= 0 {
-		return 0, fmt.Errorf("[%s] %s = %d: must be at least 1", Section, key, n)
-	}
-	return n, nil
-}
-
-func positiveDuration(cfg *config.Config, key string) (time.Duration, error) {
-	d, err := cfg.GetDuration(Section, key)
-	if err != nil {
-		return 0, err
-	}
-	if d <= 0 {
-		v, _ := cfg.Get(Section, key)
-		return 0, fmt.Errorf("[%s] %s = %q: must be longer than zero", Section, key, v)
-	}
-	return d, nil
 }

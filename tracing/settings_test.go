@@ -1,11 +1,14 @@
 package tracing
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/config"
+	"github.com/asabgo/asab/logging"
 )
 
 // conf returns a configuration with the module's defaults under text.
@@ -19,12 +22,15 @@ func conf(t *testing.T, text string) *config.Config {
 	return c
 }
 
+// testLog is the logger readSettings warns on in these tests.
+var testLog = logging.Get("asab.tracing")
+
 func env(vars map[string]string) func(string) string {
 	return func(k string) string { return vars[k] }
 }
 
 func TestSettingsDefaults(t *testing.T) {
-	s, err := readSettings(conf(t, ""), env(nil))
+	s, err := readSettings(conf(t, ""), env(nil), testLog)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +47,7 @@ func TestSettingsPrecedence(t *testing.T) {
 		"OTEL_TRACES_SAMPLER":         "traceidratio",
 		"OTEL_TRACES_SAMPLER_ARG":     "0.25",
 	}
-	s, err := readSettings(conf(t, ""), env(vars))
+	s, err := readSettings(conf(t, ""), env(vars), testLog)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,14 +55,14 @@ func TestSettingsPrecedence(t *testing.T) {
 		t.Errorf("from the environment: exporter %q sampler %q ratio %v", s.exporter, s.sampler, s.ratio)
 	}
 	s, err = readSettings(conf(t, "[tracing]\nexporter=otlp-http\nsampler=parentbased_traceidratio\nsampler_ratio=0.5\n"+
-		"endpoint=http://collector:4318/\n"), env(vars))
+		"endpoint=http://collector:4318/\n"), env(vars), testLog)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s.exporter != ExporterOTLPHTTP || s.sampler != "parentbased_traceidratio" || s.ratio != 0.5 || s.endpoint != "http://collector:4318" {
 		t.Errorf("configuration over the environment: %+v", s)
 	}
-	if s, _ := readSettings(conf(t, ""), env(map[string]string{"OTEL_TRACES_EXPORTER": "console"})); s.exporter != ExporterStdout {
+	if s, _ := readSettings(conf(t, ""), env(map[string]string{"OTEL_TRACES_EXPORTER": "console"}), testLog); s.exporter != ExporterStdout {
 		t.Errorf("OTEL_TRACES_EXPORTER=console: exporter %q", s.exporter)
 	}
 }
@@ -76,15 +82,37 @@ func TestSettingsErrors(t *testing.T) {
 		{"[tracing]\nsampler=traceidratio\nsampler_ratio=half\n", nil, `[tracing] sampler_ratio = "half"`},
 		{"[tracing]\nsampler_ratio=1.5\n", nil, `[tracing] sampler_ratio = "1.5": want a number from 0 to 1`},
 		{"[tracing]\nresource_attributes=team=billing, oops\n", nil, `[tracing] resource_attributes: "oops" is not key=value`},
-		{"[tracing]\nqueue_size=0\n", nil, `[tracing] queue_size = 0`},
+		{"[tracing]\nqueue_size=0\n", nil, `test.conf:2: [tracing] queue_size = "0"`},
 		{"[tracing]\nqueue_size=10\nbatch_size=20\n", nil, `batch_size = 20 is larger than queue_size = 10`},
-		{"[tracing]\nexport_timeout=0\n", nil, `[tracing] export_timeout = "0"`},
+		{"[tracing]\nexport_timeout=0\n", nil, `test.conf:2: [tracing] export_timeout = "0"`},
+		{"[tracing]\nbatch_timeout=soon\n", nil, `test.conf:2: [tracing] batch_timeout = "soon"`},
 		{"[tracing]\nset_global=perhaps\n", nil, `[tracing] set_global = "perhaps"`},
 	} {
-		_, err := readSettings(conf(t, c.conf), env(c.env))
+		_, err := readSettings(conf(t, c.conf), env(c.env), testLog)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q %v: error %v, want one containing %q", c.conf, c.env, err, c.want)
 		}
+	}
+}
+
+// docs/tracing.md's key table lists every key of Settings with its default.
+func TestSettingsKeyTable(t *testing.T) {
+	asabtest.CheckKeyTable(t, "../docs/tracing.md", "## Configuration", Settings{})
+}
+
+// A key [tracing] does not know is a WARNING naming its file:line and the
+// known keys; start-up goes on.
+func TestSettingsUnknownKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "log.json")
+	r := asabtest.New(t, asabtest.JSONLogConfig(path)).Start()
+	if _, err := readSettings(conf(t, "[tracing]\nexporter=none\nsampler_ration=0.5\n"), env(nil), testLog); err != nil {
+		t.Fatal(err)
+	}
+	r.Stop()
+	lines := asabtest.ReadLog(t, path, "asab.tracing")
+	if len(lines) != 1 || lines[0].Level != "WARNING" ||
+		!strings.Contains(lines[0].Message, `test.conf:3: [tracing] unknown key "sampler_ration" (known keys: exporter, endpoint,`) {
+		t.Errorf("want one WARNING naming test.conf:3 and the known keys, got %+v", lines)
 	}
 }
 

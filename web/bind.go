@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/asabgo/asab/config"
 	"github.com/asabgo/asab/internal/listen"
 )
 
@@ -53,18 +54,16 @@ func (c *Container) bind(ctx context.Context, l listenLine) ([]net.Listener, err
 
 // loadTLS reads cert and key (PEM files) from the named section.
 func (c *Container) loadTLS(section string) (*tls.Config, error) {
-	cfg := c.app.Config()
-	cert, err := cfg.Get(section, "cert")
-	if err != nil {
+	var files struct {
+		Cert string `ini:"cert" required:"true"`
+		Key  string `ini:"key" required:"true"`
+	}
+	if err := config.Decode(c.app.Config(), section, &files); err != nil {
 		return nil, fmt.Errorf("TLS: %w", err)
 	}
-	key, err := cfg.Get(section, "key")
+	pair, err := tls.LoadX509KeyPair(files.Cert, files.Key)
 	if err != nil {
-		return nil, fmt.Errorf("TLS: %w", err)
-	}
-	pair, err := tls.LoadX509KeyPair(cert, key)
-	if err != nil {
-		return nil, fmt.Errorf("TLS: [%s] cert %q, key %q: %w", section, cert, key, err)
+		return nil, fmt.Errorf("TLS: [%s] cert %q, key %q: %w", section, files.Cert, files.Key, err)
 	}
 	return &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}, nil
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/asabgo/asab/logging"
-	"github.com/asabgo/asab/tracing/logtrace"
 )
 
 // A container's middleware, one concern each; newContainer adds them in
@@ -37,16 +36,11 @@ const TracingServiceName = "asab.TracingService"
 // useTracing takes the tracing service's middleware, when the application
 // has a tracing service.
 func (c *Container) useTracing() {
-	v, ok := c.app.Registry().Lookup(TracingServiceName)
-	if !ok {
-		return
+	v, _ := c.app.Registry().Lookup(TracingServiceName)
+	if ts, ok := v.(interface{ EchoMiddleware() echo.MiddlewareFunc }); ok {
+		mw := ts.EchoMiddleware()
+		c.tracing.Store(&mw)
 	}
-	ts, ok := v.(interface{ EchoMiddleware() echo.MiddlewareFunc })
-	if !ok {
-		return
-	}
-	mw := ts.EchoMiddleware()
-	c.tracing.Store(&mw)
 }
 
 // trace is the outermost middleware: the tracing service's server span
@@ -92,7 +86,8 @@ func answerErrors(log *logging.Logger) echo.MiddlewareFunc {
 // (the one sent, see answer), bytes (of the response body), duration (in
 // seconds), the client IP (echo's IPExtractor), for a handler error,
 // error, and, when the request's context holds a span (see trace),
-// trace_id and span_id. A request is skipped, at no cost, while al's
+// trace_id and span_id (added by the logging package's hook, see
+// logging.Get). A request is skipped, at no cost, while al's
 // NOTICE is filtered out.
 func accessLog(al *logging.Logger) echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
@@ -110,10 +105,7 @@ func accessLog(al *logging.Logger) echo.MiddlewareFunc {
 			if v.Error != nil {
 				ev = ev.Str("error", v.Error.Error())
 			}
-			if traceID, spanID, ok := logtrace.IDs(c.Request().Context()); ok {
-				ev = ev.Str(logtrace.TraceIDField, traceID).Str(logtrace.SpanIDField, spanID)
-			}
-			ev.Send()
+			ev.Ctx(c.Request().Context()).Send() // logging's hook adds the span's ids
 			return nil
 		},
 	})

@@ -116,6 +116,7 @@ func steps() []step {
 		{"web hello, bare echo", webBareStep},
 		{"web instructions", webInstrStep},
 		{"web tracing", tracingStep},
+		{"web tracing instructions", tracingInstrStep},
 		{"graceful stop", stopStep},
 		{"restart in place", restartStep},
 		{"amqp", amqpStep},

@@ -20,8 +20,12 @@ import (
 // with exporter = none (tracing off) and once with sampler = always_on
 // exporting over OTLP/HTTP to a receiver on 127.0.0.1 (a fresh
 // internal/otlptest receiver per round, which decodes every export),
-// against the same application without the module. The three servers run
-// one at a time, their order rotating from round to round.
+// against the same application without the module: the same binary, the
+// same configuration but for [tracing] (-no-tracing leaves the module
+// out). The three servers run one at a time; the six rounds take the six
+// orders of the three, so that each runs as often first, second and last,
+// and after each of the others, and a change of the machine's load during
+// the step weighs on all three alike.
 func tracingStep(o *options) ([]row, error) {
 	bin, err := build(o, "./bench/webtrace", "webtrace")
 	if err != nil {
@@ -30,16 +34,19 @@ func tracingStep(o *options) ([]row, error) {
 	if _, err := exec.LookPath("wrk"); err != nil {
 		return nil, fmt.Errorf("wrk is needed (bench/run.sh installs it): %w", err)
 	}
-	rounds, duration := 5, "8s"
-	if o.quick {
-		rounds, duration = 1, "2s"
+	orders := [][]string{
+		{"without", "none", "on"}, {"none", "on", "without"}, {"on", "without", "none"},
+		{"none", "without", "on"}, {"without", "on", "none"}, {"on", "none", "without"},
 	}
-	variants := []string{"without", "none", "on"}
+	duration := "8s"
+	if o.quick {
+		orders, duration = orders[:1], "2s"
+	}
+	rounds := len(orders)
 	figures := map[string][]float64{}
 	var spans []int
-	for r := range rounds {
-		for i := range variants {
-			v := variants[(i+r)%len(variants)]
+	for _, order := range orders {
+		for _, v := range order {
 			rps, n, err := tracingRound(o, bin, v, duration)
 			if err != nil {
 				return nil, fmt.Errorf("tracing %s: %w", v, err)
@@ -51,7 +58,7 @@ func tracingStep(o *options) ([]row, error) {
 		}
 	}
 	without := median(figures["without"])
-	note := fmt.Sprintf("median of %d rotating rounds of %s, wrk -t2 -c64", rounds, duration)
+	note := fmt.Sprintf("median of %d rounds of %s in every order, wrk -t2 -c64", rounds, duration)
 	return []row{
 		{name: "web GET /hello with tracing.Module, exporter = none, against the same app without the module",
 			unit: "req/s", framework: median(figures["none"]), baseline: without, better: "higher", target: ">= 0.98", note: note},
@@ -59,6 +66,30 @@ func tracingStep(o *options) ([]row, error) {
 			unit: "req/s", framework: median(figures["on"]), baseline: without, better: "higher",
 			note: note + fmt.Sprintf("; the receiver, decoding every export, runs in the harness on the same CPUs; spans received per round %v", spans)},
 	}, nil
+}
+
+// tracingInstrStep: the tracing-off row in user-space instructions per
+// request under callgrind (BASELINE=tracing bench/webinstr.sh): the same
+// two applications as tracingStep's "none" and "without", counts that a
+// loaded machine does not disturb as it does requests/s.
+func tracingInstrStep(o *options) ([]row, error) {
+	cmd := exec.Command("bash", "bench/webinstr.sh")
+	cmd.Dir = o.root
+	n := "8000"
+	if o.quick {
+		n = "1000"
+	}
+	cmd.Env = append(os.Environ(), "ACCESS_LOG=true", "BASELINE=tracing", "EXTRA=", "N="+n)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("BASELINE=tracing bench/webinstr.sh: %v\n%s", err, out)
+	}
+	v, err := medianLine(out, regexp.MustCompile(`baseline (\d+), asab web (\d+)`))
+	if err != nil {
+		return nil, err
+	}
+	return []row{{name: "web GET /hello with tracing.Module, exporter = none, against the same app without the module: user-space instructions per request",
+		unit: "instr", framework: v[1], baseline: v[0], better: "lower", target: "<= 1.02", note: "callgrind, " + n + " requests over 8 connections"}}, nil
 }
 
 // tracingRound runs one server of variant ("without", "none", "on") under

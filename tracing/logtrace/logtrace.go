@@ -32,8 +32,9 @@ func IDs(ctx context.Context) (traceID, spanID string, ok bool) {
 }
 
 // Hook is a zerolog.Hook that adds trace_id and span_id to an event whose
-// context (set with Event.Ctx) holds a span. Events without a context, or
-// with one without a span, are left alone at the cost of one lookup.
+// context (set with Event.Ctx) holds a span. An event without a context is
+// left alone at the cost of a comparison, one with a context without a
+// span at the cost of one lookup.
 type Hook struct{}
 
 // Run implements zerolog.Hook.

@@ -20,5 +20,6 @@
 // memory. The storage is per process: sessions are lost at restart and not
 // shared between instances.
 //
-// Configuration (section given to New): max_age (15m), cookie_name (SESSID).
+// Configuration (section given to New): max_age (15m), cookie_name
+// (SESSID); see Settings.
 package session

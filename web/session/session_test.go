@@ -6,8 +6,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/asabgo/asab/app"
+	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/pubsub"
 	"github.com/asabgo/asab/web"
 	"github.com/asabgo/asab/web/session"
@@ -159,6 +162,30 @@ func TestSecureCookieOverTLS(t *testing.T) {
 	cks := rec.Result().Cookies()
 	if len(cks) != 1 || !cks[0].Secure || cks[0].MaxAge != 900 {
 		t.Fatalf("cookies over TLS: %+v", cks)
+	}
+}
+
+// docs/web.md's session key table lists every key of Settings with its
+// default.
+func TestSettingsKeyTable(t *testing.T) {
+	asabtest.CheckKeyTable(t, "../../docs/web.md", "## Sessions", session.Settings{})
+}
+
+// A key the store's section does not know is a WARNING naming it and the
+// known keys; the store is made all the same.
+func TestUnknownKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "log.json")
+	r := asabtest.New(t, asabtest.JSONLogConfig(path)+"[s]\ncookie_nam=SID\n").Start()
+	st, err := session.New(r.Application, "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	r.Stop()
+	lines := asabtest.ReadLog(t, path, "asab.web.session")
+	if len(lines) != 1 || lines[0].Level != "WARNING" ||
+		!strings.Contains(lines[0].Message, `[s] unknown key "cookie_nam" (known keys: max_age, cookie_name)`) {
+		t.Errorf("want one WARNING naming cookie_nam and the known keys, got %+v", lines)
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/asabgo/asab/app"
+	"github.com/asabgo/asab/config"
+	"github.com/asabgo/asab/logging"
 	"github.com/asabgo/asab/pubsub"
 )
 
@@ -22,27 +24,36 @@ type Store struct {
 	sessions map[string]*Session
 }
 
-// New creates a store configured from section (keys max_age, default 15m,
-// and cookie_name, default SESSID) and subscribes it to
-// Application.tick/10! to sweep expired sessions. Close unsubscribes it.
+// Settings are the keys of a store's section, decoded by [config.Decode];
+// docs/web.md lists them.
+type Settings struct {
+	// MaxAge is how long a session lives from its creation.
+	MaxAge time.Duration `ini:"max_age" default:"15m" min:"1ms" doc:"lifetime from creation"`
+	// CookieName is the name of the session cookie.
+	CookieName string `ini:"cookie_name" default:"SESSID" doc:"cookie name"`
+}
+
+// New creates a store configured from section (see [Settings]) and
+// subscribes it to Application.tick/10! to sweep expired sessions. Close
+// unsubscribes it. A key the section does not know is logged as a WARNING
+// (logger asab.web.session) naming its file:line and the known keys.
 func New(a *app.Application, section string) (*Store, error) {
-	cfg := a.Config()
-	maxAge, err := cfg.GetDurationOr(section, "max_age", 15*time.Minute)
+	var set Settings
+	if err := config.Decode(a.Config(), section, &set); err != nil {
+		return nil, fmt.Errorf("session: %w", err)
+	}
+	unknown, err := config.Unknown(a.Config(), section, &set)
 	if err != nil {
 		return nil, fmt.Errorf("session: %w", err)
 	}
-	if maxAge <= 0 {
-		return nil, fmt.Errorf("session: [%s] max_age: must be a positive time", section)
+	for _, u := range unknown {
+		logging.Get("asab.web.session").Warning().Msg(u.String())
 	}
-	name, err := cfg.GetOr(section, "cookie_name", "SESSID")
-	if err != nil {
-		return nil, fmt.Errorf("session: %w", err)
-	}
-	name = strings.TrimSpace(name)
+	name := strings.TrimSpace(set.CookieName)
 	if name == "" || strings.ContainsAny(name, " \t;,=\"") {
 		return nil, fmt.Errorf("session: [%s] cookie_name = %q: not a valid cookie name", section, name)
 	}
-	st := &Store{maxAge: maxAge, cookie: name, sessions: map[string]*Session{}}
+	st := &Store{maxAge: set.MaxAge, cookie: name, sessions: map[string]*Session{}}
 	st.sub = a.PubSub().Subscribe(pubsub.TickN(10), func(pubsub.Message) error {
 		st.Sweep(time.Now())
 		return nil
