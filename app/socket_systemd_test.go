@@ -1,23 +1,18 @@
 package app
 
 import (
-	"bufio"
-	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/asabgo/asab/internal/restarttest"
 )
 
 // systemdTestDir makes a directory the units of a test may use: not under
@@ -35,92 +30,15 @@ func systemdTestDir(t *testing.T) string {
 	return dir
 }
 
-// keepAliveLoad keeps n HTTP/1.1 keep-alive connections to addr busy with
-// GET path, each writing its next request as soon as it has read an
-// answer, as wrk does, and never retrying: a connection is opened anew
-// only after an answer that says "Connection: close", and every other end
-// of one (EOF, reset, failed dial or write, timeout) is an error.
-type keepAliveLoad struct {
-	ok, bad  atomic.Int64
-	firstErr atomic.Value
-	wg       sync.WaitGroup
-	cancel   context.CancelFunc
-}
-
-func startKeepAliveLoad(addr, path string, n int) *keepAliveLoad {
-	ctx, cancel := context.WithCancel(context.Background())
-	l := &keepAliveLoad{cancel: cancel}
-	req := []byte("GET " + path + " HTTP/1.1\r\nHost: " + addr + "\r\n\r\n")
-	fail := func(err error) {
-		l.bad.Add(1)
-		l.firstErr.CompareAndSwap(nil, err.Error())
-	}
-	for i := 0; i < n; i++ {
-		l.wg.Add(1)
-		go func() {
-			defer l.wg.Done()
-			for ctx.Err() == nil {
-				c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-				if err != nil {
-					fail(err)
-					continue
-				}
-				r := bufio.NewReader(c)
-				for ctx.Err() == nil {
-					_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-					var resp *http.Response
-					if _, err = c.Write(req); err == nil {
-						resp, err = http.ReadResponse(r, nil)
-					}
-					if err == nil {
-						_, err = io.Copy(io.Discard, resp.Body)
-						resp.Body.Close()
-					}
-					if err == nil && resp.StatusCode != http.StatusOK {
-						err = fmt.Errorf("answer %s", resp.Status)
-					}
-					if err != nil {
-						fail(err)
-						break
-					}
-					l.ok.Add(1)
-					if resp.Close {
-						break
-					}
-				}
-				c.Close()
-			}
-		}()
-	}
-	return l
-}
-
-// stop ends the load and returns the answers and the errors.
-func (l *keepAliveLoad) stop() (ok, bad int64, first any) {
-	l.cancel()
-	l.wg.Wait()
-	return l.ok.Load(), l.bad.Load(), l.firstErr.Load()
-}
-
-// waitNewImage polls a web container's /asab/v1/health until an image
-// that started after since answers 200.
+// waitNewImage is restarttest.WaitNewImage within 20 s, failing the test
+// at the end of it.
 func waitNewImage(t *testing.T, url string, since time.Time) time.Time {
 	t.Helper()
-	c := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		resp, err := c.Get(url)
-		if err != nil {
-			continue
-		}
-		var h struct{ Uptime float64 }
-		err = json.NewDecoder(resp.Body).Decode(&h)
-		resp.Body.Close()
-		if err == nil && resp.StatusCode == http.StatusOK && time.Duration(h.Uptime*float64(time.Second)) < time.Since(since) {
-			return time.Now()
-		}
+	at, err := restarttest.WaitNewImage(url, since, 20*time.Second)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatalf("no answer at %s from an image started after %s", url, since.Format(time.StampMilli))
-	return time.Time{}
+	return at
 }
 
 // notifications returns, in order, the sd_notify messages the manager's
@@ -195,19 +113,19 @@ func TestSystemdSocketActivatedRestart(t *testing.T) {
 		t.Fatalf("after the first connection: %v", before)
 	}
 
-	load := startKeepAliveLoad(addr, "/hello", 16)
+	load := restarttest.StartLoad(addr, "/hello", 16)
 	time.Sleep(500 * time.Millisecond)
 	sent := time.Now()
 	if out, err := m.systemctl("kill", "-s", "SIGUSR2", "asab-app.service"); err != nil {
-		load.stop()
+		load.Stop()
 		t.Fatalf("systemctl kill -s SIGUSR2: %v\n%s", err, out)
 	}
 	answered := waitNewImage(t, health, sent)
 	time.Sleep(500 * time.Millisecond)
-	ok, bad, first := load.stop()
-	t.Logf("restart: first answer of the new image %s after SIGUSR2; %d answers 200, %d errors", answered.Sub(sent).Round(time.Millisecond), ok, bad)
-	if bad != 0 || ok == 0 {
-		t.Errorf("%d errors (first: %v), %d answers across the restart; want 0 errors", bad, first, ok)
+	res := load.Stop()
+	t.Logf("restart: first answer of the new image %s after SIGUSR2; %d answers 2xx, %d non-2xx, %d socket errors", answered.Sub(sent).Round(time.Millisecond), res.OK, res.Non2xx, res.SocketErrors)
+	if res.SocketErrors != 0 || res.Non2xx != 0 || res.OK == 0 {
+		t.Errorf("%d socket errors (first: %v), %d non-2xx, %d answers across the restart; want no error", res.SocketErrors, res.FirstError, res.Non2xx, res.OK)
 	}
 	after := m.show("asab-app.service", props...)
 	if after["ActiveState"] != "active" || after["SubState"] != "running" || after["MainPID"] != before["MainPID"] || after["NRestarts"] != "0" {

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/asabgo/asab/internal/restarttest"
 )
 
 // activate runs examples/webserver under systemd-socket-activate, which
@@ -48,7 +50,7 @@ func TestSocketActivation(t *testing.T) {
 	port := freePort(t)
 	cmd, errb := activate(t, port, "web", "systemd:web")
 	health := fmt.Sprintf("http://127.0.0.1:%d/asab/v1/health", port)
-	if _, err := waitUptime(health, time.Time{}, 20*time.Second); err != nil {
+	if _, err := restarttest.WaitNewImage(health, time.Time{}, 20*time.Second); err != nil {
 		t.Fatalf("%v; stderr:\n%s", err, errb.String())
 	}
 	get := func() string {
@@ -67,7 +69,7 @@ func TestSocketActivation(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGUSR2); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := waitUptime(health, sent, 20*time.Second); err != nil {
+	if _, err := restarttest.WaitNewImage(health, sent, 20*time.Second); err != nil {
 		t.Fatalf("after SIGUSR2: %v; stderr:\n%s", err, errb.String())
 	}
 	if got := get(); got != "Hello!" {

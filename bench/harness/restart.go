@@ -1,11 +1,9 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +11,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/asabgo/asab/internal/restarttest"
 )
 
 // restartStep: examples/webserver under wrk -t2 -c64 for 10 s while it
@@ -46,7 +46,7 @@ func restartStep(o *options) ([]row, error) {
 		_ = app.Wait()
 	}()
 	health := fmt.Sprintf("http://127.0.0.1:%d/asab/v1/health", port)
-	if _, err := answeredSince(health, time.Time{}); err != nil {
+	if _, err := restarttest.WaitNewImage(health, time.Time{}, 20*time.Second); err != nil {
 		return nil, err
 	}
 	load := exec.Command(wrk, "-t2", "-c64", "-d10s", fmt.Sprintf("http://127.0.0.1:%d/hello", port))
@@ -64,7 +64,7 @@ func restartStep(o *options) ([]row, error) {
 		if err := app.Process.Signal(syscall.SIGUSR2); err != nil {
 			return nil, err
 		}
-		at, err := answeredSince(health, sent)
+		at, err := restarttest.WaitNewImage(health, sent, 20*time.Second)
 		if err != nil {
 			return nil, err
 		}
@@ -103,23 +103,4 @@ func freeTCPPort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// answeredSince polls a health endpoint until an image started after since
-// answers 200, within 20 s, and returns when that was.
-func answeredSince(url string, since time.Time) (time.Time, error) {
-	c := &http.Client{Timeout: time.Second}
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
-		resp, err := c.Get(url)
-		if err != nil {
-			continue
-		}
-		var h struct{ Uptime float64 }
-		err = json.NewDecoder(resp.Body).Decode(&h)
-		resp.Body.Close()
-		if err == nil && resp.StatusCode == http.StatusOK && time.Duration(h.Uptime*float64(time.Second)) < time.Since(since) {
-			return time.Now(), nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("no answer at %s from an image started after %s", url, since.Format(time.StampMilli))
 }
