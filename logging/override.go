@@ -249,18 +249,13 @@ func (o *overrides) merged() *levelSet {
 	return newLevelSet(root, rules)
 }
 
-// thresholdOf is the level ls gives the logger name (RootLogger: the
-// root), as Pipeline.threshold resolves it.
+// thresholdOf is the level ls gives the logger name, as Pipeline.threshold
+// resolves it; RootLogger gives the root.
 func (ls *levelSet) thresholdOf(name string) Level {
 	if name == RootLogger {
 		return ls.root
 	}
-	for _, r := range ls.rules {
-		if name == r.name || (len(name) > len(r.name) && name[len(r.name)] == '.' && strings.HasPrefix(name, r.name)) {
-			return r.level
-		}
-	}
-	return ls.root
+	return ls.resolve(name)
 }
 
 // publishLevels makes ls the pipeline's thresholds and has every logger

@@ -70,8 +70,10 @@ func (p *Pipeline) setOutputs(outs []*output) { p.outs.Store(&outs) }
 // threshold returns the level a logger called name must reach: the rule whose
 // name equals name or is a dotted prefix of it ("asab" for "asab.web"), the
 // longest such rule winning; otherwise the root threshold.
-func (p *Pipeline) threshold(name string) Level {
-	ls := p.levels.Load()
+func (p *Pipeline) threshold(name string) Level { return p.levels.Load().resolve(name) }
+
+// resolve is the level ls gives a logger called name (see threshold).
+func (ls *levelSet) resolve(name string) Level {
 	for _, r := range ls.rules {
 		if name == r.name || (len(name) > len(r.name) && name[len(r.name)] == '.' && strings.HasPrefix(name, r.name)) {
 			return r.level
