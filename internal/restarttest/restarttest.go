@@ -33,8 +33,15 @@ type Load struct {
 
 // Result is what a Load saw.
 type Result struct {
-	OK, Non2xx, SocketErrors int64
-	FirstError               string // the first socket error, "" for none
+	// OK counts the 2xx answers.
+	OK int64
+	// Non2xx counts the answers with another status.
+	Non2xx int64
+	// SocketErrors counts the connections that ended without an answer
+	// that said so (see Load).
+	SocketErrors int64
+	// FirstError is the first socket error's text, "" for none.
+	FirstError string
 }
 
 // StartLoad starts conns connections to addr (host:port) requesting path,
