@@ -39,14 +39,7 @@ func startUserManager(t *testing.T, units map[string]string) *userManager {
 	needUserManager(t)
 	// Not under /tmp: a unit with PrivateTmp= must still reach the notify
 	// socket in XDG_RUNTIME_DIR.
-	dir, err := os.MkdirTemp("/var/lib", "asab-systemd-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := systemdTestDir(t)
 	m := &userManager{t: t, dir: dir}
 	xdg := filepath.Join(dir, "xdg")
 	unitDir := filepath.Join(dir, "config", "systemd", "user")
@@ -83,6 +76,7 @@ func startUserManager(t *testing.T, units map[string]string) *userManager {
 	if err := os.Mkdir(filepath.Join(dir, "journal"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	var err error
 	m.journal, err = net.ListenUnixgram("unixgram", &net.UnixAddr{Name: filepath.Join(dir, "journal", "socket"), Net: "unixgram"})
 	if err != nil {
 		t.Fatal(err)

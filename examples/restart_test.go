@@ -149,8 +149,8 @@ func (s *syncBuffer) String() string {
 }
 
 // TestRestartDrainsRawKeepAlive is TestRestartDropsNothing with the load
-// of restarttest.StartLoad: 64 keep-alive connections that write their next request at
-// once and never retry one (Go's client retries an idempotent request on a
+// of restarttest.StartLoad: 64 keep-alive connections that write their
+// next request at once and never retry one (Go's client retries an idempotent request on a
 // kept-alive connection the server closed, which hides what wrk sees). At
 // each of three SIGUSR2 every connection gets an answer that says
 // "Connection: close" before the server closes it, and opens anew on the
