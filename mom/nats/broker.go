@@ -207,11 +207,14 @@ func (b *Broker) ensureStream(ctx context.Context, js jetstream.JetStream) error
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
 		_, err = js.CreateStream(ctx, jetstream.StreamConfig{Name: b.cfg.Stream, Subjects: b.cfg.Subjects,
 			Storage: b.cfg.Storage, Retention: b.cfg.Retention, MaxAge: b.cfg.MaxAge})
-		if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
-			err = nil
-		}
 		if err == nil {
 			b.log.Info().Str("stream", b.cfg.Stream).Strs("subjects", b.cfg.Subjects).Msg("Stream created")
+		} else if _, lookErr := js.Stream(ctx, b.cfg.Stream); lookErr == nil {
+			// Another process created it between the lookup and the
+			// create; the server then answers "name already in use" or,
+			// as nats-server 2.9 does, "subjects overlap with an existing
+			// stream". Either way the stream is there to be used.
+			err = nil
 		}
 	}
 	if err != nil {

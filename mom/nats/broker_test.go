@@ -3,6 +3,7 @@ package nats_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -199,4 +200,40 @@ func TestMaxDeliverCountedExpired(t *testing.T) {
 	short, cancelShort := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancelShort()
 	_ = b.Close(short) // cuts the hung handlers off
+}
+
+// TestStreamCreatedByManyAtOnce: brokers that find the stream missing at
+// the same moment all create it; whichever loses the race uses the one the
+// winner made (nats-server 2.9 answers the loser "subjects overlap with an
+// existing stream", later servers "name already in use").
+func TestStreamCreatedByManyAtOnce(t *testing.T) {
+	needServer(t)
+	for round := range 60 {
+		sp := newSpace(t, testURL)
+		brokers := make([]*nats.Broker, 8)
+		for i := range brokers {
+			brokers[i] = newBroker(t, sp.config(testURL))
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		errs := make(chan error, len(brokers))
+		start := make(chan struct{})
+		for i, b := range brokers {
+			go func() {
+				<-start
+				q := sp.prefix + ".q" + strconv.Itoa(i)
+				if err := b.Add(q, func(context.Context, *mom.Message) ([]byte, error) { return nil, nil }); err != nil {
+					errs <- err
+					return
+				}
+				errs <- b.Subscribe(ctx, q, mom.SubscribeOptions{})
+			}()
+		}
+		close(start)
+		for range brokers {
+			if err := <-errs; err != nil {
+				t.Errorf("round %d: %v", round, err)
+			}
+		}
+		cancel()
+	}
 }
