@@ -11,7 +11,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -65,7 +64,7 @@ func (API) DependsOn() []string { return []string{"tutorial.Counter"} }
 
 // Initialize adds the route.
 func (s API) Initialize(context.Context) error {
-	return web.Route(s.a, http.MethodGet, "/count", web.Bytes("text/plain", s.count))
+	return web.Route(s.a, "GET /count", web.Bytes("text/plain", s.count))
 }
 
 func (s API) count(e echo.Context) ([]byte, error) {
