@@ -2,14 +2,14 @@ package app
 
 import (
 	"bufio"
-	"bytes"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/asabgo/asab/internal/syncbuf"
 )
 
 // child is a running scenario process.
@@ -18,26 +18,9 @@ type child struct {
 	cmd    *exec.Cmd
 	lines  chan string
 	seen   []string
-	stderr *lockedBuffer
+	stderr *syncbuf.Buffer
 	done   chan struct{}
 	code   int
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // startChild re-executes the test binary as the named scenario.
@@ -49,7 +32,7 @@ func startChild(t *testing.T, scenario string, env ...string) *child {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &child{t: t, cmd: cmd, lines: make(chan string, 1024), stderr: &lockedBuffer{}, done: make(chan struct{})}
+	c := &child{t: t, cmd: cmd, lines: make(chan string, 1024), stderr: &syncbuf.Buffer{}, done: make(chan struct{})}
 	cmd.Stderr = c.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/asabgo/asab/internal/syncbuf"
 )
 
 // userManager is a real systemd (252 on Debian 12) user manager: `systemd
@@ -30,7 +32,7 @@ type userManager struct {
 	cmd     *exec.Cmd
 	cgroups []string
 	journal *net.UnixConn
-	logs    lockedBuffer // the MESSAGE= of each journal entry, one a line
+	logs    syncbuf.Buffer // the MESSAGE= of each journal entry, one a line
 	read    chan struct{}
 }
 

@@ -14,13 +14,14 @@ import (
 	"time"
 
 	"github.com/asabgo/asab/internal/restarttest"
+	"github.com/asabgo/asab/internal/syncbuf"
 )
 
 // activate runs examples/webserver under systemd-socket-activate, which
 // listens on 127.0.0.1:port and passes the socket as LISTEN_FDS with the
 // name fdname; listen is the [web] listen line. It starts the program at
 // the first connection.
-func activate(t *testing.T, port int, fdname, listen string) (*exec.Cmd, *syncBuffer) {
+func activate(t *testing.T, port int, fdname, listen string) (*exec.Cmd, *syncbuf.Buffer) {
 	t.Helper()
 	activator, err := exec.LookPath("systemd-socket-activate")
 	if err != nil {
@@ -33,7 +34,7 @@ func activate(t *testing.T, port int, fdname, listen string) (*exec.Cmd, *syncBu
 		t.Fatal(err)
 	}
 	cmd := exec.Command(activator, "-l", fmt.Sprintf("127.0.0.1:%d", port), "--fdname="+fdname, bin, "-c", conf)
-	errb := &syncBuffer{}
+	errb := &syncbuf.Buffer{}
 	cmd.Stderr = errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package examples_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -17,11 +16,12 @@ import (
 	"time"
 
 	"github.com/asabgo/asab/internal/restarttest"
+	"github.com/asabgo/asab/internal/syncbuf"
 )
 
 // startWebserver runs examples/webserver on 127.0.0.1:port with access
 // logging off, and waits for its first answer.
-func startWebserver(t *testing.T, port int) (*exec.Cmd, *syncBuffer) {
+func startWebserver(t *testing.T, port int) (*exec.Cmd, *syncbuf.Buffer) {
 	t.Helper()
 	bin := build(t, "webserver")
 	conf := filepath.Join(t.TempDir(), "webserver.conf")
@@ -30,7 +30,7 @@ func startWebserver(t *testing.T, port int) (*exec.Cmd, *syncBuffer) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "-c", conf)
-	errb := &syncBuffer{}
+	errb := &syncbuf.Buffer{}
 	cmd.Stderr = errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -128,24 +128,6 @@ func TestRestartDropsNothing(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("exit after the restarts: %v; stderr:\n%s", err, errb.String())
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for a child's stderr and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestRestartDrainsRawKeepAlive is TestRestartDropsNothing with the load

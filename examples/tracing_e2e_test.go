@@ -14,6 +14,7 @@ import (
 
 	"github.com/asabgo/asab/asabtest"
 	"github.com/asabgo/asab/internal/otlptest"
+	"github.com/asabgo/asab/internal/syncbuf"
 )
 
 // TestTracingAcrossProcesses runs two real processes over the real
@@ -127,8 +128,8 @@ func TestTracingAcrossProcesses(t *testing.T) {
 // process is a program the test started, with its output captured.
 type process struct {
 	cmd    *exec.Cmd
-	stdout *syncBuffer
-	stderr *syncBuffer
+	stdout *syncbuf.Buffer
+	stderr *syncbuf.Buffer
 }
 
 // startProcess writes conf to dir/name.conf and starts bin with it.
@@ -138,7 +139,7 @@ func startProcess(t *testing.T, bin, dir, name, conf string) *process {
 	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	p := &process{cmd: exec.Command(bin, "-c", path), stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	p := &process{cmd: exec.Command(bin, "-c", path), stdout: &syncbuf.Buffer{}, stderr: &syncbuf.Buffer{}}
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/asabgo/asab/internal/syncbuf"
 	"github.com/asabgo/asab/mom"
 )
 
@@ -19,27 +20,8 @@ import (
 type consumerProcess struct {
 	cmd    *exec.Cmd
 	lines  chan string
-	stderr lockedBuilder
+	stderr syncbuf.Buffer
 	done   chan struct{}
-}
-
-// lockedBuilder collects a child's stderr, which the child writes while
-// the test may read it.
-type lockedBuilder struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuilder) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuilder) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func startConsumer(t *testing.T, url string, sp space, queue string) *consumerProcess {
