@@ -150,13 +150,13 @@ func (r *record) parseObject() bool {
 // escape counts as cEnd and cSD).
 func stringEnd(p []byte, i int) (int, uint8) {
 	var cl uint8
-	for ; i < len(p); i++ {
-		c := byteClass[p[i]]
+	for j := uint(i); j < uint(len(p)); j++ { // unsigned: no bounds check
+		c := byteClass[p[j]]
 		if c&cEnd != 0 {
-			if p[i] == '"' {
-				return i, cl
+			if p[j] == '"' {
+				return int(j), cl
 			}
-			i++ // the escaped byte
+			j++ // the escaped byte
 		}
 		cl |= c
 	}
