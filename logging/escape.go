@@ -98,8 +98,7 @@ func appendSD(dst []byte, id string, r *record) []byte {
 	dst = append(dst, '[')
 	dst = append(dst, id...)
 	src := r.src
-	for i := range r.fields {
-		f := &r.fields[i]
+	for _, f := range r.fields {
 		k, v := src[f.k0:f.k1], src[f.v0:f.v1]
 		dst = append(dst, ' ')
 		if f.name {

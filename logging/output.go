@@ -63,7 +63,7 @@ type output struct {
 	// Under sendMu: the goroutine, Flush and Reopen take turns delivering.
 	sendMu   sync.Mutex
 	render   renderer
-	fields   []field // the fields of the line being rendered
+	rec      record // the line being rendered; its fields slice is reused
 	spareBuf []byte
 	spareEnt []entry
 	out      []byte
@@ -223,10 +223,10 @@ func (o *output) deliverLocked() int {
 
 // renderEvent decodes a queued event and renders it onto out.
 func (o *output) renderEvent(e entry, ev []byte) {
-	r := record{src: ev, t: e.t, level: e.level, name: e.name, fields: o.fields[:0]}
+	r := &o.rec
+	r.src, r.t, r.level, r.name, r.fields = ev, e.t, e.level, e.name, r.fields[:0]
 	r.parse()
-	o.fields = r.fields // reused by the next line
-	o.out = o.render.append(o.out, &r)
+	o.out = o.render.append(o.out, r)
 	o.outEnds = append(o.outEnds, len(o.out))
 }
 
