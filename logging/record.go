@@ -2,6 +2,8 @@ package logging
 
 import (
 	"time"
+
+	"github.com/rs/zerolog"
 )
 
 // record is one log line as every renderer takes it: time, level, logger
@@ -80,11 +82,8 @@ func parseEvent(p []byte, fields []field) (msg []byte, raw, plain bool, out []fi
 // (appended to r.fields). The decoder knows the shape zerolog writes: one
 // flat object with no white space between its tokens, keys and string
 // values escaped by zerolog, nested values only from Interface, Dict,
-// arrays or RawJSON, a newline at the end, the message under zerolog's
-// default key "message" (the package changes none of zerolog's globals;
-// with MessageFieldName renamed, the message comes out as a field). Input
-// of any other shape becomes the message as it stands (msgRaw), so
-// nothing is ever lost.
+// arrays or RawJSON, a newline at the end. Input of any other shape
+// becomes the message as it stands (msgRaw), so nothing is ever lost.
 func (r *record) parse() {
 	if !r.parseObject() {
 		r.msg, r.msgRaw, r.msgPlain, r.fields = trimNewline(r.src), true, true, r.fields[:0]
@@ -132,7 +131,7 @@ func (r *record) parseObject() bool {
 			return false
 		}
 		f.plain = vc&cSD == 0
-		if f.str && string(p[ks:ke]) == "message" {
+		if f.str && string(p[ks:ke]) == zerolog.MessageFieldName {
 			r.msg, r.msgPlain = p[f.v0:f.v1], vc&cEnd == 0
 		} else {
 			r.fields = append(r.fields, f)
