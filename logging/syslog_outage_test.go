@@ -3,30 +3,12 @@ package logging
 import (
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/asabgo/asab/config"
+	"github.com/asabgo/asab/internal/syncbuf"
 )
-
-// lockedBuilder is a stderr for tests that the outputs' goroutines write to.
-type lockedBuilder struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuilder) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuilder) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestSyslogUDPOutageReportedOnce: while nobody listens on the UDP port
 // (every other datagram comes back refused), 40 lines report the problem
@@ -43,7 +25,7 @@ func TestSyslogUDPOutageReportedOnce(t *testing.T) {
 	if err := cfg.LoadString("t.conf", "[logging:console]\nenabled=false\n[logging:syslog]\nenabled=true\nformat=5\naddress=udp://"+addr+"\n"); err != nil {
 		t.Fatal(err)
 	}
-	stderr := &lockedBuilder{}
+	stderr := &syncbuf.Buffer{}
 	p, err := Setup(cfg, Options{Stderr: stderr, Clock: fixedClock, Hostname: "h", AppName: "a"})
 	if err != nil {
 		t.Fatal(err)
