@@ -150,13 +150,13 @@ func (r *record) parseObject() bool {
 // escape counts as cEnd and cSD).
 func stringEnd(p []byte, i int) (int, uint8) {
 	var cl uint8
-	for j := uint(i); j < uint(len(p)); j++ { // unsigned: no bounds check
-		c := byteClass[p[j]]
+	for ; i < len(p); i++ {
+		c := byteClass[p[i]]
 		if c&cEnd != 0 {
-			if p[j] == '"' {
-				return int(j), cl
+			if p[i] == '"' {
+				return i, cl
 			}
-			j++ // the escaped byte
+			i++ // the escaped byte
 		}
 		cl |= c
 	}
