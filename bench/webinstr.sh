@@ -3,7 +3,9 @@
 # (bench/webbare) and of examples/webserver (access log to a file),
 # counted by valgrind's callgrind while bench/webload sends the same
 # requests to each. Unlike requests/s on a shared 2-core machine, the
-# counts repeat to within about 1% from run to run, so they show what a
+# counts repeat to within a few percent from run to run (garbage
+# collection cycles land at different requests; compare several runs of
+# each side), so they show what a
 # change to the request path costs or saves. Kernel time (system calls,
 # TCP) is not counted.
 #
