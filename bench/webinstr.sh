@@ -5,9 +5,8 @@
 # requests to each. Unlike requests/s on a shared 2-core machine, the
 # counts repeat to within a few percent from run to run (garbage
 # collection cycles land at different requests; compare several runs of
-# each side), so they show what a
-# change to the request path costs or saves. Kernel time (system calls,
-# TCP) is not counted.
+# each side), so they show what a change to the request path costs or
+# saves. Kernel time (system calls, TCP) is not counted.
 #
 #   bench/webinstr.sh                    # 8000 requests over 8 connections
 #   N=20000 bench/webinstr.sh
