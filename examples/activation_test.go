@@ -1,6 +1,8 @@
 package examples_test
 
 import (
+	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -130,5 +132,106 @@ func TestSocketActivationErrors(t *testing.T) {
 	}
 	if strings.Contains(stderr, "goroutine ") {
 		t.Fatalf("stack trace in stderr:\n%s", stderr)
+	}
+}
+
+// TestSockSocketActivation runs examples/echoserver under
+// systemd-socket-activate with its listen lines replaced by systemd:echo:
+// the socket server echoes on the socket systemd passed, keeps it across a
+// SIGUSR2 restart (clients that connect one after another while the old
+// image stops and the new one starts are all answered, none refused or cut
+// off), and the socket is gone once the program exits.
+func TestSockSocketActivation(t *testing.T) {
+	activator, err := exec.LookPath("systemd-socket-activate")
+	if err != nil {
+		t.Skip("systemd-socket-activate is not installed (Debian's systemd package)")
+	}
+	bin := build(t, "echoserver")
+	port := freePort(t)
+	conf := movedConf(t, "echoserver/echoserver.conf", "listen=\n\t127.0.0.1 7000\n\t/tmp/echoserver.sock\n", "listen=systemd:echo\n")
+	cmd := exec.Command(activator, "-l", fmt.Sprintf("127.0.0.1:%d", port), "--fdname=echo", bin, "-c", conf)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	errb := &syncbuf.Buffer{}
+	cmd.Stderr = errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() }) // the test waits for it
+	listening := make(chan string, 4)
+	go func() {
+		lines := bufio.NewScanner(stdout)
+		for lines.Scan() {
+			listening <- lines.Text()
+		}
+		close(listening)
+	}()
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	echo := func(line string) error {
+		c, err := net.DialTimeout("tcp", addr, 10*time.Second)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := fmt.Fprintf(c, "%s\n", line); err != nil {
+			return err
+		}
+		got, err := bufio.NewReader(c).ReadString('\n')
+		if err != nil || got != line+"\n" {
+			return fmt.Errorf("sent %q, got %q, %v", line, got, err)
+		}
+		return nil
+	}
+	waitListening := func() {
+		t.Helper()
+		select {
+		case l, ok := <-listening:
+			if want := "listening on tcp " + addr; !ok || l != want {
+				t.Fatalf("stdout %q (open %v), want %q; stderr:\n%s", l, ok, want, errb.String())
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no listening line within 20 s; stderr:\n%s", errb.String())
+		}
+	}
+	// The first connection makes systemd-socket-activate start the
+	// program; until the activator listens, connections are refused.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		err := echo("first")
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, syscall.ECONNREFUSED) || time.Now().After(deadline) {
+			t.Fatalf("%v; stderr:\n%s", err, errb.String())
+		}
+	}
+	waitListening()
+	if err := cmd.Process.Signal(syscall.SIGUSR2); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for deadline := time.Now().Add(20 * time.Second); len(listening) == 0; n++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("no listening line of a new image within 20 s; stderr:\n%s", errb.String())
+		}
+		if err := echo(fmt.Sprintf("line %d", n)); err != nil {
+			t.Fatalf("connection %d around the restart: %v; stderr:\n%s", n, err, errb.String())
+		}
+	}
+	waitListening()
+	if err := echo("last"); err != nil {
+		t.Fatalf("after the restart: %v; stderr:\n%s", err, errb.String())
+	}
+	t.Logf("%d connections answered from SIGUSR2 to the new image's listening line", n)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v; stderr:\n%s", err, errb.String())
+	}
+	if err := echo("after"); err == nil {
+		t.Fatal("the activated socket still answers after the exit")
 	}
 }

@@ -18,6 +18,12 @@ import (
 // connection is closed after the handler returns. A handler that ignores ctx
 // still ends: its connection is closed when the shutdown grace runs out, so
 // its next Read or Write fails.
+//
+// For a connection the handler has not written to yet when the stop
+// begins, ctx is cancelled only once its first Write returned, or after
+// freshGrace (a second): a client that connected just before a stop or restart gets
+// its first answer even from a handler that closes at cancellation. conn
+// wraps the accepted connection; its Unwrap method returns that one.
 type Handler func(ctx context.Context, conn net.Conn)
 
 // Stats are a server's connection counters.
@@ -176,7 +182,9 @@ func (s *Server) serve(conn net.Conn) {
 		defer func() { <-s.slots }()
 		defer s.release(conn)
 		defer s.recoverHandler(conn)
-		s.handler(s.ctx, IdleTimeout(conn, s.cfg.ReadTimeout, s.cfg.WriteTimeout))
+		hc, ctx, done := newHandledConn(s.ctx, conn, IdleTimeout(conn, s.cfg.ReadTimeout, s.cfg.WriteTimeout))
+		defer done()
+		s.handler(ctx, hc)
 	}()
 }
 
@@ -201,12 +209,12 @@ func (s *Server) recoverHandler(conn net.Conn) {
 func (s *Server) CloseListeners() {
 	s.closeOnce.Do(func() {
 		close(s.closing)
-		s.cancel()
 		for _, l := range s.listeners {
 			if err := l.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
 				s.log.Warning().Err(err).Str("listen", l.Addr().String()).Msg("Closing the listener failed")
 			}
 		}
+		s.cancel()
 	})
 }
 
