@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -194,6 +195,17 @@ func TestBadConfigurationStopsStartUp(t *testing.T) {
 	r := asabtest.New(t, "[tracing]\nexporter=zipkin\n")
 	err := r.Application.AddModule(tracing.Module)
 	if err == nil || err.Error() != `add module tracing.Module: tracing: [tracing] exporter = "zipkin": unknown exporter (want otlp-http, otlp-grpc, stdout or none)` {
+		t.Errorf("error %v", err)
+	}
+}
+
+// A bad OTEL_RESOURCE_ATTRIBUTES stops start-up with an error that names
+// the variable and quotes its value.
+func TestBadResourceVariableStopsStartUp(t *testing.T) {
+	t.Setenv("OTEL_RESOURCE_ATTRIBUTES", "team=billing,oops")
+	r := asabtest.New(t, "[tracing]\nexporter=otlp-http\n")
+	err := r.Application.AddModule(tracing.Module)
+	if err == nil || !strings.Contains(err.Error(), `tracing: environment OTEL_RESOURCE_ATTRIBUTES = "team=billing,oops": `) {
 		t.Errorf("error %v", err)
 	}
 }

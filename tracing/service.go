@@ -124,7 +124,7 @@ func buildResource(ctx context.Context, set settings, appName, version string) (
 	}
 	env, err := resource.New(ctx, resource.WithFromEnv())
 	if err != nil {
-		return nil, fmt.Errorf("resource from OTEL_RESOURCE_ATTRIBUTES: %w", err)
+		return nil, fmt.Errorf("environment OTEL_RESOURCE_ATTRIBUTES = %q: %w", os.Getenv("OTEL_RESOURCE_ATTRIBUTES"), err)
 	}
 	var own []attribute.KeyValue
 	for _, kv := range set.resAttrs {

@@ -114,10 +114,17 @@ func readSettings(cfg *config.Config, getenv func(string) string, log *logging.L
 		}
 	}
 
-	s.sampler = strings.ToLower(pick(sampler, getenv, "OTEL_TRACES_SAMPLER", "parentbased_always_on"))
+	if s.exporter == ExporterOTLPHTTP || s.exporter == ExporterOTLPGRPC {
+		if err := checkOTLPEnv(getenv, s.endpoint == ""); err != nil {
+			return s, err
+		}
+	}
+
+	given := pick(sampler, getenv, "OTEL_TRACES_SAMPLER", "parentbased_always_on")
+	s.sampler = strings.ToLower(given)
 	if !slices.Contains(samplers, s.sampler) {
 		return s, fmt.Errorf("%s = %q: unknown sampler (want one of %s)", origin("sampler", sampler, "OTEL_TRACES_SAMPLER"),
-			s.sampler, strings.Join(samplers, ", "))
+			given, strings.Join(samplers, ", "))
 	}
 	// A configured ratio is checked with any sampler (a typo should not
 	// wait for the sampler to change); the variable only with a ratio
@@ -157,9 +164,11 @@ func readExporter(v string, getenv func(string) string) (string, error) {
 	case "console":
 		return ExporterStdout, nil
 	case "otlp":
-		proto := strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"))
+		name := "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"
+		proto := strings.TrimSpace(getenv(name))
 		if proto == "" {
-			proto = strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_PROTOCOL"))
+			name = "OTEL_EXPORTER_OTLP_PROTOCOL"
+			proto = strings.TrimSpace(getenv(name))
 		}
 		switch proto {
 		case "", "http/protobuf":
@@ -167,9 +176,34 @@ func readExporter(v string, getenv func(string) string) (string, error) {
 		case "grpc":
 			return ExporterOTLPGRPC, nil
 		}
-		return "", fmt.Errorf("environment OTEL_EXPORTER_OTLP_PROTOCOL = %q: want http/protobuf or grpc", proto)
+		return "", fmt.Errorf("environment %s = %q: want http/protobuf or grpc", name, proto)
 	}
 	return "", fmt.Errorf("environment OTEL_TRACES_EXPORTER = %q: want otlp, console or none (or set [%s] exporter)", env, Section)
+}
+
+// checkOTLPEnv checks the OTEL_EXPORTER_OTLP_* variables that the OTLP
+// exporters read themselves but, given a bad value, ignore with a line on
+// standard error (a bad endpoint would send the spans to the default
+// https://localhost:4318): the endpoints (when endpoint is empty, else the
+// key wins over them) and the timeouts.
+func checkOTLPEnv(getenv func(string) string, endpoints bool) error {
+	if endpoints {
+		for _, name := range []string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"} {
+			if v := strings.TrimSpace(getenv(name)); v != "" {
+				if _, err := config.ParseURL(v, "http", "https"); err != nil {
+					return fmt.Errorf("environment %s = %q: %w", name, v, err)
+				}
+			}
+		}
+	}
+	for _, name := range []string{"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT"} {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			if ms, err := strconv.Atoi(v); err != nil || ms < 0 {
+				return fmt.Errorf("environment %s = %q: want milliseconds, a whole number of at least 0", name, v)
+			}
+		}
+	}
+	return nil
 }
 
 // pick returns the configured value v, else the variable's, else def.

@@ -87,6 +87,21 @@ func TestSettingsErrors(t *testing.T) {
 		{"[tracing]\nexport_timeout=0\n", nil, `test.conf:2: [tracing] export_timeout = "0"`},
 		{"[tracing]\nbatch_timeout=soon\n", nil, `test.conf:2: [tracing] batch_timeout = "soon"`},
 		{"[tracing]\nset_global=perhaps\n", nil, `[tracing] set_global = "perhaps"`},
+		// The variable named is the one that holds the value, and the value is quoted as given.
+		{"", map[string]string{"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/json"},
+			`environment OTEL_EXPORTER_OTLP_TRACES_PROTOCOL = "http/json"`},
+		{"[tracing]\nsampler=Sometimes\n", nil, `[tracing] sampler = "Sometimes": unknown sampler`},
+		{"", map[string]string{"OTEL_TRACES_SAMPLER": "Jaeger_Remote"}, `environment OTEL_TRACES_SAMPLER = "Jaeger_Remote"`},
+		// The exporters ignore a bad endpoint or timeout variable (and would
+		// send to https://localhost:4318), so the module checks them.
+		{"[tracing]\nexporter=otlp-http\n", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"},
+			`environment OTEL_EXPORTER_OTLP_ENDPOINT = "collector:4318"`},
+		{"[tracing]\nexporter=otlp-grpc\n", map[string]string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "::bad"},
+			`environment OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = "::bad"`},
+		{"", map[string]string{"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_TIMEOUT": "10s"},
+			`environment OTEL_EXPORTER_OTLP_TIMEOUT = "10s": want milliseconds`},
+		{"[tracing]\nexporter=otlp-http\n", map[string]string{"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT": "-5"},
+			`environment OTEL_EXPORTER_OTLP_TRACES_TIMEOUT = "-5": want milliseconds`},
 	} {
 		_, err := readSettings(conf(t, c.conf), env(c.env), testLog)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
