@@ -14,6 +14,12 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
+// ErrorKey is the echo context key under which a middleware inside the
+// span middleware that answers a handler's error and stops it (as the web
+// container does, see web.ErrorKey) leaves the error; the span of a 5xx
+// response records it as an exception event.
+const ErrorKey = "asab.error"
+
 // EchoMiddleware returns an echo middleware that makes a server span of
 // every request: see [NewEchoMiddleware]. With exporter = none it returns
 // the next handler itself, so it costs nothing.
@@ -75,6 +81,9 @@ func NewEchoMiddleware(tp trace.TracerProvider, prop propagation.TextMapPropagat
 					span.RecordError(err)
 				} else {
 					span.SetAttributes(semconv.ErrorTypeKey.String(strconv.Itoa(status)))
+					if answered, ok := c.Get(ErrorKey).(error); ok {
+						span.RecordError(answered) // answered and stopped inside, see ErrorKey
+					}
 				}
 			}
 			return err

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/labstack/echo/v4"
 	"go.opentelemetry.io/otel/codes"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
@@ -44,6 +46,7 @@ func TestWebServerSpanInMemory(t *testing.T) {
 		return c.String(http.StatusOK, "ok")
 	})
 	ws.Echo().GET("/broken", func(echo.Context) error { return errors.New("disk on fire") })
+	ws.Echo().GET("/panics", func(echo.Context) error { panic("out of cheese") })
 	r.StartUntil(web.StartedMessage, nil)
 	defer r.Stop()
 
@@ -64,8 +67,10 @@ func TestWebServerSpanInMemory(t *testing.T) {
 		"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
 		"User-Agent":  "wiring-test/1",
 	})
-	if code := get("/broken", nil); code != http.StatusInternalServerError {
-		t.Fatalf("/broken answered %d", code)
+	for _, path := range []string{"/broken", "/panics"} {
+		if code := get(path, nil); code != http.StatusInternalServerError {
+			t.Fatalf("%s answered %d", path, code)
+		}
 	}
 
 	ok := byName(t, rec, "GET /things/:id")
@@ -92,6 +97,41 @@ func TestWebServerSpanInMemory(t *testing.T) {
 	checkAttrs(t, broken, map[string]string{"http.response.status_code": "500", "error.type": "500"})
 	if broken.Status().Code != codes.Error || broken.Parent().IsValid() {
 		t.Errorf("a 500 without traceparent: status %v, parent %v; want an error root span", broken.Status(), broken.Parent())
+	}
+	// The error itself, stopped by answerErrors, is still recorded on the
+	// span (web.ErrorKey), and so is a panic recovered by the container.
+	for name, want := range map[string]string{"GET /broken": "disk on fire", "GET /panics": "out of cheese"} {
+		sp := byName(t, rec, name)
+		if msg := exceptionMessage(sp); !strings.Contains(msg, want) {
+			t.Errorf("span %q: exception event %q, want one with %q", name, msg, want)
+		}
+		checkAttrs(t, sp, map[string]string{"http.response.status_code": "500", "error.type": "500"})
+		if sp.Status().Code != codes.Error {
+			t.Errorf("span %q: status %v, want Error", name, sp.Status())
+		}
+	}
+}
+
+// exceptionMessage is exception.message of the span's exception event, ""
+// without one.
+func exceptionMessage(sp sdktrace.ReadOnlySpan) string {
+	for _, ev := range sp.Events() {
+		if ev.Name != "exception" {
+			continue
+		}
+		for _, kv := range ev.Attributes {
+			if kv.Key == "exception.message" {
+				return kv.Value.AsString()
+			}
+		}
+	}
+	return ""
+}
+
+// web and tracing share the key of the handler error, each declaring it.
+func TestErrorKeyMatchesWeb(t *testing.T) {
+	if ErrorKey != web.ErrorKey {
+		t.Errorf("tracing.ErrorKey %q, web.ErrorKey %q", ErrorKey, web.ErrorKey)
 	}
 }
 

@@ -61,8 +61,16 @@ func answer(c echo.Context, err error) {
 	}
 }
 
+// ErrorKey is the echo context key under which a container leaves a
+// handler's error (or a recovered panic's) once it has answered it and
+// stopped it, so that the tracing service's span middleware, which sees
+// no error returned, still records it on the request's span. Package
+// tracing declares the same key.
+const ErrorKey = "asab.error"
+
 // answerErrors answers a handler error (see answer), logs one answered
-// with a 5xx status at ERROR on log, and stops the error there.
+// with a 5xx status at ERROR on log, and stops the error there, leaving it
+// under ErrorKey for the span middleware outside.
 func answerErrors(log *logging.Logger) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -71,6 +79,7 @@ func answerErrors(log *logging.Logger) echo.MiddlewareFunc {
 				return nil
 			}
 			answer(c, err)
+			c.Set(ErrorKey, err)
 			if status := c.Response().Status; status >= 500 {
 				req := c.Request()
 				log.Error().Ctx(req.Context()).Err(err).Int("status", status).Str("method", req.Method).
