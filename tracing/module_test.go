@@ -146,8 +146,13 @@ func TestUnansweringEndpointBlocksNothing(t *testing.T) {
 	if dropped == 0 {
 		t.Errorf("asab_tracing_spans_dropped_total = 0 after 40 spans into a queue of 4 with the export hanging")
 	}
+	// The first export connects from the processor's goroutine, at its own
+	// pace on a loaded machine.
+	for wait := time.Now().Add(5 * time.Second); silent.Accepted() == 0 && time.Now().Before(wait); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if silent.Accepted() == 0 {
-		t.Error("the exporter never connected to the endpoint")
+		t.Error("the exporter never connected to the endpoint within 5 s")
 	}
 	done := make(chan int, 1)
 	go func() { done <- r.Stop() }()
@@ -207,5 +212,45 @@ func TestBadResourceVariableStopsStartUp(t *testing.T) {
 	err := r.Application.AddModule(tracing.Module)
 	if err == nil || !strings.Contains(err.Error(), `tracing: environment OTEL_RESOURCE_ATTRIBUTES = "team=billing,oops": `) {
 		t.Errorf("error %v", err)
+	}
+}
+
+// At exit, spans queued for an endpoint that never answers are cut off
+// before the shutdown deadline, so the tracing service's Finalize returns
+// in time and says how many spans it could not export, rather than being
+// abandoned by the application at the deadline with no count.
+func TestUnansweringEndpointAtExit(t *testing.T) {
+	silent := otlptest.Silent(t)
+	logPath := t.TempDir() + "/log.json"
+	conf := asabtest.JSONLogConfig(logPath) + fmt.Sprintf("[general]\nshutdown_timeout=1s\n[tracing]\nexporter=otlp-http\nendpoint=%s\n"+
+		"batch_timeout=1h\nexport_timeout=1m\n", silent.URL())
+	r := asabtest.New(t, conf).AddModule(tracing.Module).Start()
+	s := asabtest.Service[*tracing.Service](t, r)
+	for range 3 {
+		_, sp := s.Tracer("test").Start(context.Background(), "queued")
+		sp.End()
+	}
+	start := time.Now()
+	r.Stop()
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("the exit took %v with a 1 s shutdown deadline", took)
+	}
+	if silent.Accepted() == 0 {
+		t.Error("the exporter never connected to the endpoint")
+	}
+	var failed []string
+	for _, l := range asabtest.ReadLog(t, logPath, "asab.application") {
+		if strings.Contains(l.Message, "abandoned") {
+			t.Errorf("%s %s %v: the tracing service was abandoned at the deadline", l.Level, l.Message, l.Fields)
+		}
+		if l.Message == "Finalize failed" && l.Fields["what"] == "service "+tracing.ServiceName {
+			failed = append(failed, fmt.Sprint(l.Fields["error"]))
+		}
+	}
+	if len(failed) != 1 || !strings.Contains(failed[0], "3 spans not exported by the shutdown deadline") {
+		t.Errorf("Finalize errors %q, want one naming the 3 spans not exported", failed)
+	}
+	if _, e, f := s.SpanCounts(); e != 0 || f != 3 {
+		t.Errorf("exported %d failed %d, want 0 and 3", e, f)
 	}
 }

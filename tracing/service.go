@@ -2,11 +2,13 @@ package tracing
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
 	"sync/atomic"
+	"time"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -223,12 +225,27 @@ func (s *Service) onExportChange(err error) {
 
 // Finalize exports the spans still queued and shuts the exporter down,
 // within ctx's deadline (the application's shutdown deadline); what cannot
-// be exported by then is dropped.
+// be exported by then is dropped, and the error says how many spans that
+// were. The export is cut off a little before the deadline (a tenth of the
+// time left, at most 100ms), so that Finalize returns within it even when
+// the endpoint never answers.
 func (s *Service) Finalize(ctx context.Context) error {
 	if s.sdk == nil {
 		return nil
 	}
+	if dl, ok := ctx.Deadline(); ok {
+		margin := max(0, min(time.Until(dl)/10, 100*time.Millisecond))
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, dl.Add(-margin))
+		defer cancel()
+	}
+	_, _, failed := s.SpanCounts()
 	if err := s.sdk.Shutdown(ctx); err != nil {
+		if _, _, now := s.SpanCounts(); errors.Is(err, context.DeadlineExceeded) {
+			// err joins the processor's and the exporter's ctx.Err(): one is enough.
+			return fmt.Errorf("tracing: %d spans not exported by the shutdown deadline ([general] shutdown_timeout): %w",
+				now-failed, context.DeadlineExceeded)
+		}
 		return fmt.Errorf("tracing: export the last spans and shut the exporter down: %w", err)
 	}
 	return nil
