@@ -21,8 +21,10 @@ type slogHandler struct {
 // NewSlogHandler returns a slog.Handler that logs through Get(name). slog
 // levels map onto ours: below INFO (0) is DEBUG, 0-1 INFO, 2-3 NOTICE, 4-7
 // WARNING, 8-11 ERROR, 12 and above CRITICAL. Attributes become fields;
-// groups prefix their keys with "group.". The line's time is taken by the
-// pipeline when it is written, as for every other line.
+// groups prefix their keys with "group.". A line logged with a context
+// that holds a span (slog.InfoContext and the like) carries its trace_id
+// and span_id. The line's time is taken by the pipeline when it is
+// written, as for every other line.
 func NewSlogHandler(name string) slog.Handler {
 	return &slogHandler{l: Get(name)}
 }
@@ -48,10 +50,13 @@ func (h *slogHandler) Enabled(_ context.Context, l slog.Level) bool {
 	return h.l.Enabled(levelFromSlog(l))
 }
 
-func (h *slogHandler) Handle(_ context.Context, r slog.Record) error {
+func (h *slogHandler) Handle(ctx context.Context, r slog.Record) error {
 	e := h.l.WithLevel(levelFromSlog(r.Level))
 	if e == nil {
 		return nil
+	}
+	if ctx != nil {
+		e = e.Ctx(ctx) // the trace hook adds trace_id and span_id of a span in ctx
 	}
 	for _, a := range h.attrs {
 		e = addAttr(e, "", a)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 func TestSlogHandler(t *testing.T) {
@@ -57,5 +59,20 @@ func TestStdLogRedirectedAndRestored(t *testing.T) {
 	}
 	if before != os.Stderr {
 		t.Logf("note: log writer was %T before", before)
+	}
+}
+
+// A slog line logged with a context that holds a span (slog.InfoContext)
+// carries the span's ids, as a line given Event.Ctx does.
+func TestSlogHandlerTraceIDs(t *testing.T) {
+	buf, _ := setupText(t, "", Options{})
+	sc := trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID: trace.TraceID{0x4b, 0xf9, 1}, SpanID: trace.SpanID{0, 0xf0, 2}, TraceFlags: trace.FlagsSampled,
+	})
+	sl := slog.New(NewSlogHandler("lib"))
+	sl.WarnContext(trace.ContextWithSpanContext(context.Background(), sc), "traced", "k", "v")
+	want := `WARNING lib [sd k="v" trace_id="` + sc.TraceID().String() + `" span_id="` + sc.SpanID().String() + `"] traced`
+	if got := buf.String(); !strings.Contains(got, want+"\n") {
+		t.Errorf("missing %q in\n%s", want, got)
 	}
 }
