@@ -60,7 +60,17 @@ func NewEchoMiddleware(tp trace.TracerProvider, prop propagation.TextMapPropagat
 				name = method + " " + route
 			}
 			ctx, span := tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindServer))
-			defer span.End()
+			returned := false
+			defer func() {
+				// A panic that nothing inside recovered (http.ErrAbortHandler,
+				// which the web container passes on) cuts the response off:
+				// an error. It is not recovered here, so its stack stays whole.
+				if !returned && span.IsRecording() {
+					span.SetStatus(codes.Error, "the handler panicked; the response was cut off")
+					span.SetAttributes(semconv.ErrorTypeOther)
+				}
+				span.End()
+			}()
 			c.SetRequest(req.WithContext(ctx))
 			if !span.IsRecording() { // sampled out: the context still carries the trace on
 				return next(c)
@@ -71,6 +81,7 @@ func NewEchoMiddleware(tp trace.TracerProvider, prop propagation.TextMapPropagat
 			span.SetAttributes(requestAttributes(c, req, route, known)...)
 
 			err := next(c)
+			returned = true
 
 			status := responseStatus(c, err)
 			span.SetAttributes(semconv.HTTPResponseStatusCode(status))

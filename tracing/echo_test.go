@@ -167,3 +167,27 @@ func TestEchoMiddlewareOff(t *testing.T) {
 		t.Error("the disabled middleware put a span context into the request")
 	}
 }
+
+// A handler that aborts the response with a panic no middleware recovers
+// (http.ErrAbortHandler, which the web container passes on to net/http):
+// the client gets no answer, and the span, ended on the way out, is an
+// error rather than a request without a status.
+func TestEchoAbortedResponseIsAnError(t *testing.T) {
+	s, rec := recorded(t)
+	url := served(t, s, func(e *echo.Echo) {
+		e.GET("/abort", func(c echo.Context) error { panic(http.ErrAbortHandler) })
+	})
+	req, _ := http.NewRequest(http.MethodGet, url+"/abort", nil)
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
+		t.Fatalf("an aborted response answered %d", res.StatusCode)
+	}
+	sp := byName(t, rec, "GET /abort")
+	if sp.Status().Code != codes.Error {
+		t.Errorf("status %+v, want Error", sp.Status())
+	}
+	checkAttrs(t, sp, map[string]string{"error.type": "_OTHER"})
+	if _, ok := attrs(sp)["http.response.status_code"]; ok {
+		t.Errorf("an aborted response has a status code: %v", attrs(sp))
+	}
+}
