@@ -122,7 +122,7 @@ func accessLog(al *logging.Logger) echo.MiddlewareFunc {
 
 // recoverPanics turns a handler panic into a 500 error with echo's
 // Recover, counting it on panics and logging the panic value and the stack
-// at ERROR on log. http.ErrAbortHandler is passed on: it is net/http's way
+// at ERROR on log (with the request's trace ids, as every line about it). http.ErrAbortHandler is passed on: it is net/http's way
 // to abort a response on purpose.
 func recoverPanics(log *logging.Logger, panics prometheus.Counter) echo.MiddlewareFunc {
 	return middleware.RecoverWithConfig(middleware.RecoverConfig{
@@ -132,7 +132,7 @@ func recoverPanics(log *logging.Logger, panics prometheus.Counter) echo.Middlewa
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			panics.Inc()
 			req := c.Request()
-			log.Error().Str("method", req.Method).Str("path", req.URL.Path).
+			log.Error().Ctx(req.Context()).Str("method", req.Method).Str("path", req.URL.Path).
 				Str("panic", err.Error()).Str("stack", string(stack)).Msg("Handler panicked; answered 500")
 			return echo.NewHTTPError(http.StatusInternalServerError).SetInternal(err)
 		},

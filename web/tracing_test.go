@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"errors"
 	"net/http"
 	"path/filepath"
 	"testing"
@@ -88,5 +89,42 @@ func TestNoTracingServiceNoIDs(t *testing.T) {
 				t.Errorf("access-log line %v has a trace_id", line.Fields)
 			}
 		})
+	}
+}
+
+// The container's own lines about a request, the ERROR of a handler that
+// panicked (with the stack) and of one that failed, carry the ids of the
+// request's span like the access-log line.
+func TestErrorLinesCarryIDs(t *testing.T) {
+	tid, _ := trace.TraceIDFromHex("0af7651916cd43dd8448eb211c80319c")
+	sid, _ := trace.SpanIDFromHex("b7ad6b7169203331")
+	svc := &spanService{sc: trace.NewSpanContext(trace.SpanContextConfig{TraceID: tid, SpanID: sid, TraceFlags: trace.FlagsSampled})}
+	logPath := filepath.Join(t.TempDir(), "log.json")
+	register := func(a *app.Application) (any, error) {
+		return struct{}{}, a.RegisterService(web.TracingServiceName, svc)
+	}
+	r := asabtest.New(t, asabtest.JSONLogConfig(logPath)+"[web]\nlisten=127.0.0.1 0\n").AddModule(register, web.Module)
+	ws := asabtest.Service[*web.Service](t, r)
+	ws.Echo().GET("/panic", func(echo.Context) error { panic("out of cheese") })
+	ws.Echo().GET("/fail", func(echo.Context) error { return errors.New("disk on fire") })
+	r.StartUntil(web.StartedMessage, func(m pubsub.Message) bool { return m.Args[0] == ws.Container })
+	for _, path := range []string{"/panic", "/fail"} {
+		if code, _ := get(t, nil, ws.URL(0)+path); code != http.StatusInternalServerError {
+			t.Fatalf("GET %s: %d", path, code)
+		}
+	}
+	r.Stop()
+	seen := map[string]bool{}
+	for _, l := range asabtest.ReadLog(t, logPath, "asab.web") {
+		if l.Level != "ERROR" {
+			continue
+		}
+		seen[l.Message] = true
+		if l.Fields["trace_id"] != tid.String() || l.Fields["span_id"] != sid.String() {
+			t.Errorf("%q: trace_id %v span_id %v, want %s %s", l.Message, l.Fields["trace_id"], l.Fields["span_id"], tid, sid)
+		}
+	}
+	if !seen["Handler panicked; answered 500"] || !seen["Request failed"] {
+		t.Errorf("ERROR lines %v, want the panic's and the failure's", seen)
 	}
 }
