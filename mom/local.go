@@ -280,7 +280,7 @@ func (b *LocalBroker) requeueLater(q *localQueue, m *Message, delay time.Duratio
 func (b *LocalBroker) deadLetter(q *localQueue, label string, m *Message, out Outcome) {
 	if q.dlx == "" {
 		if out.Action == DeadLetter { // a Reject was logged by the router already
-			b.log.Warning().Str("queue", q.name).Str("target", m.Target).Msg("Retries exhausted and the queue has no dead-letter exchange; message dropped")
+			b.log.Warning().Ctx(out.Ctx).Str("queue", q.name).Str("target", m.Target).Msg("Retries exhausted and the queue has no dead-letter exchange; message dropped")
 		}
 		return
 	}
@@ -290,7 +290,7 @@ func (b *LocalBroker) deadLetter(q *localQueue, label string, m *Message, out Ou
 	b.counts.DeadLettered(label)
 	if b.hub.route(q.dlx, m.Target, &dead) == 0 {
 		b.counts.Unroutable(m.Target)
-		b.log.Warning().Str("exchange", q.dlx).Str("target", m.Target).Msg("Dead-letter exchange routed the message to no queue; dropped")
+		b.log.Warning().Ctx(out.Ctx).Str("exchange", q.dlx).Str("target", m.Target).Msg("Dead-letter exchange routed the message to no queue; dropped")
 	}
 }
 

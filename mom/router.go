@@ -75,6 +75,11 @@ type Outcome struct {
 	// Delay is how long a Requeue waits before the message is delivered
 	// again (set by ApplyRetry; 0 requeues at once).
 	Delay time.Duration
+	// Ctx is the context the handler ran in (with a tracer, its consumer
+	// span), nil when no handler ran: brokers log their own lines about
+	// the message with it (Event.Ctx), so those carry the trace's ids, and
+	// make the headers of a reply of their own from it.
+	Ctx context.Context
 }
 
 // Dispatch is DispatchFrom with the queue not known.
@@ -108,6 +113,7 @@ func (r *Router) DispatchFrom(ctx context.Context, queue string, msg *Message, l
 	body, err := callHandler(hctx, h, msg)
 	end(err)
 	out := decide(ctx, hctx, tr, msg, body, err, log)
+	out.Ctx = hctx
 	if logged {
 		logAccess(hctx, queue, msg, out, time.Since(start))
 	}
@@ -187,7 +193,7 @@ func ApplyRetry(out Outcome, p RetryPolicy, attempt int, msg *Message, log *logg
 		return out
 	}
 	if p.Exhausted(attempt) {
-		log.Error().Str("target", msg.Target).Int("attempt", attempt).Err(out.Err).
+		log.Error().Ctx(out.Ctx).Str("target", msg.Target).Int("attempt", attempt).Err(out.Err).
 			Msg("Handler asked to retry on the last attempt; message goes to the dead-letter destination")
 		out.Action = DeadLetter
 		return out

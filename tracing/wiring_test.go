@@ -101,3 +101,50 @@ func TestLocalBrokerTraces(t *testing.T) {
 		t.Errorf("publish %+v process %+v", pub, proc)
 	}
 }
+
+// The in-process broker's own lines about a message after its handler
+// ran (here: retries exhausted, dropped for want of a dead-letter
+// exchange) carry the handler's trace ids.
+func TestLocalBrokerLinesCarryIDs(t *testing.T) {
+	recv := otlptest.Start(t)
+	logPath := t.TempDir() + "/log.json"
+	conf := asabtest.JSONLogConfig(logPath) + fmt.Sprintf("[tracing]\nexporter=otlp-http\nendpoint=%s\n", recv.URL())
+	r := asabtest.New(t, conf).AddModule(tracing.Module, mom.Module).Start()
+	ts := asabtest.Service[*tracing.Service](t, r)
+	b := asabtest.Service[*mom.Service](t, r).Default()
+	inHandler := make(chan trace.SpanContext, 1)
+	if err := b.Add("busy", func(ctx context.Context, m *mom.Message) ([]byte, error) {
+		inHandler <- trace.SpanContextFromContext(ctx)
+		return nil, mom.Retry(fmt.Errorf("busy"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Subscribe(context.Background(), "busy", mom.SubscribeOptions{Retry: mom.RetryPolicy{MaxAttempts: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, root := ts.Tracer("test").Start(context.Background(), "root")
+	if err := b.Publish(ctx, []byte("x"), "busy", mom.PublishOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	root.End()
+	sc := <-inHandler
+	r.Stop()
+	want := map[string]bool{
+		"Handler asked to retry on the last attempt; message goes to the dead-letter destination": false,
+		"Retries exhausted and the queue has no dead-letter exchange; message dropped":            false,
+	}
+	for _, l := range asabtest.ReadLog(t, logPath, "asab.mom") {
+		if _, ok := want[l.Message]; !ok {
+			continue
+		}
+		want[l.Message] = true
+		if l.Fields["trace_id"] != sc.TraceID().String() || l.Fields["span_id"] != sc.SpanID().String() {
+			t.Errorf("%q: trace_id %v span_id %v, want %s %s", l.Message, l.Fields["trace_id"], l.Fields["span_id"], sc.TraceID(), sc.SpanID())
+		}
+	}
+	for msg, seen := range want {
+		if !seen {
+			t.Errorf("no line %q", msg)
+		}
+	}
+}

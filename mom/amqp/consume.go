@@ -144,14 +144,14 @@ func (b *Broker) handle(sub *subscription, d amqp091.Delivery) {
 	countAs := out.Action
 	if b.hctx.Err() != nil {
 		if out.Action == mom.Ack {
-			b.log.Warning().Str("target", msg.Target).Msg("Handler returned after the shutdown cut it off; message requeued, not acknowledged")
+			b.log.Warning().Ctx(out.Ctx).Str("target", msg.Target).Msg("Handler returned after the shutdown cut it off; message requeued, not acknowledged")
 		}
 		out.Action, out.Reply, countAs = mom.Requeue, nil, mom.Requeue
 	} else if out.Action == mom.Requeue && retrying(sub.opts.Retry) {
-		out, countAs = b.retryLater(sub, d, msg, out.Err)
+		out, countAs = b.retryLater(sub, d, msg, out)
 	}
 	if out.Reply != nil {
-		b.reply(out.Reply)
+		b.reply(out.Ctx, out.Reply)
 	}
 	var err error
 	switch out.Action {
@@ -163,7 +163,7 @@ func (b *Broker) handle(sub *subscription, d amqp091.Delivery) {
 		err = d.Nack(false, true)
 	}
 	if err != nil { // the channel is gone: the server redelivers it
-		b.log.Debug().Err(err).Str("target", msg.Target).Msg("Cannot settle a delivery; it will be redelivered")
+		b.log.Debug().Ctx(out.Ctx).Err(err).Str("target", msg.Target).Msg("Cannot settle a delivery; it will be redelivered")
 		return
 	}
 	switch countAs {
@@ -182,20 +182,21 @@ func (b *Broker) handle(sub *subscription, d amqp091.Delivery) {
 			b.counts.DeadLettered(label)
 		} else {
 			b.counts.Dropped(label)
-			b.log.Warning().Str("target", msg.Target).Str("queue", sub.queue).Msg("Rejected message dropped: the subscription has no dead-letter exchange")
+			b.log.Warning().Ctx(out.Ctx).Str("target", msg.Target).Str("queue", sub.queue).Msg("Rejected message dropped: the subscription has no dead-letter exchange")
 		}
 	}
 }
 
-// reply publishes a handler's reply (or error reply) to its requester.
-func (b *Broker) reply(r *mom.Message) {
+// reply publishes a handler's reply (or error reply) to its requester;
+// hctx is the handler's context, for the line of a failure.
+func (b *Broker) reply(hctx context.Context, r *mom.Message) {
 	ctx, cancel := context.WithTimeout(b.hctx, b.cfg.RequestTimeout)
 	err := b.publish(ctx, r.Body, r.Target, b.cfg.ReplyExchange, mom.PublishOptions{
 		CorrelationID: r.CorrelationID, ContentType: r.ContentType, Headers: r.Headers})
 	cancel()
 	b.counts.Published(counts.ReplyTarget, err)
 	if err != nil {
-		b.log.Error().Err(err).Str("reply_to", r.Target).Msg("Cannot send a reply")
+		b.log.Error().Ctx(hctx).Err(err).Str("reply_to", r.Target).Msg("Cannot send a reply")
 	}
 }
 

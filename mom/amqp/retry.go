@@ -38,9 +38,12 @@ func delayQueue(queue string, delay time.Duration) string {
 //
 // When the copy cannot be published, the original is requeued as it is.
 // It returns what to do with the original and how to count it: Requeue
-// for a retry, Reject for a message out of attempts.
-func (b *Broker) retryLater(sub *subscription, d amqp091.Delivery, msg *mom.Message, cause error) (mom.Outcome, mom.Action) {
+// for a retry, Reject for a message out of attempts. handled is the
+// router's outcome: its Err is the handler's error, its Ctx the handler's
+// context, for the lines logged and the error reply's trace context.
+func (b *Broker) retryLater(sub *subscription, d amqp091.Delivery, msg *mom.Message, handled mom.Outcome) (mom.Outcome, mom.Action) {
 	p := sub.opts.Retry
+	cause, hctx := handled.Err, handled.Ctx
 	n := msg.Attempt
 	if inner := errors.Unwrap(cause); inner != nil && mom.IsRetry(cause) {
 		cause = inner // the handler's own words, without Retry's prefix
@@ -55,13 +58,13 @@ func (b *Broker) retryLater(sub *subscription, d amqp091.Delivery, msg *mom.Mess
 		CorrelationID: d.CorrelationId, ReplyTo: d.ReplyTo, Persistent: d.DeliveryMode == amqp091.Persistent}
 	ctx, cancel := context.WithTimeout(b.hctx, b.cfg.RequestTimeout)
 	defer cancel()
-	log := b.log.Warning().Str("target", msg.Target).Str("queue", sub.queue).Int("attempt", n).Str("last_error", cause.Error())
+	log := b.log.Warning().Ctx(hctx).Str("target", msg.Target).Str("queue", sub.queue).Int("attempt", n).Str("last_error", cause.Error())
 
 	if p.Exhausted(n) {
-		var out mom.Outcome
+		out := mom.Outcome{Ctx: hctx}
 		if msg.ReplyTo != "" && msg.CorrelationID != "" {
 			out.Reply = &mom.Message{Target: msg.ReplyTo, CorrelationID: msg.CorrelationID,
-				Headers: map[string]any{mom.ErrorHeader: cause.Error()}}
+				Headers: b.router.Tracer().InjectHeaders(hctx, map[string]any{mom.ErrorHeader: cause.Error()})}
 		}
 		dlx := sub.opts.DeadLetterExchange
 		if dlx == "" {
@@ -72,8 +75,8 @@ func (b *Broker) retryLater(sub *subscription, d amqp091.Delivery, msg *mom.Mess
 		headers[mom.AttemptHeader] = n
 		opts.Headers = headers
 		if err := b.publish(ctx, d.Body, msg.Target, dlx, opts); err != nil {
-			b.log.Error().Err(err).Str("queue", sub.queue).Msg("Cannot dead-letter a message out of attempts; requeued")
-			return mom.Outcome{Action: mom.Requeue}, mom.Requeue
+			b.log.Error().Ctx(hctx).Err(err).Str("queue", sub.queue).Msg("Cannot dead-letter a message out of attempts; requeued")
+			return mom.Outcome{Action: mom.Requeue, Ctx: hctx}, mom.Requeue
 		}
 		b.counts.DeadLettered(sub.label)
 		log.Str("dead_letter_exchange", dlx).Msg("Retries exhausted; message dead-lettered")
@@ -87,16 +90,16 @@ func (b *Broker) retryLater(sub *subscription, d amqp091.Delivery, msg *mom.Mess
 	if delay >= time.Millisecond {
 		to = delayQueue(sub.queue, delay)
 		if err := b.ensureDelayQueue(ctx, to, delay, sub.queue); err != nil {
-			b.log.Error().Err(err).Str("queue", sub.queue).Msg("Cannot declare a delay queue; message requeued at once")
-			return mom.Outcome{Action: mom.Requeue}, mom.Requeue
+			b.log.Error().Ctx(hctx).Err(err).Str("queue", sub.queue).Msg("Cannot declare a delay queue; message requeued at once")
+			return mom.Outcome{Action: mom.Requeue, Ctx: hctx}, mom.Requeue
 		}
 	}
 	if err := b.publish(ctx, d.Body, to, "", opts); err != nil {
-		b.log.Error().Err(err).Str("queue", sub.queue).Msg("Cannot publish a message for its retry; requeued at once")
-		return mom.Outcome{Action: mom.Requeue}, mom.Requeue
+		b.log.Error().Ctx(hctx).Err(err).Str("queue", sub.queue).Msg("Cannot publish a message for its retry; requeued at once")
+		return mom.Outcome{Action: mom.Requeue, Ctx: hctx}, mom.Requeue
 	}
-	b.log.Debug().Str("target", msg.Target).Int("attempt", n).Dur("delay", delay).Msg("Message retried after its delay")
-	return mom.Outcome{Action: mom.Ack}, mom.Requeue
+	b.log.Debug().Ctx(hctx).Str("target", msg.Target).Int("attempt", n).Dur("delay", delay).Msg("Message retried after its delay")
+	return mom.Outcome{Action: mom.Ack, Ctx: hctx}, mom.Requeue
 }
 
 // ensureDelayQueue declares, once per session, the durable classic queue

@@ -386,8 +386,9 @@ func (b *Broker) onReply(m *natsgo.Msg) {
 	}
 }
 
-// reply sends a handler's reply as a core NATS message to ReplyTo.
-func (b *Broker) reply(r *mom.Message) {
+// reply sends a handler's reply as a core NATS message to ReplyTo; hctx
+// is the handler's context, for the line of a failure.
+func (b *Broker) reply(hctx context.Context, r *mom.Message) {
 	nc, _, err := b.conn()
 	if err == nil {
 		err = nc.PublishMsg(&natsgo.Msg{Subject: r.Target, Data: r.Body, Header: encodeHeaders(mom.PublishOptions{
@@ -395,7 +396,7 @@ func (b *Broker) reply(r *mom.Message) {
 	}
 	b.counts.Published(counts.ReplyTarget, err)
 	if err != nil {
-		b.log.Error().Err(err).Str("reply_to", r.Target).Msg("Cannot send a reply")
+		b.log.Error().Ctx(hctx).Err(err).Str("reply_to", r.Target).Msg("Cannot send a reply")
 	}
 }
 

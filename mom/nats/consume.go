@@ -303,14 +303,14 @@ func (b *Broker) handle(s *subscription, jm jetstream.Msg) {
 	if b.hctx.Err() != nil && out.Action != mom.Ack {
 		// Cut off by the shutdown: back for another instance once this
 		// broker's pulls are gone.
-		out = mom.Outcome{Action: mom.Requeue, Delay: shutdownNakDelay}
+		out = mom.Outcome{Action: mom.Requeue, Delay: shutdownNakDelay, Ctx: out.Ctx}
 	}
 	out = mom.ApplyRetry(out, s.opts.Retry, msg.Attempt, msg, b.log)
 	if out.NoHandler {
 		b.counts.Dropped(s.label)
 	}
 	if out.Reply != nil {
-		b.reply(out.Reply)
+		b.reply(out.Ctx, out.Reply)
 	}
 	var err error
 	switch out.Action {
@@ -343,7 +343,7 @@ func (b *Broker) handle(s *subscription, jm jetstream.Msg) {
 			b.counts.Rejected(s.label)
 		}
 	} else {
-		b.log.Debug().Err(err).Str("target", msg.Target).Msg("Cannot settle a message; it will be delivered again")
+		b.log.Debug().Ctx(out.Ctx).Err(err).Str("target", msg.Target).Msg("Cannot settle a message; it will be delivered again")
 	}
 }
 
@@ -353,7 +353,7 @@ func (b *Broker) handle(s *subscription, jm jetstream.Msg) {
 func (b *Broker) deadLetter(s *subscription, msg *mom.Message, out mom.Outcome) bool {
 	if s.dlx == "" {
 		if out.Action == mom.DeadLetter { // a Reject was logged by the router already
-			b.log.Warning().Str("queue", s.label).Str("target", msg.Target).Msg("Retries exhausted and the subscription has no dead-letter exchange; message dropped")
+			b.log.Warning().Ctx(out.Ctx).Str("queue", s.label).Str("target", msg.Target).Msg("Retries exhausted and the subscription has no dead-letter exchange; message dropped")
 		}
 		return true
 	}
@@ -363,7 +363,7 @@ func (b *Broker) deadLetter(s *subscription, msg *mom.Message, out mom.Outcome) 
 	ctx, cancel := context.WithTimeout(context.Background(), b.cfg.RequestTimeout)
 	defer cancel()
 	if err := b.publish(ctx, msg.Body, msg.Target, o); err != nil {
-		b.log.Error().Err(err).Str("exchange", s.dlx).Str("target", msg.Target).Msg("Cannot dead-letter a message; it will be delivered again")
+		b.log.Error().Ctx(out.Ctx).Err(err).Str("exchange", s.dlx).Str("target", msg.Target).Msg("Cannot dead-letter a message; it will be delivered again")
 		return false
 	}
 	b.counts.DeadLettered(s.label)
