@@ -131,7 +131,7 @@ func readSettings(cfg *config.Config, getenv func(string) string, log *logging.L
 	// sampler, as other SDKs' samplers read it in other ways.
 	if r := pick(ratio, getenv, "OTEL_TRACES_SAMPLER_ARG", "1.0"); ratio != "" || strings.HasSuffix(s.sampler, "traceidratio") {
 		f, err := strconv.ParseFloat(r, 64)
-		if err != nil || f < 0 || f > 1 {
+		if err != nil || !(f >= 0 && f <= 1) { // NaN too
 			return s, fmt.Errorf("%s = %q: want a number from 0 to 1", origin("sampler_ratio", ratio, "OTEL_TRACES_SAMPLER_ARG"), r)
 		}
 		s.ratio = f

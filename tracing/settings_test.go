@@ -81,6 +81,8 @@ func TestSettingsErrors(t *testing.T) {
 		{"", map[string]string{"OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "2"}, `environment OTEL_TRACES_SAMPLER_ARG = "2"`},
 		{"[tracing]\nsampler=traceidratio\nsampler_ratio=half\n", nil, `[tracing] sampler_ratio = "half"`},
 		{"[tracing]\nsampler_ratio=1.5\n", nil, `[tracing] sampler_ratio = "1.5": want a number from 0 to 1`},
+		{"[tracing]\nsampler_ratio=NaN\n", nil, `[tracing] sampler_ratio = "NaN": want a number from 0 to 1`},
+		{"", map[string]string{"OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "nan"}, `environment OTEL_TRACES_SAMPLER_ARG = "nan"`},
 		{"[tracing]\nresource_attributes=team=billing, oops\n", nil, `[tracing] resource_attributes: "oops" is not key=value`},
 		{"[tracing]\nqueue_size=0\n", nil, `test.conf:2: [tracing] queue_size = "0"`},
 		{"[tracing]\nqueue_size=10\nbatch_size=20\n", nil, `batch_size = 20 is larger than queue_size = 10`},
