@@ -40,7 +40,9 @@
 // dropped and counted (asab_tracing_spans_dropped_total), so an exporter
 // that is slow or cannot reach its endpoint never holds up a request. At
 // exit, Finalize exports what is queued within the shutdown deadline and
-// cuts off an export still running when the deadline passes.
+// cuts off an export still running just before the deadline passes (a
+// tenth of the time left, at most 100ms), reporting how many spans were
+// not exported.
 //
 // docs/tracing.md lists every [tracing] key, the OTEL_* variables and their
 // precedence, and the span names and attributes.
