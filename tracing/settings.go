@@ -1,7 +1,10 @@
 package tracing
 
 import (
+	"crypto/x509"
 	"fmt"
+	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -182,10 +185,12 @@ func readExporter(v string, getenv func(string) string) (string, error) {
 }
 
 // checkOTLPEnv checks the OTEL_EXPORTER_OTLP_* variables that the OTLP
-// exporters read themselves but, given a bad value, ignore with a line on
-// standard error (a bad endpoint would send the spans to the default
-// https://localhost:4318): the endpoints (when endpoint is empty, else the
-// key wins over them) and the timeouts.
+// exporters read themselves but, given a bad value, ignore (some with a
+// line on standard error; a bad endpoint would send the spans to the
+// default https://localhost:4318): the endpoints (when endpoint is empty,
+// else the key wins over them), and in both forms (OTEL_EXPORTER_OTLP_X
+// and OTEL_EXPORTER_OTLP_TRACES_X) the timeout, compression, insecure,
+// headers and CA certificate.
 func checkOTLPEnv(getenv func(string) string, endpoints bool) error {
 	if endpoints {
 		for _, name := range []string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"} {
@@ -196,14 +201,67 @@ func checkOTLPEnv(getenv func(string) string, endpoints bool) error {
 			}
 		}
 	}
-	for _, name := range []string{"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT"} {
-		if v := strings.TrimSpace(getenv(name)); v != "" {
+	for _, form := range []string{"TRACES_", ""} {
+		pre := "OTEL_EXPORTER_OTLP_" + form
+		if v := strings.TrimSpace(getenv(pre + "TIMEOUT")); v != "" {
 			if ms, err := strconv.Atoi(v); err != nil || ms < 0 {
-				return fmt.Errorf("environment %s = %q: want milliseconds, a whole number of at least 0", name, v)
+				return fmt.Errorf("environment %sTIMEOUT = %q: want milliseconds, a whole number of at least 0", pre, v)
+			}
+		}
+		// The exporters take exactly "gzip" (anything else is none) and
+		// "true" in any case (anything else is false).
+		if v := strings.TrimSpace(getenv(pre + "COMPRESSION")); v != "" && v != "gzip" && v != "none" {
+			return fmt.Errorf("environment %sCOMPRESSION = %q: want gzip or none", pre, v)
+		}
+		if v := strings.TrimSpace(getenv(pre + "INSECURE")); v != "" && !strings.EqualFold(v, "true") && !strings.EqualFold(v, "false") {
+			return fmt.Errorf("environment %sINSECURE = %q: want true or false", pre, v)
+		}
+		if err := checkHeaders(pre+"HEADERS", getenv(pre+"HEADERS")); err != nil {
+			return err
+		}
+		if v := strings.TrimSpace(getenv(pre + "CERTIFICATE")); v != "" {
+			pem, err := os.ReadFile(v)
+			if err != nil {
+				return fmt.Errorf("environment %sCERTIFICATE = %q: %w", pre, v, err)
+			}
+			if !x509.NewCertPool().AppendCertsFromPEM(pem) {
+				return fmt.Errorf("environment %sCERTIFICATE = %q: no PEM certificate in the file", pre, v)
 			}
 		}
 	}
 	return nil
+}
+
+// checkHeaders checks an OTEL_EXPORTER_OTLP_HEADERS value as the exporters
+// parse it: key=value items separated by commas, keys HTTP tokens, values
+// percent-encoded. The error names the item by its number and does not
+// show it, as headers carry API keys.
+func checkHeaders(name, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return nil
+	}
+	for i, item := range strings.Split(v, ",") {
+		if strings.TrimSpace(item) == "" {
+			continue
+		}
+		k, val, ok := strings.Cut(item, "=")
+		k = strings.TrimSpace(k)
+		_, err := url.PathUnescape(val)
+		if !ok || k == "" || strings.IndexFunc(k, notTokenChar) >= 0 || err != nil {
+			return fmt.Errorf("environment %s: item %d is not key=value (not shown: it may hold a secret), "+
+				"want key=value items separated by commas, values percent-encoded", name, i+1)
+		}
+	}
+	return nil
+}
+
+// notTokenChar reports whether r may not be in an HTTP header name.
+func notTokenChar(r rune) bool {
+	switch {
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		return false
+	}
+	return !strings.ContainsRune("!#$%&'*+-.^_`|~", r)
 }
 
 // pick returns the configured value v, else the variable's, else def.

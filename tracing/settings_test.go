@@ -1,6 +1,10 @@
 package tracing
 
 import (
+	"encoding/pem"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,6 +71,33 @@ func TestSettingsPrecedence(t *testing.T) {
 	}
 }
 
+// Good values of the exporter variables the module checks pass.
+func TestSettingsGoodOTLPVariables(t *testing.T) {
+	srv := httptest.NewTLSServer(http.NotFoundHandler())
+	srv.Close()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	notPEM := filepath.Join(t.TempDir(), "not.pem")
+	if err := os.WriteFile(notPEM, []byte("hello"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := readSettings(conf(t, "[tracing]\nexporter=otlp-http\n"), env(map[string]string{"OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE": notPEM}), testLog)
+	if err == nil || !strings.Contains(err.Error(), "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE = \""+notPEM+"\": no PEM certificate in the file") {
+		t.Errorf("a file without a certificate: error %v", err)
+	}
+	vars := map[string]string{
+		"OTEL_EXPORTER_OTLP_ENDPOINT": "https://collector:4318", "OTEL_EXPORTER_OTLP_TIMEOUT": "2500",
+		"OTEL_EXPORTER_OTLP_COMPRESSION": "gzip", "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION": "none",
+		"OTEL_EXPORTER_OTLP_INSECURE": "TRUE", "OTEL_EXPORTER_OTLP_TRACES_INSECURE": "false",
+		"OTEL_EXPORTER_OTLP_HEADERS": "api-key=a%20b, x-tenant = 7,", "OTEL_EXPORTER_OTLP_CERTIFICATE": ca,
+	}
+	if _, err := readSettings(conf(t, "[tracing]\nexporter=otlp-http\n"), env(vars), testLog); err != nil {
+		t.Error(err)
+	}
+}
+
 func TestSettingsErrors(t *testing.T) {
 	for _, c := range []struct {
 		conf string
@@ -104,6 +135,16 @@ func TestSettingsErrors(t *testing.T) {
 			`environment OTEL_EXPORTER_OTLP_TIMEOUT = "10s": want milliseconds`},
 		{"[tracing]\nexporter=otlp-http\n", map[string]string{"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT": "-5"},
 			`environment OTEL_EXPORTER_OTLP_TRACES_TIMEOUT = "-5": want milliseconds`},
+		{"[tracing]\nexporter=otlp-http\n", map[string]string{"OTEL_EXPORTER_OTLP_COMPRESSION": "zstd"},
+			`environment OTEL_EXPORTER_OTLP_COMPRESSION = "zstd": want gzip or none`},
+		{"[tracing]\nexporter=otlp-grpc\n", map[string]string{"OTEL_EXPORTER_OTLP_TRACES_INSECURE": "maybe"},
+			`environment OTEL_EXPORTER_OTLP_TRACES_INSECURE = "maybe": want true or false`},
+		{"[tracing]\nexporter=otlp-http\n", map[string]string{"OTEL_EXPORTER_OTLP_HEADERS": "api-key=1,secret-token"},
+			`environment OTEL_EXPORTER_OTLP_HEADERS: item 2 is not key=value (not shown: it may hold a secret)`},
+		{"[tracing]\nexporter=otlp-http\n", map[string]string{"OTEL_EXPORTER_OTLP_TRACES_HEADERS": "api-key=%zz"},
+			`environment OTEL_EXPORTER_OTLP_TRACES_HEADERS: item 1 is not key=value`},
+		{"[tracing]\nexporter=otlp-http\n", map[string]string{"OTEL_EXPORTER_OTLP_CERTIFICATE": "/nonexistent/ca.pem"},
+			`environment OTEL_EXPORTER_OTLP_CERTIFICATE = "/nonexistent/ca.pem": open /nonexistent/ca.pem: no such file or directory`},
 	} {
 		_, err := readSettings(conf(t, c.conf), env(c.env), testLog)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
