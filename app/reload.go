@@ -246,12 +246,18 @@ func (a *Application) applyConfig(ctx context.Context, changed []string) error {
 }
 
 // reloadOnHangup runs Reload as a background task, so that a slow Reloader
-// does not hold the signal handler.
+// does not hold the signal handler. Once exit-time takes no more tasks
+// (while it waits for them: a web container's stop_delay and drain), the
+// SIGHUP is not a reload, and the WARNING says so as Reload would.
 func (a *Application) reloadOnHangup() {
-	_ = a.Go("configuration reload", func(ctx context.Context) error {
+	err := a.Go("configuration reload", func(ctx context.Context) error {
 		_, _ = a.Reload(ctx) // Reload logs its outcome
 		return nil
 	})
+	if err != nil {
+		a.log.Warning().Err(fmt.Errorf("%w: the application is %s, not running", ErrReloadRefused, a.Phase())).
+			Msg("Configuration not reloaded")
+	}
 }
 
 // changedSections compares two configurations section by section and

@@ -256,3 +256,79 @@ func (c *child) next(want string) {
 		c.t.Fatalf("no %q within 20s; saw %q; stderr:\n%s", want, c.seen, c.stderr.String())
 	}
 }
+
+// reloadAtExitScenario logs to ASAB_TEST_LOG_FILE and, once its Main is
+// the background task that exit-time waits for (as a web container is
+// during stop_delay and its drain), says "draining", waits for a SIGHUP
+// (Application.hup!) and then for the log file to show what the reload
+// made of it (for up to 5 s), so that the test can send SIGHUP then.
+func reloadAtExitScenario() int {
+	logFile := os.Getenv("ASAB_TEST_LOG_FILE")
+	hup := make(chan struct{}, 1)
+	a := New(WithName("reload-at-exit"), WithArgs("-l", logFile),
+		WithMain(func(ctx context.Context, a *Application) error {
+			say("ready")
+			<-ctx.Done()
+			for {
+				a.mu.Lock()
+				closed := a.tasksClosed
+				a.mu.Unlock()
+				if closed {
+					break
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			say("draining")
+			select {
+			case <-hup:
+			case <-time.After(20 * time.Second):
+				return errors.New("no SIGHUP at exit-time")
+			}
+			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+				if b, _ := os.ReadFile(logFile); strings.Contains(string(b), "reload") {
+					break
+				}
+			}
+			return nil
+		}))
+	a.PubSub().Subscribe(pubsub.Hup, func(pubsub.Message) error {
+		select {
+		case hup <- struct{}{}:
+		default:
+		}
+		return nil
+	})
+	return a.Run()
+}
+
+func init() { scenarios["reload-at-exit"] = reloadAtExitScenario }
+
+// TestSIGHUPAtExitTimeIsNamed: a SIGHUP while the application exits (here
+// while exit-time waits for a background task, as it does for a web
+// container during stop_delay) is not a reload, and the log says so with
+// a WARNING, as for one before run-time, rather than dropping it without a
+// word.
+func TestSIGHUPAtExitTimeIsNamed(t *testing.T) {
+	logFile := filepath.Join(t.TempDir(), "app.log")
+	c := startChild(t, "reload-at-exit", "ASAB_TEST_LOG_FILE="+logFile)
+	c.waitFor("ready")
+	c.signal(syscall.SIGTERM)
+	c.waitFor("draining")
+	c.signal(syscall.SIGHUP)
+	if _, code := c.wait(30 * time.Second); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, c.stderr)
+	}
+	b, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found string
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.Contains(line, "Configuration not reloaded") {
+			found = line
+		}
+	}
+	if !strings.Contains(found, "WARNING") || !strings.Contains(found, "exiting") {
+		t.Fatalf("no WARNING naming the exit for a SIGHUP at exit-time (got %q) in:\n%s", found, b)
+	}
+}
