@@ -77,7 +77,9 @@ func (a *Application) staticKeys() []staticKey {
 //     keys (ReloadStatic) that changed get their old values back, and every
 //     module and service that implements module.ConfigValidator checks it,
 //     in registration order (the logging pipeline first, when it implements
-//     the interface). A load error or any refusal ends the reload here: it
+//     the interface). A load error, a file gone that an include names by its
+//     exact path and that the running configuration was read from
+//     (config.Config.MissingIncludes), or any refusal ends the reload here: it
 //     is logged as an ERROR, nothing changes, and the error, which wraps
 //     ErrReloadRefused, is returned.
 //  2. Apply: a WARNING names each static key whose new value is ignored;
@@ -102,7 +104,11 @@ func (a *Application) Reload(ctx context.Context) ([]string, error) {
 	old := a.cfg
 	next := config.New()
 	next.AddDefaultsOf(old) // the defaults of start-up and those modules added since
-	if err := a.readConfigSources(next); err != nil {
+	err := a.readConfigSources(next)
+	if err == nil {
+		err = vanishedInclude(old, next)
+	}
+	if err != nil {
 		a.log.Error().Err(err).Msg("Configuration reload failed; keeping the old configuration")
 		return nil, fmt.Errorf("%w: %w", ErrReloadRefused, err)
 	}
@@ -122,6 +128,27 @@ func (a *Application) Reload(ctx context.Context) ([]string, error) {
 	a.log.Notice().Str("changed", strings.Join(changed, ", ")).Msg("Configuration reloaded")
 	a.ps.Publish(pubsub.Reload, slices.Clone(changed))
 	return changed, a.applyConfig(ctx, changed)
+}
+
+// errIncludeVanished is wrapped by the error of a reload that found a file
+// gone that an include names by its exact path and that the running
+// configuration was read from.
+var errIncludeVanished = errors.New("the running configuration was read from it; a file named without a wildcard must not vanish (take it out of [general] include to drop it)")
+
+// vanishedInclude refuses next when a file that an include of it names by
+// its exact path is missing while the running configuration old was read
+// from it: a credentials file on a mount that failed, a file being
+// rewritten by a deployment. Loading ignores a missing include (as Python
+// ASAB does), so without this the reload would silently drop every value
+// the file gave. A glob's match that is gone is a change like any other.
+func vanishedInclude(old, next *config.Config) error {
+	read := old.Files()
+	for _, m := range next.MissingIncludes() {
+		if _, ok := read[m.Path]; ok {
+			return fmt.Errorf("config: %s: %w", m, errIncludeVanished)
+		}
+	}
+	return nil
 }
 
 // keptValue is a static key whose new value a reload ignores.

@@ -332,3 +332,65 @@ func TestSIGHUPAtExitTimeIsNamed(t *testing.T) {
 		t.Fatalf("no WARNING naming the exit for a SIGHUP at exit-time (got %q) in:\n%s", found, b)
 	}
 }
+
+// TestSIGHUPRefusesAVanishedInclude: a file that [general] include names by
+// its path and that the running configuration was read from is gone at a
+// SIGHUP (a mount that failed, a deployment half done). The reload is
+// refused with an ERROR naming the include's file and line and the missing
+// file, instead of silently dropping what the file set; nothing is
+// published. A file a glob matched that is removed is a change: applied.
+func TestSIGHUPRefusesAVanishedInclude(t *testing.T) {
+	dir := t.TempDir()
+	conf, logFile := filepath.Join(dir, "app.conf"), filepath.Join(dir, "app.log")
+	secrets, extra := filepath.Join(dir, "secrets.conf"), filepath.Join(dir, "conf.d", "extra.conf")
+	files := map[string]string{
+		conf:    "[general]\ninclude =\n  ${THIS_DIR}/secrets.conf\n  ${THIS_DIR}/conf.d/*.conf\n[tunable]\nlevel = 1\n",
+		secrets: "[other]\ntoken = s3cret\n",
+		extra:   "[extra]\nk = v\n",
+	}
+	if err := os.MkdirAll(filepath.Dir(extra), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for p, text := range files {
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := startChild(t, "reload", "ASAB_TEST_CONF="+conf, "ASAB_TEST_LOG_FILE="+logFile)
+	c.waitLine(func(line string) bool { return strings.HasPrefix(line, "ready port=") })
+
+	if err := os.Remove(secrets); err != nil {
+		t.Fatal(err)
+	}
+	c.signal(syscall.SIGHUP)
+	var line string
+	for deadline := time.Now().Add(20 * time.Second); line == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		b, _ := os.ReadFile(logFile)
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.Contains(l, "Configuration reload failed") || strings.Contains(l, "Configuration reloaded") {
+				line = l
+			}
+		}
+	}
+	for _, want := range []string{"ERROR", "Configuration reload failed", conf + ":2:", secrets} {
+		if !strings.Contains(line, want) {
+			t.Fatalf("the reload after %s vanished: want a line with %q, got %q", secrets, want, line)
+		}
+	}
+
+	// Removing a glob's match is a change; the next line on stdout must be
+	// its reload!, not one of the refused reload.
+	if err := os.Remove(extra); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(secrets, []byte(files[secrets]), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.signal(syscall.SIGHUP)
+	c.next("Application.reload! [extra]")
+	c.next("applied level=1 changed=[extra]")
+	c.signal(syscall.SIGTERM)
+	if _, code := c.wait(30 * time.Second); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, c.stderr)
+	}
+}

@@ -15,6 +15,7 @@ type Config struct {
 	mu       sync.Mutex        // serializes writers; guards the fields below
 	warnings []string          // from loads
 	included map[string]string // absolute path of every loaded file -> who loaded it
+	missing  []MissingInclude  // literal includes that did not exist
 
 	// defaults is every map given to AddDefaults, in order (see AddDefaultsOf).
 	defaults []map[string]map[string]any
