@@ -85,9 +85,11 @@ func (a *Application) staticKeys() []staticKey {
 //  2. Apply: a WARNING names each static key whose new value is ignored;
 //     the new values replace the old ones atomically inside the
 //     application's Config (the same *config.Config, so code holding it
-//     reads the new values); Application.reload! is published with the
-//     sections that changed; and every module.Reloader is called, in the
-//     same order, under [general] reload_timeout. A Reloader's error cannot
+//     reads the new values); the logging pipeline applies its part, so that
+//     the NOTICE "Configuration reloaded" follows the new thresholds;
+//     Application.reload! is published with the sections that changed; and
+//     every other module.Reloader is called, in the same order, all under
+//     one [general] reload_timeout. A Reloader's error cannot
 //     undo the swap: it is logged as an ERROR naming the module or service
 //     and returned (joined with the others), not wrapping ErrReloadRefused.
 //
@@ -122,12 +124,24 @@ func (a *Application) Reload(ctx context.Context) ([]string, error) {
 	}
 	changed := changedSections(old, next)
 	old.ReplaceWith(next)
+	ctx, cancel, timeout := a.reloadDeadline(ctx)
+	defer cancel()
+	// The logging pipeline applies its part first, so that the lines about
+	// the reload, this NOTICE included, follow the new thresholds and go to
+	// the new outputs.
+	parts := a.reloadParts()
+	var first []reloadPart
+	if len(parts) > 0 && parts[0].name == "logging" {
+		first, parts = parts[:1], parts[1:]
+	}
+	errs := a.applyConfig(ctx, timeout, changed, first)
 	for _, w := range next.Warnings() {
 		a.log.Warning().Msg(w)
 	}
 	a.log.Notice().Str("changed", strings.Join(changed, ", ")).Msg("Configuration reloaded")
 	a.ps.Publish(pubsub.Reload, slices.Clone(changed))
-	return changed, a.applyConfig(ctx, changed)
+	errs = append(errs, a.applyConfig(ctx, timeout, changed, parts)...)
+	return changed, errors.Join(errs...)
 }
 
 // errIncludeVanished is wrapped by the error of a reload that found a file
@@ -239,18 +253,24 @@ func (a *Application) validateConfig(next *config.Config) error {
 	return fmt.Errorf("%w: %w", ErrReloadRefused, errors.Join(errs...))
 }
 
-// applyConfig calls every Reloader under the reload deadline. One that
-// overruns it is reported by name and abandoned.
-func (a *Application) applyConfig(ctx context.Context, changed []string) error {
+// reloadDeadline is ctx bounded by [general] reload_timeout, the deadline
+// of all Reloaders of one reload, and that timeout.
+func (a *Application) reloadDeadline(ctx context.Context) (context.Context, context.CancelFunc, time.Duration) {
 	timeout, err := a.cfg.GetDurationOr("general", "reload_timeout", defaultReloadTimeout)
 	if err != nil || timeout <= 0 {
 		a.log.Warning().Err(err).Str("used", defaultReloadTimeout.String()).Msg("Bad [general] reload_timeout; using the default")
 		timeout = defaultReloadTimeout
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	return ctx, cancel, timeout
+}
+
+// applyConfig calls the Reloader of each of parts under ctx, the reload
+// deadline (of timeout). One that overruns it is reported by name and
+// abandoned.
+func (a *Application) applyConfig(ctx context.Context, timeout time.Duration, changed []string, parts []reloadPart) []error {
 	var errs []error
-	for _, p := range a.reloadParts() {
+	for _, p := range parts {
 		r, ok := p.value.(module.Reloader)
 		if !ok {
 			continue
@@ -259,6 +279,7 @@ func (a *Application) applyConfig(ctx context.Context, changed []string) error {
 		go func() {
 			errc <- runTask(ctx, func(ctx context.Context) error { return r.Reload(ctx, a.cfg, slices.Clone(changed)) })
 		}()
+		var err error
 		select {
 		case err = <-errc:
 		case <-ctx.Done():
@@ -269,7 +290,7 @@ func (a *Application) applyConfig(ctx context.Context, changed []string) error {
 			errs = append(errs, fmt.Errorf("%s: %w", p.name, err))
 		}
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // reloadOnHangup runs Reload as a background task, so that a slow Reloader

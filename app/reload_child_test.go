@@ -394,3 +394,37 @@ func TestSIGHUPRefusesAVanishedInclude(t *testing.T) {
 		t.Fatalf("exit %d; stderr:\n%s", code, c.stderr)
 	}
 }
+
+// TestReloadNoticeFollowsTheNewLevel: a SIGHUP that lowers [logging] level
+// from WARNING to NOTICE logs its own NOTICE "Configuration reloaded": the
+// logging pipeline applies the new thresholds before the line is written,
+// so an operator who turned the level down sees the reload confirmed.
+func TestReloadNoticeFollowsTheNewLevel(t *testing.T) {
+	dir := t.TempDir()
+	conf, logFile := filepath.Join(dir, "app.conf"), filepath.Join(dir, "app.log")
+	write := func(level string, n int) {
+		t.Helper()
+		text := fmt.Sprintf("[logging]\nlevel = %s\n[logging:file]\nbackup_count = 0\n[tunable]\nlevel = %d\n", level, n)
+		if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("WARNING", 1)
+	c := startChild(t, "reload", "ASAB_TEST_CONF="+conf, "ASAB_TEST_LOG_FILE="+logFile)
+	c.waitLine(func(line string) bool { return strings.HasPrefix(line, "ready port=") })
+	write("NOTICE", 2)
+	c.signal(syscall.SIGHUP)
+	c.next("Application.reload! [logging tunable]")
+	c.next("applied level=2 changed=[logging tunable]")
+	c.signal(syscall.SIGTERM)
+	if _, code := c.wait(30 * time.Second); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, c.stderr)
+	}
+	b, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "NOTICE asab.application [sd changed=\"logging, tunable\"] Configuration reloaded") {
+		t.Fatalf("no NOTICE Configuration reloaded after the level went down to NOTICE:\n%s", b)
+	}
+}
