@@ -122,8 +122,11 @@ type Settings struct {
 // Module is the health module's factory for app.Application.AddModule: it
 // reads [asab:health] and registers the Service as "asab.HealthService".
 // At init-time it adds the probes to every registered web container and
-// picks up every registered service that implements Checker.
+// picks up every registered service that implements Checker. The keys of
+// [asab:health] are static at a live reconfiguration: a change is a
+// WARNING naming the key, and the old value stays.
 func Module(a *app.Application) (any, error) {
+	a.ReloadStatic(Section, "interval", "timeout", "tick_stall")
 	var set Settings
 	if err := config.Decode(a.Config(), Section, &set); err != nil {
 		return nil, fmt.Errorf("health: %w", err)
