@@ -138,6 +138,7 @@ func (a *Application) Reload(ctx context.Context) ([]string, error) {
 	for _, w := range next.Warnings() {
 		a.log.Warning().Msg(w)
 	}
+	a.warnUnknownKeysOf(changed...)
 	a.log.Notice().Str("changed", strings.Join(changed, ", ")).Msg("Configuration reloaded")
 	a.ps.Publish(pubsub.Reload, slices.Clone(changed))
 	errs = append(errs, a.applyConfig(ctx, timeout, changed, parts)...)

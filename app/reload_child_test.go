@@ -428,3 +428,37 @@ func TestReloadNoticeFollowsTheNewLevel(t *testing.T) {
 		t.Fatalf("no NOTICE Configuration reloaded after the level went down to NOTICE:\n%s", b)
 	}
 }
+
+// TestReloadWarnsAboutUnknownKeys: a key that [logging] or [general] does
+// not know, added by an edit before a SIGHUP (a typo such as "levle"), is
+// a WARNING naming file:line and the key, as at start-up.
+func TestReloadWarnsAboutUnknownKeys(t *testing.T) {
+	dir := t.TempDir()
+	conf, logFile := filepath.Join(dir, "app.conf"), filepath.Join(dir, "app.log")
+	write := func(extra string) {
+		t.Helper()
+		text := "[logging:file]\nbackup_count = 0\n[tunable]\nlevel = 1\n" + extra
+		if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("")
+	c := startChild(t, "reload", "ASAB_TEST_CONF="+conf, "ASAB_TEST_LOG_FILE="+logFile)
+	c.waitLine(func(line string) bool { return strings.HasPrefix(line, "ready port=") })
+	write("[logging]\nlevle = DEBUG\n[general]\ntick_peroid = 1s\n")
+	c.signal(syscall.SIGHUP)
+	c.next("Application.reload! [general logging]")
+	c.signal(syscall.SIGTERM)
+	if _, code := c.wait(30 * time.Second); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, c.stderr)
+	}
+	b, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{conf + `:6: [logging] unknown key "levle"`, conf + `:8: [general] unknown key "tick_peroid"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("no WARNING %q in the log:\n%s", want, b)
+		}
+	}
+}
