@@ -50,11 +50,17 @@ var builtinStatic = [...]staticKey{
 //
 //	a.ReloadStatic("web", "listen")
 //
+// Without keys, every key of section is static: a module that applies
+// nothing of its section at run time declares it so.
+//
 // [general] tick_period, watchdog_threshold and shutdown_timeout are static
 // without a declaration.
 func (a *Application) ReloadStatic(section string, keys ...string) {
 	a.reload.staticMu.Lock()
 	defer a.reload.staticMu.Unlock()
+	if len(keys) == 0 {
+		a.reload.static = append(a.reload.static, staticKey{section, ""})
+	}
 	for _, k := range keys {
 		a.reload.static = append(a.reload.static, staticKey{section, strings.ToLower(k)})
 	}
@@ -177,7 +183,20 @@ type keptValue struct {
 func keepStatic(old, next *config.Config, static []staticKey) []keptValue {
 	var kept []keptValue
 	seen := map[staticKey]bool{}
+	static = slices.Clone(static)
+	for i := 0; i < len(static); i++ {
+		if static[i].key != "" {
+			continue
+		}
+		// A whole section: every key either configuration has in it.
+		for _, k := range append(old.Keys(static[i].section), next.Keys(static[i].section)...) {
+			static = append(static, staticKey{static[i].section, k})
+		}
+	}
 	for _, k := range static {
+		if k.key == "" {
+			continue
+		}
 		if seen[k] {
 			continue
 		}

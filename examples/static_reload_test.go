@@ -143,3 +143,16 @@ func TestDebugAndHealthKeysAreStaticAtReload(t *testing.T) {
 	resp.Body.Close()
 	s.stop()
 }
+
+// TestTracingKeysAreStaticAtReload: a [tracing] key added at a SIGHUP
+// (examples/webserver, exporter) is a WARNING naming section and key: the
+// exporter is built once.
+func TestTracingKeysAreStaticAtReload(t *testing.T) {
+	conf := movedConf(t, "webserver/webserver.conf", "0.0.0.0 8080", fmt.Sprintf("127.0.0.1 %d", freePort(t)))
+	w := startExample(t, build(t, "webserver"), "-c", conf)
+	w.waitLine("is ready.")
+	rewrite(t, conf, "[logging]", "[tracing]\nexporter = otlp-http\n\n[logging]")
+	_ = w.cmd.Process.Signal(syscall.SIGHUP)
+	w.waitLine("WARNING", `section="tracing"`, `key="exporter"`, "cannot change at run time")
+	w.stop()
+}
