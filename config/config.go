@@ -55,7 +55,12 @@ func (c *Config) Get(section, key string) (string, error) {
 // get is Get for a lowercased key; it also returns the stored value, for its
 // position in error messages.
 func (c *Config) get(section, key string) (string, value, error) {
-	snap := c.snap.Load()
+	return c.snap.Load().get(section, key)
+}
+
+// get is Config.get on one state of a Config, so that a caller reading
+// several keys (Decode) sees them all from the same state.
+func (snap *snapshot) get(section, key string) (string, value, error) {
 	v, ok := snap.lookup(section, key)
 	if !ok {
 		return "", v, notFound(section, key)

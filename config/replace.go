@@ -4,8 +4,8 @@ import "strings"
 
 // ReplaceWith makes c hold other's configuration: its sections and values,
 // the files it read, the includes it missed, its load warnings and the defaults it was given. The values change in one atomic
-// step, so a reader of c sees either all the old values or all the new ones,
-// never a mix; code that holds the *Config pointer reads the new values from
+// step, so one Get or one Decode of c sees either all the old values or all
+// the new ones, never a mix (separate Gets may straddle the swap); code that holds the *Config pointer reads the new values from
 // then on. other is not changed and stays usable on its own (the two share
 // immutable state; a later write to either does not show in the other).
 // Application.Reload uses it to swap a re-read configuration in.
