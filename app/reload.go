@@ -303,7 +303,14 @@ func (a *Application) applyConfig(ctx context.Context, timeout time.Duration, ch
 		select {
 		case err = <-errc:
 		case <-ctx.Done():
-			err = fmt.Errorf("did not finish within [general] reload_timeout (%s); abandoned: %w", timeout, ctx.Err())
+			err = fmt.Errorf("abandoned: %w", ctx.Err())
+		}
+		switch {
+		case err == nil || ctx.Err() == nil:
+		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+			err = fmt.Errorf("did not finish within [general] reload_timeout (%s): %w", timeout, err)
+		default: // the reload's context ends at the application's stop
+			err = fmt.Errorf("cut short by the application's stop: %w", err)
 		}
 		if err != nil {
 			a.log.Error().Str("what", p.name).Err(err).Msg("Applying the new configuration failed; the rest of it stays applied")

@@ -462,3 +462,57 @@ func TestReloadWarnsAboutUnknownKeys(t *testing.T) {
 		}
 	}
 }
+
+// blockingReloader is a Reloader that says "reloading" and then waits for
+// its context to end.
+type blockingReloader struct{}
+
+func (blockingReloader) Reload(ctx context.Context, _ *config.Config, _ []string) error {
+	say("reloading")
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// slowReloadScenario runs a blockingReloader, logging to ASAB_TEST_LOG_FILE.
+func slowReloadScenario() int {
+	a := New(WithName("slow-reload"), WithArgs("-l", os.Getenv("ASAB_TEST_LOG_FILE")),
+		WithMain(func(ctx context.Context, a *Application) error {
+			say("ready")
+			<-ctx.Done()
+			return nil
+		}))
+	if err := a.AddModule(func(a *Application) (any, error) { return nil, a.RegisterService("blocker", blockingReloader{}) }); err != nil {
+		return 1
+	}
+	return a.Run()
+}
+
+func init() { scenarios["slow-reload"] = slowReloadScenario }
+
+// TestReloadCutShortByTheStopSaysSo: a stop while a Reloader still works
+// ends the reload's context; the ERROR names the stop, not the
+// reload_timeout that did not run out.
+func TestReloadCutShortByTheStopSaysSo(t *testing.T) {
+	logFile := filepath.Join(t.TempDir(), "app.log")
+	c := startChild(t, "slow-reload", "ASAB_TEST_LOG_FILE="+logFile)
+	c.waitFor("ready")
+	c.signal(syscall.SIGHUP)
+	c.waitFor("reloading")
+	c.signal(syscall.SIGTERM)
+	if _, code := c.wait(30 * time.Second); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, c.stderr)
+	}
+	b, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var line string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, "Applying the new configuration failed") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, `service \"blocker\"`) || !strings.Contains(line, "stop") || strings.Contains(line, "reload_timeout") {
+		t.Fatalf("the ERROR for a reload cut short by the stop: %q; log:\n%s", line, b)
+	}
+}
