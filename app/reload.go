@@ -50,11 +50,17 @@ var builtinStatic = [...]staticKey{
 //
 //	a.ReloadStatic("web", "listen")
 //
+// Without keys, every key of section is static: a module that applies
+// nothing of its section at run time declares it so.
+//
 // [general] tick_period, watchdog_threshold and shutdown_timeout are static
 // without a declaration.
 func (a *Application) ReloadStatic(section string, keys ...string) {
 	a.reload.staticMu.Lock()
 	defer a.reload.staticMu.Unlock()
+	if len(keys) == 0 {
+		a.reload.static = append(a.reload.static, staticKey{section, ""})
+	}
 	for _, k := range keys {
 		a.reload.static = append(a.reload.static, staticKey{section, strings.ToLower(k)})
 	}
@@ -77,15 +83,19 @@ func (a *Application) staticKeys() []staticKey {
 //     keys (ReloadStatic) that changed get their old values back, and every
 //     module and service that implements module.ConfigValidator checks it,
 //     in registration order (the logging pipeline first, when it implements
-//     the interface). A load error or any refusal ends the reload here: it
+//     the interface). A load error, a file gone that an include names by its
+//     exact path and that the running configuration was read from
+//     (config.Config.MissingIncludes), or any refusal ends the reload here: it
 //     is logged as an ERROR, nothing changes, and the error, which wraps
 //     ErrReloadRefused, is returned.
 //  2. Apply: a WARNING names each static key whose new value is ignored;
 //     the new values replace the old ones atomically inside the
 //     application's Config (the same *config.Config, so code holding it
-//     reads the new values); Application.reload! is published with the
-//     sections that changed; and every module.Reloader is called, in the
-//     same order, under [general] reload_timeout. A Reloader's error cannot
+//     reads the new values); the logging pipeline applies its part, so that
+//     the NOTICE "Configuration reloaded" follows the new thresholds;
+//     Application.reload! is published with the sections that changed; and
+//     every other module.Reloader is called, in the same order, all under
+//     one [general] reload_timeout. A Reloader's error cannot
 //     undo the swap: it is logged as an ERROR naming the module or service
 //     and returned (joined with the others), not wrapping ErrReloadRefused.
 //
@@ -102,7 +112,11 @@ func (a *Application) Reload(ctx context.Context) ([]string, error) {
 	old := a.cfg
 	next := config.New()
 	next.AddDefaultsOf(old) // the defaults of start-up and those modules added since
-	if err := a.readConfigSources(next); err != nil {
+	err := a.readConfigSources(next)
+	if err == nil {
+		err = vanishedInclude(old, next)
+	}
+	if err != nil {
 		a.log.Error().Err(err).Msg("Configuration reload failed; keeping the old configuration")
 		return nil, fmt.Errorf("%w: %w", ErrReloadRefused, err)
 	}
@@ -116,12 +130,46 @@ func (a *Application) Reload(ctx context.Context) ([]string, error) {
 	}
 	changed := changedSections(old, next)
 	old.ReplaceWith(next)
+	ctx, cancel, timeout := a.reloadDeadline(ctx)
+	defer cancel()
+	// The logging pipeline applies its part first, so that the lines about
+	// the reload, this NOTICE included, follow the new thresholds and go to
+	// the new outputs.
+	parts := a.reloadParts()
+	var first []reloadPart
+	if len(parts) > 0 && parts[0].name == "logging" {
+		first, parts = parts[:1], parts[1:]
+	}
+	errs := a.applyConfig(ctx, timeout, changed, first)
 	for _, w := range next.Warnings() {
 		a.log.Warning().Msg(w)
 	}
+	a.warnUnknownKeysOf(changed...)
 	a.log.Notice().Str("changed", strings.Join(changed, ", ")).Msg("Configuration reloaded")
 	a.ps.Publish(pubsub.Reload, slices.Clone(changed))
-	return changed, a.applyConfig(ctx, changed)
+	errs = append(errs, a.applyConfig(ctx, timeout, changed, parts)...)
+	return changed, errors.Join(errs...)
+}
+
+// errIncludeVanished is wrapped by the error of a reload that found a file
+// gone that an include names by its exact path and that the running
+// configuration was read from.
+var errIncludeVanished = errors.New("the running configuration was read from it; a file named without a wildcard must not vanish (take it out of [general] include to drop it)")
+
+// vanishedInclude refuses next when a file that an include of it names by
+// its exact path is missing while the running configuration old was read
+// from it: a credentials file on a mount that failed, a file being
+// rewritten by a deployment. Loading ignores a missing include (as Python
+// ASAB does), so without this the reload would silently drop every value
+// the file gave. A glob's match that is gone is a change like any other.
+func vanishedInclude(old, next *config.Config) error {
+	read := old.Files()
+	for _, m := range next.MissingIncludes() {
+		if _, ok := read[m.Path]; ok {
+			return fmt.Errorf("config: %s: %w", m, errIncludeVanished)
+		}
+	}
+	return nil
 }
 
 // keptValue is a static key whose new value a reload ignores.
@@ -135,7 +183,20 @@ type keptValue struct {
 func keepStatic(old, next *config.Config, static []staticKey) []keptValue {
 	var kept []keptValue
 	seen := map[staticKey]bool{}
+	static = slices.Clone(static)
+	for i := 0; i < len(static); i++ {
+		if static[i].key != "" {
+			continue
+		}
+		// A whole section: every key either configuration has in it.
+		for _, k := range append(old.Keys(static[i].section), next.Keys(static[i].section)...) {
+			static = append(static, staticKey{static[i].section, k})
+		}
+	}
 	for _, k := range static {
+		if k.key == "" {
+			continue
+		}
 		if seen[k] {
 			continue
 		}
@@ -212,18 +273,24 @@ func (a *Application) validateConfig(next *config.Config) error {
 	return fmt.Errorf("%w: %w", ErrReloadRefused, errors.Join(errs...))
 }
 
-// applyConfig calls every Reloader under the reload deadline. One that
-// overruns it is reported by name and abandoned.
-func (a *Application) applyConfig(ctx context.Context, changed []string) error {
+// reloadDeadline is ctx bounded by [general] reload_timeout, the deadline
+// of all Reloaders of one reload, and that timeout.
+func (a *Application) reloadDeadline(ctx context.Context) (context.Context, context.CancelFunc, time.Duration) {
 	timeout, err := a.cfg.GetDurationOr("general", "reload_timeout", defaultReloadTimeout)
 	if err != nil || timeout <= 0 {
 		a.log.Warning().Err(err).Str("used", defaultReloadTimeout.String()).Msg("Bad [general] reload_timeout; using the default")
 		timeout = defaultReloadTimeout
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	return ctx, cancel, timeout
+}
+
+// applyConfig calls the Reloader of each of parts under ctx, the reload
+// deadline (of timeout). One that overruns it is reported by name and
+// abandoned.
+func (a *Application) applyConfig(ctx context.Context, timeout time.Duration, changed []string, parts []reloadPart) []error {
 	var errs []error
-	for _, p := range a.reloadParts() {
+	for _, p := range parts {
 		r, ok := p.value.(module.Reloader)
 		if !ok {
 			continue
@@ -232,26 +299,40 @@ func (a *Application) applyConfig(ctx context.Context, changed []string) error {
 		go func() {
 			errc <- runTask(ctx, func(ctx context.Context) error { return r.Reload(ctx, a.cfg, slices.Clone(changed)) })
 		}()
+		var err error
 		select {
 		case err = <-errc:
 		case <-ctx.Done():
-			err = fmt.Errorf("did not finish within [general] reload_timeout (%s); abandoned: %w", timeout, ctx.Err())
+			err = fmt.Errorf("abandoned: %w", ctx.Err())
+		}
+		switch {
+		case err == nil || ctx.Err() == nil:
+		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+			err = fmt.Errorf("did not finish within [general] reload_timeout (%s): %w", timeout, err)
+		default: // the reload's context ends at the application's stop
+			err = fmt.Errorf("cut short by the application's stop: %w", err)
 		}
 		if err != nil {
 			a.log.Error().Str("what", p.name).Err(err).Msg("Applying the new configuration failed; the rest of it stays applied")
 			errs = append(errs, fmt.Errorf("%s: %w", p.name, err))
 		}
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // reloadOnHangup runs Reload as a background task, so that a slow Reloader
-// does not hold the signal handler.
+// does not hold the signal handler. Once exit-time takes no more tasks
+// (while it waits for them: a web container's stop_delay and drain), the
+// SIGHUP is not a reload, and the WARNING says so as Reload would.
 func (a *Application) reloadOnHangup() {
-	_ = a.Go("configuration reload", func(ctx context.Context) error {
+	err := a.Go("configuration reload", func(ctx context.Context) error {
 		_, _ = a.Reload(ctx) // Reload logs its outcome
 		return nil
 	})
+	if err != nil {
+		a.log.Warning().Err(fmt.Errorf("%w: the application is %s, not running", ErrReloadRefused, a.Phase())).
+			Msg("Configuration not reloaded")
+	}
 }
 
 // changedSections compares two configurations section by section and

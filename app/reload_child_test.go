@@ -256,3 +256,263 @@ func (c *child) next(want string) {
 		c.t.Fatalf("no %q within 20s; saw %q; stderr:\n%s", want, c.seen, c.stderr.String())
 	}
 }
+
+// reloadAtExitScenario logs to ASAB_TEST_LOG_FILE and, once its Main is
+// the background task that exit-time waits for (as a web container is
+// during stop_delay and its drain), says "draining", waits for a SIGHUP
+// (Application.hup!) and then for the log file to show what the reload
+// made of it (for up to 5 s), so that the test can send SIGHUP then.
+func reloadAtExitScenario() int {
+	logFile := os.Getenv("ASAB_TEST_LOG_FILE")
+	hup := make(chan struct{}, 1)
+	a := New(WithName("reload-at-exit"), WithArgs("-l", logFile),
+		WithMain(func(ctx context.Context, a *Application) error {
+			say("ready")
+			<-ctx.Done()
+			for {
+				a.mu.Lock()
+				closed := a.tasksClosed
+				a.mu.Unlock()
+				if closed {
+					break
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			say("draining")
+			select {
+			case <-hup:
+			case <-time.After(20 * time.Second):
+				return errors.New("no SIGHUP at exit-time")
+			}
+			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+				if b, _ := os.ReadFile(logFile); strings.Contains(string(b), "reload") {
+					break
+				}
+			}
+			return nil
+		}))
+	a.PubSub().Subscribe(pubsub.Hup, func(pubsub.Message) error {
+		select {
+		case hup <- struct{}{}:
+		default:
+		}
+		return nil
+	})
+	return a.Run()
+}
+
+func init() { scenarios["reload-at-exit"] = reloadAtExitScenario }
+
+// TestSIGHUPAtExitTimeIsNamed: a SIGHUP while the application exits (here
+// while exit-time waits for a background task, as it does for a web
+// container during stop_delay) is not a reload, and the log says so with
+// a WARNING, as for one before run-time, rather than dropping it without a
+// word.
+func TestSIGHUPAtExitTimeIsNamed(t *testing.T) {
+	logFile := filepath.Join(t.TempDir(), "app.log")
+	c := startChild(t, "reload-at-exit", "ASAB_TEST_LOG_FILE="+logFile)
+	c.waitFor("ready")
+	c.signal(syscall.SIGTERM)
+	c.waitFor("draining")
+	c.signal(syscall.SIGHUP)
+	if _, code := c.wait(30 * time.Second); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, c.stderr)
+	}
+	b, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found string
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.Contains(line, "Configuration not reloaded") {
+			found = line
+		}
+	}
+	if !strings.Contains(found, "WARNING") || !strings.Contains(found, "exiting") {
+		t.Fatalf("no WARNING naming the exit for a SIGHUP at exit-time (got %q) in:\n%s", found, b)
+	}
+}
+
+// TestSIGHUPRefusesAVanishedInclude: a file that [general] include names by
+// its path and that the running configuration was read from is gone at a
+// SIGHUP (a mount that failed, a deployment half done). The reload is
+// refused with an ERROR naming the include's file and line and the missing
+// file, instead of silently dropping what the file set; nothing is
+// published. A file a glob matched that is removed is a change: applied.
+func TestSIGHUPRefusesAVanishedInclude(t *testing.T) {
+	dir := t.TempDir()
+	conf, logFile := filepath.Join(dir, "app.conf"), filepath.Join(dir, "app.log")
+	secrets, extra := filepath.Join(dir, "secrets.conf"), filepath.Join(dir, "conf.d", "extra.conf")
+	files := map[string]string{
+		conf:    "[general]\ninclude =\n  ${THIS_DIR}/secrets.conf\n  ${THIS_DIR}/conf.d/*.conf\n[tunable]\nlevel = 1\n",
+		secrets: "[other]\ntoken = s3cret\n",
+		extra:   "[extra]\nk = v\n",
+	}
+	if err := os.MkdirAll(filepath.Dir(extra), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for p, text := range files {
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := startChild(t, "reload", "ASAB_TEST_CONF="+conf, "ASAB_TEST_LOG_FILE="+logFile)
+	c.waitLine(func(line string) bool { return strings.HasPrefix(line, "ready port=") })
+
+	if err := os.Remove(secrets); err != nil {
+		t.Fatal(err)
+	}
+	c.signal(syscall.SIGHUP)
+	var line string
+	for deadline := time.Now().Add(20 * time.Second); line == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		b, _ := os.ReadFile(logFile)
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.Contains(l, "Configuration reload failed") || strings.Contains(l, "Configuration reloaded") {
+				line = l
+			}
+		}
+	}
+	for _, want := range []string{"ERROR", "Configuration reload failed", conf + ":2:", secrets} {
+		if !strings.Contains(line, want) {
+			t.Fatalf("the reload after %s vanished: want a line with %q, got %q", secrets, want, line)
+		}
+	}
+
+	// Removing a glob's match is a change; the next line on stdout must be
+	// its reload!, not one of the refused reload.
+	if err := os.Remove(extra); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(secrets, []byte(files[secrets]), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.signal(syscall.SIGHUP)
+	c.next("Application.reload! [extra]")
+	c.next("applied level=1 changed=[extra]")
+	c.signal(syscall.SIGTERM)
+	if _, code := c.wait(30 * time.Second); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, c.stderr)
+	}
+}
+
+// TestReloadNoticeFollowsTheNewLevel: a SIGHUP that lowers [logging] level
+// from WARNING to NOTICE logs its own NOTICE "Configuration reloaded": the
+// logging pipeline applies the new thresholds before the line is written,
+// so an operator who turned the level down sees the reload confirmed.
+func TestReloadNoticeFollowsTheNewLevel(t *testing.T) {
+	dir := t.TempDir()
+	conf, logFile := filepath.Join(dir, "app.conf"), filepath.Join(dir, "app.log")
+	write := func(level string, n int) {
+		t.Helper()
+		text := fmt.Sprintf("[logging]\nlevel = %s\n[logging:file]\nbackup_count = 0\n[tunable]\nlevel = %d\n", level, n)
+		if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("WARNING", 1)
+	c := startChild(t, "reload", "ASAB_TEST_CONF="+conf, "ASAB_TEST_LOG_FILE="+logFile)
+	c.waitLine(func(line string) bool { return strings.HasPrefix(line, "ready port=") })
+	write("NOTICE", 2)
+	c.signal(syscall.SIGHUP)
+	c.next("Application.reload! [logging tunable]")
+	c.next("applied level=2 changed=[logging tunable]")
+	c.signal(syscall.SIGTERM)
+	if _, code := c.wait(30 * time.Second); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, c.stderr)
+	}
+	b, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "NOTICE asab.application [sd changed=\"logging, tunable\"] Configuration reloaded") {
+		t.Fatalf("no NOTICE Configuration reloaded after the level went down to NOTICE:\n%s", b)
+	}
+}
+
+// TestReloadWarnsAboutUnknownKeys: a key that [logging] or [general] does
+// not know, added by an edit before a SIGHUP (a typo such as "levle"), is
+// a WARNING naming file:line and the key, as at start-up.
+func TestReloadWarnsAboutUnknownKeys(t *testing.T) {
+	dir := t.TempDir()
+	conf, logFile := filepath.Join(dir, "app.conf"), filepath.Join(dir, "app.log")
+	write := func(extra string) {
+		t.Helper()
+		text := "[logging:file]\nbackup_count = 0\n[tunable]\nlevel = 1\n" + extra
+		if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("")
+	c := startChild(t, "reload", "ASAB_TEST_CONF="+conf, "ASAB_TEST_LOG_FILE="+logFile)
+	c.waitLine(func(line string) bool { return strings.HasPrefix(line, "ready port=") })
+	write("[logging]\nlevle = DEBUG\n[general]\ntick_peroid = 1s\n")
+	c.signal(syscall.SIGHUP)
+	c.next("Application.reload! [general logging]")
+	c.signal(syscall.SIGTERM)
+	if _, code := c.wait(30 * time.Second); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, c.stderr)
+	}
+	b, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{conf + `:6: [logging] unknown key "levle"`, conf + `:8: [general] unknown key "tick_peroid"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("no WARNING %q in the log:\n%s", want, b)
+		}
+	}
+}
+
+// blockingReloader is a Reloader that says "reloading" and then waits for
+// its context to end.
+type blockingReloader struct{}
+
+func (blockingReloader) Reload(ctx context.Context, _ *config.Config, _ []string) error {
+	say("reloading")
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// slowReloadScenario runs a blockingReloader, logging to ASAB_TEST_LOG_FILE.
+func slowReloadScenario() int {
+	a := New(WithName("slow-reload"), WithArgs("-l", os.Getenv("ASAB_TEST_LOG_FILE")),
+		WithMain(func(ctx context.Context, a *Application) error {
+			say("ready")
+			<-ctx.Done()
+			return nil
+		}))
+	if err := a.AddModule(func(a *Application) (any, error) { return nil, a.RegisterService("blocker", blockingReloader{}) }); err != nil {
+		return 1
+	}
+	return a.Run()
+}
+
+func init() { scenarios["slow-reload"] = slowReloadScenario }
+
+// TestReloadCutShortByTheStopSaysSo: a stop while a Reloader still works
+// ends the reload's context; the ERROR names the stop, not the
+// reload_timeout that did not run out.
+func TestReloadCutShortByTheStopSaysSo(t *testing.T) {
+	logFile := filepath.Join(t.TempDir(), "app.log")
+	c := startChild(t, "slow-reload", "ASAB_TEST_LOG_FILE="+logFile)
+	c.waitFor("ready")
+	c.signal(syscall.SIGHUP)
+	c.waitFor("reloading")
+	c.signal(syscall.SIGTERM)
+	if _, code := c.wait(30 * time.Second); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, c.stderr)
+	}
+	b, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var line string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, "Applying the new configuration failed") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, `service \"blocker\"`) || !strings.Contains(line, "stop") || strings.Contains(line, "reload_timeout") {
+		t.Fatalf("the ERROR for a reload cut short by the stop: %q; log:\n%s", line, b)
+	}
+}

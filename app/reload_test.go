@@ -106,3 +106,27 @@ func FuzzChangedSections(f *testing.F) {
 		}
 	})
 }
+
+// TestKeepStaticSection: a section declared static as a whole keeps every
+// key as it was: a changed one, one added and one removed.
+func TestKeepStaticSection(t *testing.T) {
+	old, next := config.New(), config.New()
+	if err := old.LoadString("old.conf", "[broker]\nurl = amqp://a\ngone = 1\n[other]\nx = 1\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := next.LoadString("new.conf", "[broker]\nurl = amqp://b\nadded = 2\n[other]\nx = 2\n"); err != nil {
+		t.Fatal(err)
+	}
+	kept := keepStatic(old, next, []staticKey{{"broker", ""}})
+	want := []keptValue{
+		{staticKey{"broker", "url"}, "amqp://a", "amqp://b"},
+		{staticKey{"broker", "gone"}, "1", "(unset)"},
+		{staticKey{"broker", "added"}, "(unset)", "2"},
+	}
+	if !reflect.DeepEqual(kept, want) {
+		t.Fatalf("kept %+v, want %+v", kept, want)
+	}
+	if got := changedSections(old, next); !reflect.DeepEqual(got, []string{"other"}) {
+		t.Errorf("after keeping [broker], changed = %q, want [other]", got)
+	}
+}

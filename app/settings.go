@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -111,11 +112,18 @@ func fallback(daemonValue, generalValue string) (value, section string) {
 // warnUnknownKeys logs a WARNING naming file:line and the known keys for
 // each key of [general] and [daemon] that the application does not know (a
 // typo such as "tick_perod").
-func (a *Application) warnUnknownKeys() {
+func (a *Application) warnUnknownKeys() { a.warnUnknownKeysOf(GeneralSection, DaemonSection) }
+
+// warnUnknownKeysOf is warnUnknownKeys for those of [general] and [daemon]
+// that are among sections (a reload's changed sections).
+func (a *Application) warnUnknownKeysOf(sections ...string) {
 	for _, s := range []struct {
 		section string
 		v       any
 	}{{GeneralSection, &generalSettings{}}, {DaemonSection, &daemonKeys{}}} {
+		if !slices.Contains(sections, s.section) {
+			continue
+		}
 		unknown, err := config.Unknown(a.cfg, s.section, s.v)
 		if err != nil {
 			a.log.Warning().Err(err).Msg("Cannot list the unknown keys of [" + s.section + "]")

@@ -15,6 +15,7 @@ type Config struct {
 	mu       sync.Mutex        // serializes writers; guards the fields below
 	warnings []string          // from loads
 	included map[string]string // absolute path of every loaded file -> who loaded it
+	missing  []MissingInclude  // literal includes that did not exist
 
 	// defaults is every map given to AddDefaults, in order (see AddDefaultsOf).
 	defaults []map[string]map[string]any
@@ -54,7 +55,12 @@ func (c *Config) Get(section, key string) (string, error) {
 // get is Get for a lowercased key; it also returns the stored value, for its
 // position in error messages.
 func (c *Config) get(section, key string) (string, value, error) {
-	snap := c.snap.Load()
+	return c.snap.Load().get(section, key)
+}
+
+// get is Config.get on one state of a Config, so that a caller reading
+// several keys (Decode) sees them all from the same state.
+func (snap *snapshot) get(section, key string) (string, value, error) {
 	v, ok := snap.lookup(section, key)
 	if !ok {
 		return "", v, notFound(section, key)

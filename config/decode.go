@@ -391,17 +391,20 @@ func Decode(c *Config, section string, dst any) error {
 	if err != nil {
 		return err
 	}
+	// One state for every key: a Decode that runs while a reload swaps the
+	// configuration (ReplaceWith) reads all old values or all new ones.
+	snap := c.snap.Load()
 	var errs []error
 	for i := range specs {
-		if err := specs[i].decode(c, section, rv.Elem()); err != nil {
+		if err := specs[i].decode(snap, section, rv.Elem()); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func (s *KeySpec) decode(c *Config, section string, sv reflect.Value) error {
-	text, v, err := c.get(section, s.Key)
+func (s *KeySpec) decode(snap *snapshot, section string, sv reflect.Value) error {
+	text, v, err := snap.get(section, s.Key)
 	pos, raw := v.pos(), v.raw
 	switch {
 	case errors.Is(err, ErrNotFound) && s.Required:

@@ -240,3 +240,27 @@ func TestLoadStringNameIsBaseForIncludes(t *testing.T) {
 		t.Errorf("${THIS_DIR} = %q, want %q", got, dir)
 	}
 }
+
+// TestMissingIncludes: a file named without a wildcard that does not exist
+// is listed, with the file and line of its include, and survives
+// ReplaceWith; a glob that matches nothing and a file that exists are not.
+func TestMissingIncludes(t *testing.T) {
+	dir := writeFiles(t, t.TempDir(), map[string]string{
+		"main.conf": "[general]\ninclude =\n  here.conf\n  gone.conf\n  conf.d/*.conf\n",
+		"here.conf": "[s]\nk = 1\n",
+	})
+	main := filepath.Join(dir, "main.conf")
+	c := loadFile(t, main)
+	want := []MissingInclude{{Path: filepath.Join(dir, "gone.conf"), From: main, Line: 2}}
+	if got := c.MissingIncludes(); !slices.Equal(got, want) {
+		t.Fatalf("MissingIncludes() = %+v, want %+v", got, want)
+	}
+	if s := want[0].String(); !strings.Contains(s, main+":2: include "+filepath.Join(dir, "gone.conf")) {
+		t.Errorf("String() = %q", s)
+	}
+	r := New()
+	r.ReplaceWith(c)
+	if got := r.MissingIncludes(); !slices.Equal(got, want) {
+		t.Errorf("after ReplaceWith MissingIncludes() = %+v", got)
+	}
+}

@@ -32,6 +32,7 @@ type loader struct {
 	files    []parsedFile
 	warnings []string
 	seen     map[string]string // absolute path -> the file that loaded it
+	missing  []MissingInclude
 }
 
 // LoadFile reads the file at path, then the files its [general] include lists.
@@ -94,6 +95,7 @@ func (c *Config) load(name string, r io.Reader) error {
 		c.included[p] = by
 	}
 	c.warnings = append(c.warnings, ld.warnings...)
+	c.missing = append(c.missing, ld.missing...)
 	return nil
 }
 
@@ -117,8 +119,12 @@ func (ld *loader) read(name, dir string, r io.Reader) error {
 		}
 		matches = slices.DeleteFunc(matches, func(m string) bool { return hiddenMatch(pattern, m) })
 		sort.Strings(matches)
+		literal := !strings.ContainsAny(pattern, `*?[\`)
+		if literal && len(matches) == 0 {
+			ld.missed(name, line, pattern)
+		}
 		for _, m := range matches {
-			if err := ld.include(name, line, m); err != nil {
+			if err := ld.include(name, line, m, literal); err != nil {
 				return err
 			}
 		}
@@ -126,8 +132,18 @@ func (ld *loader) read(name, dir string, r io.Reader) error {
 	return nil
 }
 
-// include reads one file matched by an include pattern of the file from.
-func (ld *loader) include(from string, line int, path string) error {
+// missed records a file that an include names without a wildcard and that
+// does not exist.
+func (ld *loader) missed(from string, line int, path string) {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	ld.missing = append(ld.missing, MissingInclude{Path: path, From: from, Line: line})
+}
+
+// include reads one file matched by an include pattern of the file from;
+// literal tells a pattern without a wildcard.
+func (ld *loader) include(from string, line int, path string, literal bool) error {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return fmt.Errorf("config: %s:%d: include %s: %w", from, line, path, err)
@@ -138,6 +154,9 @@ func (ld *loader) include(from string, line int, path string) error {
 	}
 	f, err := os.Open(abs)
 	if errors.Is(err, fs.ErrNotExist) {
+		if literal {
+			ld.missed(from, line, abs)
+		}
 		return nil
 	}
 	if err != nil {

@@ -3,9 +3,9 @@ package config
 import "strings"
 
 // ReplaceWith makes c hold other's configuration: its sections and values,
-// the files it read, its load warnings and the defaults it was given. The values change in one atomic
-// step, so a reader of c sees either all the old values or all the new ones,
-// never a mix; code that holds the *Config pointer reads the new values from
+// the files it read, the includes it missed, its load warnings and the defaults it was given. The values change in one atomic
+// step, so one Get or one Decode of c sees either all the old values or all
+// the new ones, never a mix (separate Gets may straddle the swap); code that holds the *Config pointer reads the new values from
 // then on. other is not changed and stays usable on its own (the two share
 // immutable state; a later write to either does not show in the other).
 // Application.Reload uses it to swap a re-read configuration in.
@@ -21,6 +21,7 @@ func (c *Config) ReplaceWith(other *Config) {
 		included[p] = by
 	}
 	defaults := append([]map[string]map[string]any(nil), other.defaults...)
+	missing := append([]MissingInclude(nil), other.missing...)
 	other.mu.Unlock()
 
 	c.mu.Lock()
@@ -29,6 +30,7 @@ func (c *Config) ReplaceWith(other *Config) {
 	c.warnings = warnings
 	c.included = included
 	c.defaults = defaults
+	c.missing = missing
 }
 
 // AddDefaultsOf gives c every set of defaults from was given with

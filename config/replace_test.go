@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -101,5 +102,49 @@ func TestAddDefaultsOf(t *testing.T) {
 	d.AddDefaultsOf(c)
 	if valueOf(d, "b", "k") != "v" || valueOf(d, "a", "x") != "1" {
 		t.Error("AddDefaultsOf did not record the layers it added")
+	}
+}
+
+// TestDecodeDuringReplaceIsNotMixed: Decode reads a whole struct from one
+// state of the Config, so a Decode that runs while ReplaceWith swaps
+// configurations in gets every key of the old one or every key of the new
+// one, never some of each.
+func TestDecodeDuringReplaceIsNotMixed(t *testing.T) {
+	type pair struct {
+		A string `ini:"a"`
+		B string `ini:"b"`
+		C string `ini:"c"`
+		D string `ini:"d"`
+	}
+	var states [2]*Config
+	for i := range states {
+		states[i] = New()
+		if err := states[i].LoadString("s.conf", fmt.Sprintf("[s]\na = %d\nb = %d\nc = %d\nd = %d\n", i, i, i, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := New()
+	c.ReplaceWith(states[0])
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 200000 {
+			c.ReplaceWith(states[i%2])
+		}
+	}()
+	for {
+		select {
+		case <-done:
+			return
+		default:
+		}
+		var p pair
+		if err := Decode(c, "s", &p); err != nil {
+			t.Fatal(err)
+		}
+		if p.A != p.B || p.B != p.C || p.C != p.D {
+			<-done
+			t.Fatalf("Decode during ReplaceWith read a mix: %+v", p)
+		}
 	}
 }

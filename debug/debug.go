@@ -58,8 +58,10 @@ type Settings struct {
 // reads [debug] listen: empty (the default) leaves the module without a
 // listener; otherwise the listener is opened at init-time, served at
 // run-time and closed at exit-time. An unknown key in [debug] is logged as
-// a WARNING.
+// a WARNING. [debug] listen is static at a live reconfiguration: a change
+// is a WARNING naming it, and the listener stays where it is.
 func Module(a *app.Application) (any, error) {
+	a.ReloadStatic(Section, "listen")
 	var set Settings
 	if err := config.Decode(a.Config(), Section, &set); err != nil {
 		return nil, fmt.Errorf("debug: %w", err)

@@ -89,6 +89,7 @@ type check struct {
 	checked bool
 	err     error
 	since   time.Time
+	running bool // a call overran the timeout and has not returned yet
 }
 
 // Service is asab.HealthService: the checks, their last results, and the
@@ -121,8 +122,11 @@ type Settings struct {
 // Module is the health module's factory for app.Application.AddModule: it
 // reads [asab:health] and registers the Service as "asab.HealthService".
 // At init-time it adds the probes to every registered web container and
-// picks up every registered service that implements Checker.
+// picks up every registered service that implements Checker. The keys of
+// [asab:health] are static at a live reconfiguration: a change is a
+// WARNING naming the key, and the old value stays.
 func Module(a *app.Application) (any, error) {
+	a.ReloadStatic(Section, "interval", "timeout", "tick_stall")
 	var set Settings
 	if err := config.Decode(a.Config(), Section, &set); err != nil {
 		return nil, fmt.Errorf("health: %w", err)
@@ -221,20 +225,57 @@ func (s *Service) Finalize(context.Context) error {
 }
 
 // CheckNow runs every check once, each under the timeout, one after the
-// other, and records the results. Run calls it every interval.
+// other, and records the results. Run calls it every interval. A check
+// that has not returned when its timeout ends (one that ignores its
+// context) is recorded as down and left running on its own; it is not
+// called again until it has returned, and the other checks go on.
 func (s *Service) CheckNow(ctx context.Context) {
 	s.mu.Lock()
 	checks := slices.Clone(s.checks)
 	s.mu.Unlock()
 	for _, c := range checks {
-		cctx, cancel := context.WithTimeout(ctx, s.timeout)
-		err := runCheck(cctx, c.fn)
-		cancel()
-		if ctx.Err() != nil {
+		err, ok := s.runOne(ctx, c)
+		if !ok {
 			return // stopping: the check was cut off, not failed
 		}
 		s.record(c, err)
 	}
+}
+
+// runOne calls one check under the timeout. ok is false when ctx ended
+// meanwhile.
+func (s *Service) runOne(ctx context.Context, c *check) (err error, ok bool) {
+	s.mu.Lock()
+	running := c.running
+	s.mu.Unlock()
+	if running {
+		return fmt.Errorf("still running: did not return within [asab:health] timeout (%s)", s.timeout), true
+	}
+	cctx, cancel := context.WithTimeout(ctx, s.timeout)
+	done := make(chan error, 1)
+	go func() {
+		defer cancel()
+		done <- runCheck(cctx, c.fn)
+	}()
+	select {
+	case err = <-done:
+	case <-cctx.Done():
+		select {
+		case err = <-done: // it returned as its context ended
+		default:
+			s.mu.Lock()
+			c.running = true
+			s.mu.Unlock()
+			go func() {
+				<-done
+				s.mu.Lock()
+				c.running = false
+				s.mu.Unlock()
+			}()
+			err = fmt.Errorf("did not return within [asab:health] timeout (%s)", s.timeout)
+		}
+	}
+	return err, ctx.Err() == nil
 }
 
 // runCheck calls fn, turning a panic into an error.

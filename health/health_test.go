@@ -208,3 +208,44 @@ func TestPanickingCheckIsDown(t *testing.T) {
 		t.Fatalf("%+v", c)
 	}
 }
+
+// TestHungCheckDoesNotFreezeTheOthers: a check that ignores its context and
+// never returns is reported down once it overruns the timeout, the other
+// checks go on running (a dependency that fails meanwhile makes the
+// application not ready), and the stop does not wait for it.
+func TestHungCheckDoesNotFreezeTheOthers(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	var calls atomic.Int32
+	r, db := start(t, conf+"timeout = 50ms\n", func(context.Context) error {
+		calls.Add(1)
+		<-release // a driver that ignores its context
+		return nil
+	})
+	eventually(t, "the hung check reported down", func() bool {
+		_, rep := probe(t, r, health.Ready)
+		c := find(t, rep, "cache")
+		return c.Status == "down" && strings.Contains(c.Error, "did not return within")
+	})
+	db.set(errors.New("connection refused"))
+	eventually(t, "not ready while db fails", func() bool {
+		code, rep := probe(t, r, health.Ready)
+		return code == http.StatusServiceUnavailable && find(t, rep, "db").Status == "down"
+	})
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("the hung check was started %d times, want once while it runs", n)
+	}
+	done := make(chan int, 1)
+	go func() { done <- r.Stop() }()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit code %d", code)
+		}
+	case <-time.After(5 * time.Second):
+		close(release) // let the test end, then fail it
+		<-done
+		release = make(chan struct{})
+		t.Fatal("the stop waited for the hung check")
+	}
+}

@@ -248,15 +248,21 @@ func (o *output) reportDropped(total uint64) {
 // outputs have nothing to reopen and are left alone, so a stalled console
 // does not hold up the SIGHUP that asked for it.
 func (o *output) reopen() error {
-	o.mu.Lock()
-	closed := o.closed
-	o.mu.Unlock()
 	fs, file := o.sink.(*fileSink)
-	if closed || !file {
+	if !file {
 		return nil
 	}
 	o.sendMu.Lock()
 	defer o.sendMu.Unlock()
+	// closed is read under sendMu: close closes the sink under it, so an
+	// output that a reload retires meanwhile is either still open here (and
+	// closed after this reopen) or seen closed, never reopened once closed.
+	o.mu.Lock()
+	closed := o.closed
+	o.mu.Unlock()
+	if closed {
+		return nil
+	}
 	o.deliverLocked()
 	return fs.reopen()
 }

@@ -85,6 +85,16 @@ func (p *Pipeline) Reload(ctx context.Context, cfg *config.Config, changed []str
 	if !slices.ContainsFunc(changed, func(s string) bool { return s == "logging" || strings.HasPrefix(s, "logging:") }) {
 		return nil
 	}
+	lg := Get("asab.logging")
+	for _, s := range sections { // as Setup does, for the sections that changed
+		if !slices.Contains(changed, s.name) {
+			continue
+		}
+		unknown, _ := config.Unknown(cfg, s.name, s.v)
+		for _, u := range unknown {
+			lg.Warning().Msg(u.String())
+		}
+	}
 	plans, timeout, err := p.plan(cfg)
 	if err != nil {
 		return err

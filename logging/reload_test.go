@@ -15,6 +15,7 @@ import (
 
 	"github.com/asabgo/asab/app"
 	"github.com/asabgo/asab/asabtest"
+	"github.com/asabgo/asab/config"
 	"github.com/asabgo/asab/logging"
 )
 
@@ -282,5 +283,67 @@ func TestReloadSyslogOutput(t *testing.T) {
 	}
 	if got := asabtest.ReadLog(t, logPath, "syslog.reload"); len(got) != 3 {
 		t.Errorf("the file output, kept through the reloads, holds %d lines, want 3: %+v", len(got), got)
+	}
+}
+
+// TestReopenDuringReloadLeaksNothing: SIGHUP reopens the log files while a
+// reload started by the SIGHUP before may be retiring the file output it
+// replaced. A reopen that lost that race reopened the retired output's file
+// after it was closed: a descriptor left open for good and an error about
+// a file already closed. Here Reopen runs in a loop while Reload replaces
+// the file output; afterwards no descriptor of the replaced file is open
+// and no Reopen failed.
+func TestReopenDuringReloadLeaksNothing(t *testing.T) {
+	dir := t.TempDir()
+	openOf := func(prefix string) []string {
+		var out []string
+		ents, _ := os.ReadDir("/proc/self/fd")
+		for _, e := range ents {
+			if l, err := os.Readlink(filepath.Join("/proc/self/fd", e.Name())); err == nil && strings.HasPrefix(l, prefix) {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	for i := range 500 {
+		old := filepath.Join(dir, fmt.Sprintf("old%d.log", i))
+		cfgOf := func(path string) *config.Config {
+			c := config.New()
+			if err := c.LoadString("t.conf", "[logging:console]\nenabled = false\n[logging:file]\nbackup_count = 0\npath = "+path+"\n"); err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		p, err := logging.Setup(cfgOf(old), logging.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stop := make(chan struct{})
+		errc := make(chan error, 1)
+		go func() {
+			var errs []error
+			for {
+				select {
+				case <-stop:
+					errc <- errors.Join(errs...)
+					return
+				default:
+				}
+				if err := p.Reopen(); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		}()
+		time.Sleep(time.Duration(i%7) * 100 * time.Microsecond)
+		if err := p.Reload(context.Background(), cfgOf(filepath.Join(dir, fmt.Sprintf("new%d.log", i))), []string{"logging:file"}); err != nil {
+			t.Fatal(err)
+		}
+		close(stop)
+		reopenErr := <-errc
+		leaked := openOf(old)
+		_ = p.Close(context.Background())
+		if reopenErr != nil || len(leaked) > 0 {
+			t.Fatalf("run %d: Reopen during the reload: %v; descriptors of the replaced file still open: %q", i, reopenErr, leaked)
+		}
 	}
 }

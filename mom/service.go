@@ -63,13 +63,22 @@ func Module(a *app.Application) (any, error) { return ModuleWith()(a) }
 // configuration defines, knowing the broker kinds of opts besides "local";
 // it does not register it (ModuleWith does). The default broker is the
 // first configured non-local broker (sections in name order), or the
-// in-process "local" broker, which always exists.
+// in-process "local" broker, which always exists. The broker sections are
+// static at a live reconfiguration (app.Application.ReloadStatic).
 func NewService(a *app.Application, opts ...Option) (*Service, error) {
 	o := options{kinds: map[string]BrokerFactory{}}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	cfg := a.Config()
+	// The brokers are built once: every broker section's keys are static
+	// at a live reconfiguration (a changed url is a WARNING naming it).
+	a.ReloadStatic(LocalSection)
+	for _, sec := range cfg.Sections() {
+		if _, _, ok := parseSection(sec); ok {
+			a.ReloadStatic(sec)
+		}
+	}
 	s := &Service{log: logging.Get("asab.mom"), descs: newDescs(), brokers: make(map[string]Broker), lookup: a.Registry().Lookup}
 	local, err := newLocalFromConfig(cfg, LocalSection)
 	if err != nil {

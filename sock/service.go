@@ -80,8 +80,11 @@ func (s *Service) CreateServer(ctx context.Context, handler Handler, addrs ...st
 }
 
 // CreateServerFromConfig is CreateServer with the addresses and limits read
-// from a configuration section (see ReadServerConfig).
+// from a configuration section (see ReadServerConfig). Every key of the
+// section is static at a live reconfiguration (app.Application.ReloadStatic):
+// a changed one is a WARNING naming it, and the server keeps its value.
 func (s *Service) CreateServerFromConfig(ctx context.Context, handler Handler, section string) (*Server, error) {
+	s.app.ReloadStatic(section, "listen", "max_connections", "read_timeout", "write_timeout", "unix_mode")
 	cfg, err := ReadServerConfig(s.app.Config(), section)
 	if err != nil {
 		return nil, err

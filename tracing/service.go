@@ -60,8 +60,11 @@ func (s *Service) processor() *processor { return s.proc.Load() }
 // reads [tracing] (defaults in [Defaults], OTEL_* variables where a key is
 // empty), creates the Service and registers it as "asab.TracingService".
 // Add it before the modules whose work it traces (web, mom), so that it is
-// finalized after them and their last spans are exported.
+// finalized after them and their last spans are exported. [tracing] is
+// static at a live reconfiguration: a changed key is a WARNING naming it,
+// and the old value stays (the exporter is built once).
 func Module(a *app.Application) (any, error) {
+	a.ReloadStatic(Section)
 	a.Config().AddDefaults(map[string]map[string]any{Section: Defaults()})
 	set, err := readSettings(a.Config(), os.Getenv, logging.Get("asab.tracing"))
 	if err != nil {

@@ -19,8 +19,9 @@ import (
 // liveKeys change at run time: the middleware that use them read the
 // container's live settings, one atomically swapped pointer, when echo
 // applies them to a request (echo applies the middleware chain per
-// request, as trace relies on too), so a request runs with the old
-// settings or the new ones, never a mix, and no connection is dropped. The
+// request, as trace relies on too), so each key's value is whole and no
+// connection is dropped. Each middleware loads the pointer itself, so a
+// request that starts during the swap may see some keys old, others new. The
 // other keys are static (staticKeys): the application keeps their old value
 // with a WARNING naming section, key, old and new value.
 

@@ -6,8 +6,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -197,5 +199,40 @@ func TestBadConfig(t *testing.T) {
 		if err == nil {
 			t.Errorf("%q accepted", conf)
 		}
+	}
+}
+
+// TestSectionIsStaticAtReload: the store reads its section once, so a
+// reload that changes it keeps the old values (the application's WARNING
+// names each key) and does not count the section as changed.
+func TestSectionIsStaticAtReload(t *testing.T) {
+	conf := filepath.Join(t.TempDir(), "app.conf")
+	write := func(text string) {
+		t.Helper()
+		if err := os.WriteFile(conf, []byte("[logging:console]\nenabled = false\n"+text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("[s]\nmax_age = 1m\n")
+	var st *session.Store
+	r := asabtest.New(t, "", app.WithArgs("-c", conf), app.WithInitialize(func(_ context.Context, a *app.Application) error {
+		var err error
+		st, err = session.New(a, "s")
+		return err
+	})).Start()
+	defer st.Close()
+	write("[s]\nmax_age = 2m\n")
+	changed, err := r.Application.Reload(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(changed, "s") {
+		t.Fatalf("changed = %q: the store's section counted as applied", changed)
+	}
+	if v, _ := r.Application.Config().Get("s", "max_age"); v != "1m" || st.MaxAge() != time.Minute {
+		t.Fatalf("[s] max_age = %q after the reload, the store %v; want the value in force, 1m", v, st.MaxAge())
+	}
+	if code := r.Stop(); code != 0 {
+		t.Fatalf("exit code %d", code)
 	}
 }

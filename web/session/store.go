@@ -36,8 +36,11 @@ type Settings struct {
 // New creates a store configured from section (see [Settings]) and
 // subscribes it to Application.tick/10! to sweep expired sessions. Close
 // unsubscribes it. A key the section does not know is logged as a WARNING
-// (logger asab.web.session) naming its file:line and the known keys.
+// (logger asab.web.session) naming its file:line and the known keys. The
+// section is static at a live reconfiguration: a changed key is a WARNING
+// naming it, and the store keeps its value.
 func New(a *app.Application, section string) (*Store, error) {
+	a.ReloadStatic(section)
 	var set Settings
 	if err := config.Decode(a.Config(), section, &set); err != nil {
 		return nil, fmt.Errorf("session: %w", err)
