@@ -1,9 +1,11 @@
 package examples_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -159,4 +161,68 @@ func TestRestartDrainsRawKeepAlive(t *testing.T) {
 	if n := strings.Count(errb.String(), "is ready."); n != 4 {
 		t.Fatalf("%d starts logged, want 4 (one and three restarts); stderr:\n%s", n, errb.String())
 	}
+}
+
+// TestRestartAnswersNewConnections is TestRestartDropsNothing with a new
+// connection per request, its request written at once with "Connection:
+// close" and never retried: a connection that the old image accepts just
+// as it stops is answered before the exec, not cut off by it.
+func TestRestartAnswersNewConnections(t *testing.T) {
+	if testing.Short() {
+		t.Skip("6 s of load")
+	}
+	port := freePort(t)
+	cmd, errb := startWebserver(t, port)
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	req := []byte("GET /hello HTTP/1.1\r\nHost: " + addr + "\r\nConnection: close\r\n\r\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	var ok, failed atomic.Int64
+	var firstErr atomic.Value
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				if err := requestOnNewConn(addr, req); err != nil {
+					failed.Add(1)
+					firstErr.CompareAndSwap(nil, err.Error())
+				} else {
+					ok.Add(1)
+				}
+			}
+		}()
+	}
+	restartThrice(t, cmd, fmt.Sprintf("http://%s/asab/v1/health", addr), errb, 2*time.Second)
+	cancel()
+	wg.Wait()
+	t.Logf("%d requests answered 200 on new connections, %d failed", ok.Load(), failed.Load())
+	if failed.Load() != 0 {
+		t.Fatalf("%d requests on new connections failed across three restarts (first: %v); stderr:\n%s", failed.Load(), firstErr.Load(), errb.String())
+	}
+	if ok.Load() == 0 {
+		t.Fatal("no request answered")
+	}
+}
+
+// requestOnNewConn sends req on a new connection to addr and wants a 200
+// answer before the server closes the connection.
+func requestOnNewConn(addr string, req []byte) error {
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := c.Write(req); err != nil {
+		return err
+	}
+	b, err := io.ReadAll(c)
+	if err != nil {
+		return err
+	}
+	if !bytes.HasPrefix(b, []byte("HTTP/1.1 200 ")) {
+		return fmt.Errorf("answer %q", b)
+	}
+	return nil
 }
