@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/asabgo/asab/logging"
 	"github.com/asabgo/asab/pubsub"
@@ -56,7 +57,8 @@ func reloadingMessage() string {
 // STATUS= at each phase, READY=1 after Application.run!, WATCHDOG=1 every
 // tick when systemd's watchdog is on, and at the first stop STOPPING=1, or
 // for a restart reloadingMessage (never STOPPING=1: systemd would leave the
-// unit deactivating, ignore the new image's READY=1 and kill it).
+// unit deactivating, ignore the new image's READY=1 and kill it); STOPPING=1
+// follows when a stop signal turns that restart into a stop.
 func (a *Application) startNotifier(handover bool) {
 	if os.Getenv("NOTIFY_SOCKET") == "" {
 		return
@@ -68,13 +70,16 @@ func (a *Application) startNotifier(handover bool) {
 		n.send(sd.SdNotifyReady + "\nSTATUS=Running")
 		return nil
 	})
+	var reloading atomic.Bool // RELOADING=1 was sent for a restart still under way
 	a.ps.Subscribe(pubsub.Stop, func(m pubsub.Message) error {
-		if len(m.Args) == 0 || m.Args[0] != 1 {
-			return nil
-		}
-		if _, restart := a.ExitCode(); restart {
+		first := len(m.Args) > 0 && m.Args[0] == 1
+		_, restart := a.ExitCode()
+		switch {
+		case first && restart:
+			reloading.Store(true)
 			n.send(reloadingMessage())
-		} else {
+		case first || (!restart && reloading.Swap(false)):
+			// A stop, or a restart that a stop signal turned into one.
 			n.send(sd.SdNotifyStopping + "\nSTATUS=Stopping")
 		}
 		return nil
