@@ -26,8 +26,15 @@ type child struct {
 // startChild re-executes the test binary as the named scenario.
 func startChild(t *testing.T, scenario string, env ...string) *child {
 	t.Helper()
+	return startChildFiles(t, scenario, nil, env...)
+}
+
+// startChildFiles is startChild with files passed as fd 3 on.
+func startChildFiles(t *testing.T, scenario string, files []*os.File, env ...string) *child {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = envWith(scenario, env...)
+	cmd.ExtraFiles = files
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

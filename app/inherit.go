@@ -20,8 +20,17 @@ import (
 )
 
 // handoverEnv is the variable a restart passes its listening sockets to the
-// re-executed image in: a JSON list of handedSocket.
+// re-executed image in: a JSON handoverList.
 const handoverEnv = "ASAB_LISTEN_FDS"
+
+// handoverList is the value of handoverEnv: the pid of the process, which a
+// restart keeps (so that a variable set by anything but a restart of this
+// process is not trusted, as LISTEN_PID does for LISTEN_FDS), and the
+// sockets.
+type handoverList struct {
+	PID     int            `json:"pid"`
+	Sockets []handedSocket `json:"sockets"`
+}
 
 // handedSocket is one listening socket passed across a restart: the
 // descriptor number (open in the new image, FD_CLOEXEC cleared), the key of
@@ -69,7 +78,7 @@ func (a *Application) Listen(ctx context.Context, key string, open func(context.
 	s := &a.socks
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.load()
+	a.loadHandover()
 	if s.calls == nil {
 		s.calls = map[string]int{}
 	}
@@ -94,28 +103,61 @@ func (a *Application) Listen(ctx context.Context, key string, open func(context.
 	return lns, nil
 }
 
+// loadHandover loads the sockets the image before handed over (the
+// caller holds a.socks.mu) and logs why some or all were not taken.
+func (a *Application) loadHandover() {
+	if err := a.socks.load(); err != nil {
+		a.log.Warning().Err(err).Msg("Inherited sockets ignored; their listen lines bind anew")
+	}
+}
+
 // load reads the sockets the image before handed over, once, and unsets
-// the variable so that child processes do not see it.
-func (s *sockets) load() {
+// the variable so that child processes do not see it. It takes only a
+// variable that a restart of this process set, and of that only the
+// descriptors that are listening sockets: a variable set by mistake must
+// not make the application use, or close, descriptors it does not own.
+func (s *sockets) load() error {
 	if s.loaded {
-		return
+		return nil
 	}
 	s.loaded = true
 	v := os.Getenv(handoverEnv)
 	if v == "" {
-		return
+		return nil
 	}
 	_ = os.Unsetenv(handoverEnv)
-	var list []handedSocket
+	var list handoverList
 	if err := json.Unmarshal([]byte(v), &list); err != nil {
-		return // not ours to trust: bind anew
+		return fmt.Errorf("%s=%q is not the list a restart sets: %w", handoverEnv, v, err)
 	}
-	for _, h := range list {
-		if h.FD > 2 {
-			unix.CloseOnExec(h.FD)
-			s.inherited = append(s.inherited, h)
+	if list.PID != os.Getpid() {
+		return fmt.Errorf("%s=%q: set for process %d, not by a restart of this one (%d)", handoverEnv, v, list.PID, os.Getpid())
+	}
+	var errs []error
+	for _, h := range list.Sockets {
+		if err := listeningSocket(h.FD); err != nil {
+			errs = append(errs, fmt.Errorf("%s: fd %d (%q): %w", handoverEnv, h.FD, h.Key, err))
+			continue
 		}
+		unix.CloseOnExec(h.FD)
+		s.inherited = append(s.inherited, h)
 	}
+	return errors.Join(errs...)
+}
+
+// listeningSocket reports why fd is not a listening socket, nil if it is.
+func listeningSocket(fd int) error {
+	if fd <= 2 {
+		return errors.New("standard input, output or error, not a socket")
+	}
+	on, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ACCEPTCONN)
+	if err != nil {
+		return fmt.Errorf("not a socket: %w", err)
+	}
+	if on == 0 {
+		return errors.New("not a listening socket")
+	}
+	return nil
 }
 
 // claim takes the inherited sockets of key and n; it returns nil when there
@@ -203,7 +245,7 @@ func quoteAll(ss []string) []string {
 // called.
 func (a *Application) startHandover() func() {
 	a.ps.Subscribe(pubsub.Run, func(pubsub.Message) error {
-		a.socks.closeUnclaimed()
+		a.closeUnclaimed()
 		return nil
 	})
 	ch := make(chan os.Signal, 1)
@@ -229,10 +271,11 @@ func (a *Application) startHandover() func() {
 	}
 }
 
-func (s *sockets) closeUnclaimed() {
+func (a *Application) closeUnclaimed() {
+	s := &a.socks
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.load()
+	a.loadHandover()
 	for _, h := range s.inherited {
 		_ = unix.Close(h.FD)
 	}
@@ -292,7 +335,7 @@ func (s *sockets) handover() ([]string, error) {
 	if len(list) == 0 {
 		return env, nil
 	}
-	b, err := json.Marshal(list)
+	b, err := json.Marshal(handoverList{PID: os.Getpid(), Sockets: list})
 	if err != nil {
 		return nil, err
 	}

@@ -2,11 +2,17 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // restartRunsEnv counts the images of the slow-restart scenario: each one
@@ -133,4 +139,69 @@ func TestSIGUSR2DuringAStopIsIgnored(t *testing.T) {
 		t.Fatalf("exit code %d, want 0; lines %q; stderr:\n%s", code, c.seen, c.stderr)
 	}
 	c.mustNotHaveSeen(t, "run 2")
+}
+
+// strayHandoverScenario runs with ASAB_LISTEN_FDS set by the test, not by a
+// restart: it makes a listener for the key the variable names and reports
+// whether its fd 3 (a file the test passed) is still open at run-time.
+func strayHandoverScenario() int {
+	a := New(WithName("strayhandover"), WithArgs(),
+		WithConfigString("[logging]\nlevel = NOTICE\n"),
+		WithInitialize(func(ctx context.Context, a *Application) error {
+			lns, err := a.Listen(ctx, "tcp 127.0.0.1:0", func(ctx context.Context) ([]net.Listener, error) {
+				var lc net.ListenConfig
+				ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
+				return []net.Listener{ln}, err
+			})
+			if err != nil {
+				return err
+			}
+			say("listening %d", len(lns))
+			return nil
+		}),
+		WithMain(func(ctx context.Context, a *Application) error {
+			if _, err := unix.FcntlInt(3, unix.F_GETFD, 0); err != nil {
+				say("fd 3 closed: %v", err)
+			} else {
+				say("fd 3 open")
+			}
+			a.Stop()
+			return nil
+		}))
+	return a.Run()
+}
+
+func init() { scenarios["stray-handover"] = strayHandoverScenario }
+
+// TestStrayHandoverVariableIsIgnored: ASAB_LISTEN_FDS in the environment
+// of a process that no restart made (set by mistake, copied from
+// /proc/PID/environ of a restarted process) names descriptors that are not
+// the sockets of a restart. Before, the application took them: a listen
+// line of that key failed on a descriptor that is no socket (start-up
+// aborted), and the others were closed at run-time, whatever they were (the
+// Go runtime's epoll descriptor: a crash). Now the variable is trusted only
+// from a restart of the same process, for listening sockets only, and
+// ignored with a WARNING otherwise.
+func TestStrayHandoverVariableIsIgnored(t *testing.T) {
+	for _, tc := range []struct{ name, key string }{
+		{"claimed", "tcp 127.0.0.1:0"},
+		{"unclaimed", "tcp 127.0.0.1:1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := os.Create(filepath.Join(t.TempDir(), "not-a-socket"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			stray := fmt.Sprintf(`[{"fd":3,"key":%q,"n":0}]`, tc.key)
+			c := startChildFiles(t, "stray-handover", []*os.File{f}, handoverEnv+"="+stray)
+			lines, code := c.wait(15 * time.Second)
+			if code != 0 || !contains(lines, "listening 1") || !contains(lines, "fd 3 open") {
+				t.Fatalf("exit code %d, lines %q, want 0 with a listener and fd 3 open; stderr:\n%s", code, lines, c.stderr)
+			}
+			if log := c.stderr.String(); !strings.Contains(log, "WARNING") || !strings.Contains(log, handoverEnv) {
+				t.Fatalf("no WARNING naming %s:\n%s", handoverEnv, log)
+			}
+		})
+	}
 }
