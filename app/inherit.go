@@ -63,6 +63,8 @@ type sockets struct {
 
 	sdOnce  sync.Once
 	systemd []*os.File // passed by systemd, until claimed
+
+	restarting bool // prepareRestart ran: a listener made since is kept at once
 }
 
 // Listen returns the listeners of one listen line. key names the line
@@ -191,9 +193,13 @@ func (s *sockets) claim(key string, n int) ([]net.Listener, bool, error) {
 	return lns, unlink, nil
 }
 
-// keep records ln, to be duplicated at a restart.
+// keep records ln, to be duplicated at a restart, or at once when a
+// restart was asked for already (during init-time).
 func (s *sockets) keep(key string, n int, ln net.Listener, unlink bool) {
 	s.kept = append(s.kept, keptSocket{handedSocket: handedSocket{Key: key, N: n, Unlink: unlink}, ln: ln})
+	if s.restarting {
+		s.kept[len(s.kept)-1].dup()
+	}
 }
 
 // SystemdListeners returns listeners on the sockets systemd passed (socket
@@ -291,23 +297,28 @@ func (a *Application) closeUnclaimed() {
 func (s *sockets) prepareRestart() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.restarting = true
 	for i := range s.kept {
-		k := &s.kept[i]
-		if k.file != nil {
-			continue
-		}
-		fl, ok := k.ln.(interface{ File() (*os.File, error) })
-		if !ok {
-			continue
-		}
-		f, err := fl.File()
-		if err != nil {
-			continue // closed already
-		}
-		k.file, k.FD = f, int(f.Fd())
-		if ul, ok := k.ln.(*net.UnixListener); ok {
-			ul.SetUnlinkOnClose(false)
-		}
+		s.kept[i].dup()
+	}
+}
+
+// dup duplicates the listener's descriptor, once, unless it is closed.
+func (k *keptSocket) dup() {
+	if k.file != nil {
+		return
+	}
+	fl, ok := k.ln.(interface{ File() (*os.File, error) })
+	if !ok {
+		return
+	}
+	f, err := fl.File()
+	if err != nil {
+		return // closed already
+	}
+	k.file, k.FD = f, int(f.Fd())
+	if ul, ok := k.ln.(*net.UnixListener); ok {
+		ul.SetUnlinkOnClose(false)
 	}
 }
 
@@ -344,15 +355,23 @@ func (s *sockets) handover() ([]string, error) {
 
 // release closes the kept duplicates when Run ends without a restart (or
 // the exec failed), so that the sockets close with their listeners; a unix
-// listener still open removes its file as it closes.
+// listener still open removes its file as it closes, and the file of one
+// kept for a restart that did not happen (a stop signal turned it into a
+// stop) is removed too.
 func (s *sockets) release() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, k := range s.kept {
-		if k.file != nil {
-			_ = k.file.Close()
-		}
 		_ = k.ln.Close()
+		if k.file == nil {
+			continue
+		}
+		_ = k.file.Close()
+		if ul, ok := k.ln.(*net.UnixListener); ok && k.Unlink {
+			if path := ul.Addr().String(); path != "" && path[0] != '@' {
+				_ = os.Remove(path)
+			}
+		}
 	}
 	s.kept = nil
 	for _, f := range s.systemd {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -13,11 +14,16 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/asabgo/asab/pubsub"
 )
 
 // restartRunsEnv counts the images of the slow-restart scenario: each one
 // prints "run N" and sets N+1 for the image a restart executes.
 const restartRunsEnv = "ASAB_APP_TEST_RUNS"
+
+// restartSockEnv names a unix socket the slow-restart scenario listens on.
+const restartSockEnv = "ASAB_APP_TEST_SOCK"
 
 // slowRestartScenario runs until a signal stops or restarts it; its
 // Finalize says "finalize" and takes 300 ms, so that a test can signal it
@@ -28,6 +34,22 @@ func slowRestartScenario() int {
 	_ = os.Setenv(restartRunsEnv, strconv.Itoa(n))
 	a := New(WithName("slowrestart"), WithArgs(),
 		WithConfigString("[general]\nshutdown_timeout = 10\n[logging]\nlevel = NOTICE\n"),
+		WithInitialize(func(ctx context.Context, a *Application) error {
+			path := os.Getenv(restartSockEnv)
+			if path == "" {
+				return nil
+			}
+			lns, err := a.Listen(ctx, "unix "+path, func(ctx context.Context) ([]net.Listener, error) {
+				var lc net.ListenConfig
+				ln, err := lc.Listen(ctx, "unix", path)
+				return []net.Listener{ln}, err
+			})
+			if err != nil {
+				return err
+			}
+			a.PubSub().Subscribe(pubsub.Exit, func(pubsub.Message) error { return lns[0].Close() })
+			return nil
+		}),
 		WithMain(func(ctx context.Context, a *Application) error {
 			say("run %d", n)
 			return nil
@@ -110,8 +132,10 @@ func TestSIGUSR2BurstDoesNotKill(t *testing.T) {
 // image kept running, so a service manager waited for its stop timeout
 // and killed it.
 func TestSIGTERMDuringARestartStops(t *testing.T) {
-	fake, sock := listenNotify(t, t.TempDir())
-	c := startChild(t, "slow-restart", "NOTIFY_SOCKET="+sock)
+	dir := t.TempDir()
+	fake, sock := listenNotify(t, dir)
+	unixSock := filepath.Join(dir, "app.sock")
+	c := startChild(t, "slow-restart", "NOTIFY_SOCKET="+sock, restartSockEnv+"="+unixSock)
 	c.waitFor("run 1")
 	c.signal(syscall.SIGUSR2)
 	c.waitFor("finalize 1")
@@ -124,6 +148,10 @@ func TestSIGTERMDuringARestartStops(t *testing.T) {
 	c.mustNotHaveSeen(t, "run 2")
 	// The service manager, told RELOADING=1, is told of the stop.
 	fake.waitFor("STOPPING=1")
+	// The unix socket file, kept for the new image, goes with the stop.
+	if _, err := os.Lstat(unixSock); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("unix socket file left after the stop: %v", err)
+	}
 }
 
 // TestSIGUSR2DuringAStopIsIgnored: SIGUSR2 while the application stops
@@ -203,5 +231,85 @@ func TestStrayHandoverVariableIsIgnored(t *testing.T) {
 				t.Fatalf("no WARNING naming %s:\n%s", handoverEnv, log)
 			}
 		})
+	}
+}
+
+// startupRestartScenario makes two listeners at init-time, 400 ms apart
+// (the test sends SIGUSR2 in between), and prints the port of each; the
+// image a restart executes prints its own and stops.
+func startupRestartScenario() int {
+	n, _ := strconv.Atoi(os.Getenv(restartRunsEnv))
+	n++
+	_ = os.Setenv(restartRunsEnv, strconv.Itoa(n))
+	listen := func(ctx context.Context, a *Application, key string) error {
+		lns, err := a.Listen(ctx, key, func(ctx context.Context) ([]net.Listener, error) {
+			var lc net.ListenConfig
+			ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
+			return []net.Listener{ln}, err
+		})
+		if err != nil {
+			return err
+		}
+		say("image %d %s port %d", n, key, lns[0].Addr().(*net.TCPAddr).Port)
+		return nil
+	}
+	a := New(WithName("startuprestart"), WithArgs(),
+		WithConfigString("[logging]\nlevel = NOTICE\n"),
+		WithInitialize(func(ctx context.Context, a *Application) error {
+			if err := listen(ctx, a, "first"); err != nil {
+				return err
+			}
+			if n == 1 {
+				time.Sleep(400 * time.Millisecond)
+			}
+			return listen(ctx, a, "second")
+		}),
+		WithMain(func(ctx context.Context, a *Application) error {
+			if n > 1 {
+				a.Stop()
+			}
+			return nil
+		}))
+	return a.Run()
+}
+
+func init() { scenarios["startup-restart"] = startupRestartScenario }
+
+// TestSIGUSR2DuringStartupHandsEverySocketOver: a restart asked for while
+// init-time still makes listeners hands over those made after the request
+// too. Before, only those made before it were kept: the others closed with
+// the old image (connections in their backlog reset) and the new image
+// bound anew (here: another port).
+func TestSIGUSR2DuringStartupHandsEverySocketOver(t *testing.T) {
+	c := startChild(t, "startup-restart")
+	ports := map[string]string{}
+	for {
+		select {
+		case line, ok := <-c.lines:
+			if !ok {
+				t.Fatalf("ended early; lines %q; stderr:\n%s", c.seen, c.stderr)
+			}
+			c.seen = append(c.seen, line)
+			f := strings.Fields(line) // image N KEY port P
+			if len(f) != 5 || f[0] != "image" {
+				continue
+			}
+			if f[1] == "1" && f[2] == "first" {
+				c.signal(syscall.SIGUSR2)
+			}
+			if f[1] == "1" {
+				ports[f[2]] = f[4]
+			} else if ports[f[2]] != f[4] {
+				t.Fatalf("%s listener: port %s before the restart, %s after; lines %q", f[2], ports[f[2]], f[4], c.seen)
+			}
+			if f[1] == "2" && f[2] == "second" {
+				if _, code := c.wait(15 * time.Second); code != 0 {
+					t.Fatalf("exit code %d; stderr:\n%s", code, c.stderr)
+				}
+				return
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no second image; lines %q; stderr:\n%s", c.seen, c.stderr)
+		}
 	}
 }
