@@ -22,18 +22,22 @@ import (
 // prints "run N" and sets N+1 for the image a restart executes.
 const restartRunsEnv = "ASAB_APP_TEST_RUNS"
 
+// restartFinalizeEnv sets how long the slow-restart scenario's Finalize
+// takes (300 ms when unset).
+const restartFinalizeEnv = "ASAB_APP_TEST_FINALIZE"
+
 // restartSockEnv names a unix socket the slow-restart scenario listens on.
 const restartSockEnv = "ASAB_APP_TEST_SOCK"
 
 // slowRestartScenario runs until a signal stops or restarts it; its
 // Finalize says "finalize" and takes 300 ms, so that a test can signal it
-// while it stops.
+// while it stops (restartFinalizeEnv sets another time).
 func slowRestartScenario() int {
 	n, _ := strconv.Atoi(os.Getenv(restartRunsEnv))
 	n++
 	_ = os.Setenv(restartRunsEnv, strconv.Itoa(n))
 	a := New(WithName("slowrestart"), WithArgs(),
-		WithConfigString("[general]\nshutdown_timeout = 10\n[logging]\nlevel = NOTICE\n"),
+		WithConfigString("[general]\nshutdown_timeout = 10\ntick_period = 0.1\n[logging]\nlevel = NOTICE\n"),
 		WithInitialize(func(ctx context.Context, a *Application) error {
 			path := os.Getenv(restartSockEnv)
 			if path == "" {
@@ -56,7 +60,11 @@ func slowRestartScenario() int {
 		}),
 		WithFinalize(func(ctx context.Context, a *Application) error {
 			say("finalize %d", n)
-			time.Sleep(300 * time.Millisecond)
+			d, err := time.ParseDuration(os.Getenv(restartFinalizeEnv))
+			if err != nil {
+				d = 300 * time.Millisecond
+			}
+			time.Sleep(d)
 			return nil
 		}))
 	return a.Run()
