@@ -26,6 +26,9 @@ const restartRunsEnv = "ASAB_APP_TEST_RUNS"
 // takes (300 ms when unset).
 const restartFinalizeEnv = "ASAB_APP_TEST_FINALIZE"
 
+// restartFailEnv names the image (by its number) whose Initialize fails.
+const restartFailEnv = "ASAB_APP_TEST_FAIL_AT"
+
 // restartSockEnv names a unix socket the slow-restart scenario listens on.
 const restartSockEnv = "ASAB_APP_TEST_SOCK"
 
@@ -39,6 +42,9 @@ func slowRestartScenario() int {
 	a := New(WithName("slowrestart"), WithArgs(),
 		WithConfigString("[general]\nshutdown_timeout = 10\ntick_period = 0.1\n[logging]\nlevel = NOTICE\n"),
 		WithInitialize(func(ctx context.Context, a *Application) error {
+			if os.Getenv(restartFailEnv) == strconv.Itoa(n) {
+				return fmt.Errorf("image %d fails to start", n)
+			}
 			path := os.Getenv(restartSockEnv)
 			if path == "" {
 				return nil
@@ -319,5 +325,46 @@ func TestSIGUSR2DuringStartupHandsEverySocketOver(t *testing.T) {
 		case <-time.After(20 * time.Second):
 			t.Fatalf("no second image; lines %q; stderr:\n%s", c.seen, c.stderr)
 		}
+	}
+}
+
+// TestRestartOfADeletedBinaryIsRefused: a restart when the binary is gone
+// from its path (deleted, not replaced) cannot execute anything. Before,
+// the application stopped first (its sockets closed) and then exited 1
+// with "restart failed: no such file or directory"; now it refuses the
+// restart at once, logs an ERROR naming the path, and keeps running.
+func TestRestartOfADeletedBinaryIsRefused(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "app.test")
+	src, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c := startChildBinary(t, bin, "slow-restart")
+	c.waitFor("run 1")
+	if err := os.Remove(bin); err != nil {
+		t.Fatal(err)
+	}
+	c.signal(syscall.SIGUSR2)
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(c.stderr.String(), "Restart refused") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no refusal logged; lines %q; stderr:\n%s", c.seen, c.stderr)
+		}
+		select {
+		case <-c.done:
+			t.Fatalf("the process ended (exit code %d); lines %q; stderr:\n%s", c.code, c.seen, c.stderr)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if log := c.stderr.String(); !strings.Contains(log, bin) {
+		t.Fatalf("the refusal does not name %s:\n%s", bin, log)
+	}
+	c.signal(syscall.SIGTERM)
+	lines, code := c.wait(10 * time.Second)
+	if code != 0 || contains(lines, "finalize 1") == false {
+		t.Fatalf("exit code %d, lines %q: want a stop after the refused restart; stderr:\n%s", code, lines, c.stderr)
 	}
 }

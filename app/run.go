@@ -433,13 +433,15 @@ func (a *Application) closePipeline(timeout time.Duration) error {
 // the same arguments and environment, and the listening sockets handed over
 // (see Listen). It returns only when that fails.
 func (a *Application) reexecute() int {
-	exe, err := os.Executable()
+	exe, err := executable()
 	var env []string
 	if err == nil {
 		env, err = a.socks.handover()
 	}
 	if err == nil {
-		err = syscall.Exec(exe, os.Args, env)
+		if err = syscall.Exec(exe, os.Args, env); err != nil {
+			err = fmt.Errorf("execute %s: %w", exe, err)
+		}
 	}
 	signal.Reset(syscall.SIGUSR2, syscall.SIGHUP)
 	a.socks.release()

@@ -1,12 +1,15 @@
 package app
 
 import (
+	"fmt"
 	"os"
 	"os/signal"
 	"sort"
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/asabgo/asab/logging"
 	"github.com/asabgo/asab/pubsub"
@@ -174,10 +177,15 @@ func (a *Application) ExitCode() (code int, restart bool) {
 // does nothing more: the restart under way serves a request made during
 // it, and a stop stays a stop. SIGINT or SIGTERM during a restart turns it
 // into a stop.
+//
+// A restart is refused, with an ERROR, and the application keeps running
+// when the binary cannot be executed (deleted from its path, its mode
+// changed), rather than stopping for an exec that would fail.
 func (a *Application) Restart() {
+	_, exeErr := executable()
 	a.mu.Lock()
 	stopping, restarting := a.stopCount > 0, a.restart
-	if !stopping {
+	if !stopping && exeErr == nil {
 		a.restart = true
 	}
 	a.mu.Unlock()
@@ -188,9 +196,26 @@ func (a *Application) Restart() {
 	case stopping:
 		a.log.Notice().Msg("Restart requested while the application stops; ignored")
 		return
+	case exeErr != nil:
+		a.log.Error().Err(exeErr).Msg("Restart refused; the application keeps running")
+		return
 	}
 	a.socks.prepareRestart()
 	a.Stop()
+}
+
+// executable returns the binary a restart executes (the path it was
+// started from; a binary replaced there is the new one), or why it cannot
+// be executed.
+func executable() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("find the binary to execute: %w", err)
+	}
+	if err := unix.Access(exe, unix.X_OK); err != nil {
+		return "", fmt.Errorf("the binary %s cannot be executed: %w", exe, err)
+	}
+	return exe, nil
 }
 
 // handleSignals turns SIGINT and SIGTERM into stop requests and SIGHUP into
