@@ -91,10 +91,20 @@ func (a *Application) Listen(ctx context.Context, key string, open func(context.
 		return nil, err
 	}
 	if lns == nil {
-		if lns, err = open(ctx); err != nil {
+		lns, err = open(ctx)
+		unlink = !strings.HasPrefix(key, "systemd")
+		if err != nil {
+			// A line respelled since the restart: its address may be
+			// held by an inherited socket that no line claimed by key.
+			if taken, takenUnlink, retry := s.inTheWay(err); taken != nil {
+				lns, unlink, err = []net.Listener{taken}, takenUnlink, nil
+			} else if retry {
+				lns, err = open(ctx)
+			}
+		}
+		if err != nil {
 			return nil, err
 		}
-		unlink = !strings.HasPrefix(key, "systemd")
 	}
 	for _, ln := range lns {
 		if ul, ok := ln.(*net.UnixListener); ok && unlink {
@@ -191,6 +201,55 @@ func (s *sockets) claim(key string, n int) ([]net.Listener, bool, error) {
 		return nil, false, err
 	}
 	return lns, unlink, nil
+}
+
+// inTheWay looks, after a bind that failed with EADDRINUSE, for the
+// inherited socket (not claimed by key) on the address of the failed bind:
+// a listen line edited before the restart so that it names the same socket
+// otherwise ("localhost 8080" for "127.0.0.1 8080") gets that socket, which
+// inTheWay returns with its unlink flag. Failing that, the inherited TCP
+// sockets of the same port on another address (the host changed) are
+// closed, as they would be when run-time begins, and retry is true: bind
+// again.
+func (s *sockets) inTheWay(err error) (ln net.Listener, unlink, retry bool) {
+	var op *net.OpError
+	if !errors.Is(err, syscall.EADDRINUSE) || !errors.As(err, &op) {
+		return nil, false, false
+	}
+	want, ok := op.Addr.(*net.TCPAddr)
+	if !ok || len(s.inherited) == 0 {
+		return nil, false, false
+	}
+	closed := false
+	rest := s.inherited[:0]
+	for i, h := range s.inherited {
+		sa, gerr := unix.Getsockname(h.FD)
+		var ip net.IP
+		var port int
+		switch sa := sa.(type) {
+		case *unix.SockaddrInet4:
+			ip, port = net.IP(sa.Addr[:]), sa.Port
+		case *unix.SockaddrInet6:
+			ip, port = net.IP(sa.Addr[:]), sa.Port
+		}
+		if gerr != nil || port != want.Port {
+			rest = append(rest, h)
+			continue
+		}
+		if ip.Equal(want.IP) || (ip.IsUnspecified() && want.IP.IsUnspecified()) {
+			f := os.NewFile(uintptr(h.FD), h.Key)
+			ln, ferr := net.FileListener(f)
+			_ = f.Close()
+			if ferr == nil {
+				s.inherited = append(rest, s.inherited[i+1:]...)
+				return ln, h.Unlink, false
+			}
+		}
+		_ = unix.Close(h.FD)
+		closed = true
+	}
+	s.inherited = rest
+	return nil, false, closed
 }
 
 // keep records ln, to be duplicated at a restart, or at once when a

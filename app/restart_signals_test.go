@@ -368,3 +368,81 @@ func TestRestartOfADeletedBinaryIsRefused(t *testing.T) {
 		t.Fatalf("exit code %d, lines %q: want a stop after the refused restart; stderr:\n%s", code, lines, c.stderr)
 	}
 }
+
+// respelledScenario: the first image listens on 127.0.0.1:0 under the key
+// "first" and restarts; the second listens on the port it got under
+// another key ($ASAB_APP_TEST_HOST:port, as a listen line edited from
+// "127.0.0.1 8080" to "localhost 8080" or "0.0.0.0 8080" before a restart
+// makes it) and prints what it got.
+func respelledScenario() int {
+	n, _ := strconv.Atoi(os.Getenv(restartRunsEnv))
+	n++
+	_ = os.Setenv(restartRunsEnv, strconv.Itoa(n))
+	a := New(WithName("respelled"), WithArgs(),
+		WithConfigString("[logging]\nlevel = NOTICE\n"),
+		WithInitialize(func(ctx context.Context, a *Application) error {
+			key, addr := "first", "127.0.0.1:0"
+			if n > 1 {
+				key = os.Getenv("ASAB_APP_TEST_HOST") + ":" + os.Getenv("ASAB_APP_TEST_PORT")
+				addr = key
+			}
+			lns, err := a.Listen(ctx, key, func(ctx context.Context) ([]net.Listener, error) {
+				var lc net.ListenConfig
+				ln, err := lc.Listen(ctx, "tcp", addr)
+				if err != nil {
+					return nil, err
+				}
+				return []net.Listener{ln}, nil
+			})
+			if err != nil {
+				return err
+			}
+			port := lns[0].Addr().(*net.TCPAddr).Port
+			_ = os.Setenv("ASAB_APP_TEST_PORT", strconv.Itoa(port))
+			say("image %d %s", n, lns[0].Addr())
+			return nil
+		}),
+		WithMain(func(ctx context.Context, a *Application) error {
+			if n == 1 {
+				a.Restart()
+			} else {
+				a.Stop()
+			}
+			return nil
+		}))
+	return a.Run()
+}
+
+func init() { scenarios["respelled"] = respelledScenario }
+
+// TestRestartWithAListenLineRespelled: a listen line edited between two
+// restarts so that it names the same port otherwise (another spelling of
+// the address, another host) no longer matches the inherited socket's key.
+// Before, the new image's bind failed with "address already in use" on
+// the socket it had inherited itself (closed only when run-time begins),
+// and the restart ended in exit code 1. Now the inherited socket of the
+// same address is taken over, and one of the same port on another host is
+// closed so that the new address can be bound.
+func TestRestartWithAListenLineRespelled(t *testing.T) {
+	for _, tc := range []struct{ host, want string }{
+		{"localhost", "127.0.0.1"}, // the same address
+		{"0.0.0.0", "::"},          // the same port, another host (dual-stack)
+	} {
+		t.Run(tc.host, func(t *testing.T) {
+			c := startChild(t, "respelled", "ASAB_APP_TEST_HOST="+tc.host)
+			lines, code := c.wait(15 * time.Second)
+			if code != 0 || len(lines) != 2 {
+				t.Fatalf("exit code %d, lines %q; want 0 and two images; stderr:\n%s", code, lines, c.stderr)
+			}
+			first := strings.Fields(lines[0])[2]
+			_, port, _ := net.SplitHostPort(first)
+			want := "image 2 " + net.JoinHostPort(tc.want, port)
+			if tc.host == "0.0.0.0" && lines[1] == "image 2 "+net.JoinHostPort(tc.host, port) {
+				want = lines[1] // no dual-stack socket on this machine
+			}
+			if lines[1] != want {
+				t.Fatalf("second image: %q, want %q", lines[1], want)
+			}
+		})
+	}
+}
