@@ -90,7 +90,7 @@ func (c *child) mustNotHaveSeen(t *testing.T, line string) {
 // one more stop request, and the third ended the process with the
 // emergency exit (code 70) instead of the new image.
 func TestSIGUSR2DuringARestartJoinsIt(t *testing.T) {
-	c := startChild(t, "slow-restart")
+	c := startChild(t, "slow-restart", restartFinalizeEnv+"=1s")
 	c.waitFor("run 1")
 	c.signal(syscall.SIGUSR2)
 	c.waitFor("finalize 1")
@@ -102,7 +102,7 @@ func TestSIGUSR2DuringARestartJoinsIt(t *testing.T) {
 		time.Sleep(30 * time.Millisecond)
 	}
 	c.waitFor("run 2")
-	time.Sleep(500 * time.Millisecond) // a third image would have started by now
+	time.Sleep(1500 * time.Millisecond) // a third image would have started by now
 	c.signal(syscall.SIGTERM)
 	_, code := c.wait(15 * time.Second)
 	if code != 0 {
@@ -149,7 +149,7 @@ func TestSIGTERMDuringARestartStops(t *testing.T) {
 	dir := t.TempDir()
 	fake, sock := listenNotify(t, dir)
 	unixSock := filepath.Join(dir, "app.sock")
-	c := startChild(t, "slow-restart", "NOTIFY_SOCKET="+sock, restartSockEnv+"="+unixSock)
+	c := startChild(t, "slow-restart", "NOTIFY_SOCKET="+sock, restartSockEnv+"="+unixSock, restartFinalizeEnv+"=1s")
 	c.waitFor("run 1")
 	c.signal(syscall.SIGUSR2)
 	c.waitFor("finalize 1")
@@ -171,7 +171,7 @@ func TestSIGTERMDuringARestartStops(t *testing.T) {
 // TestSIGUSR2DuringAStopIsIgnored: SIGUSR2 while the application stops
 // after SIGTERM does not turn the stop into a restart.
 func TestSIGUSR2DuringAStopIsIgnored(t *testing.T) {
-	c := startChild(t, "slow-restart")
+	c := startChild(t, "slow-restart", restartFinalizeEnv+"=1s")
 	c.waitFor("run 1")
 	c.signal(syscall.SIGTERM)
 	c.waitFor("finalize 1")
