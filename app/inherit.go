@@ -40,7 +40,13 @@ type handedSocket struct {
 	Key    string `json:"key"`
 	N      int    `json:"n"`
 	Unlink bool   `json:"unlink,omitempty"` // a unix socket file this app created
+	Name   string `json:"name,omitempty"`   // of a systemdPassed socket: its FileDescriptorName=
 }
+
+// systemdPassed is the key of a socket systemd passed that no listen line
+// claimed: a restart hands it on too, for a line the new configuration may
+// have for it.
+const systemdPassed = "systemd-passed"
 
 // keptSocket is a listener handed out by Listen and, once a restart was
 // asked for, a duplicate of its descriptor, which keeps the socket open
@@ -152,6 +158,10 @@ func (s *sockets) load() error {
 			continue
 		}
 		unix.CloseOnExec(h.FD)
+		if h.Key == systemdPassed {
+			s.systemd = append(s.systemd, os.NewFile(uintptr(h.FD), h.Name))
+			continue
+		}
 		s.inherited = append(s.inherited, h)
 	}
 	return errors.Join(errs...)
@@ -268,7 +278,9 @@ func (s *sockets) keep(key string, n int, ln net.Listener, unlink bool) {
 // hands the sockets on.
 func (a *Application) SystemdListeners(name string) ([]net.Listener, error) {
 	s := &a.socks
-	s.sdOnce.Do(func() { s.systemd = activation.Files(true) })
+	// Those handed on by a restart (load) follow those of LISTEN_FDS,
+	// which a restart does not pass on (it was unset).
+	s.sdOnce.Do(func() { s.systemd = append(activation.Files(true), s.systemd...) })
 	if len(s.systemd) == 0 {
 		return nil, errors.New("systemd passed no sockets (LISTEN_FDS is not set for this process; start it from a .socket unit or systemd-socket-activate)")
 	}
@@ -401,6 +413,12 @@ func (s *sockets) handover() ([]string, error) {
 			return nil, fmt.Errorf("pass socket %d (%s) on: %w", k.FD, k.Key, err)
 		}
 		list = append(list, k.handedSocket)
+	}
+	for _, f := range s.systemd {
+		if _, err := unix.FcntlInt(f.Fd(), unix.F_SETFD, 0); err != nil {
+			return nil, fmt.Errorf("pass socket %d (systemd %q) on: %w", f.Fd(), f.Name(), err)
+		}
+		list = append(list, handedSocket{FD: int(f.Fd()), Key: systemdPassed, Name: f.Name()})
 	}
 	if len(list) == 0 {
 		return env, nil
