@@ -443,7 +443,8 @@ func (a *Application) reexecute() int {
 			err = fmt.Errorf("execute %s: %w", exe, err)
 		}
 	}
-	signal.Reset(syscall.SIGUSR2, syscall.SIGHUP)
+	// SIGUSR2 and SIGHUP stay ignored: Run ends here (a later Run handles
+	// them again).
 	a.socks.release()
 	fmt.Fprintf(a.stderr, "%s: restart failed: %v\n", a.name, err)
 	return 1
