@@ -26,8 +26,26 @@ type child struct {
 // startChild re-executes the test binary as the named scenario.
 func startChild(t *testing.T, scenario string, env ...string) *child {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	return startChildFiles(t, scenario, nil, env...)
+}
+
+// startChildFiles is startChild with files passed as fd 3 on.
+func startChildFiles(t *testing.T, scenario string, files []*os.File, env ...string) *child {
+	t.Helper()
+	return startChildWith(t, os.Args[0], scenario, files, env...)
+}
+
+// startChildBinary is startChild with a copy of the test binary.
+func startChildBinary(t *testing.T, bin, scenario string, env ...string) *child {
+	t.Helper()
+	return startChildWith(t, bin, scenario, nil, env...)
+}
+
+func startChildWith(t *testing.T, bin, scenario string, files []*os.File, env ...string) *child {
+	t.Helper()
+	cmd := exec.Command(bin, "-test.run=^$")
 	cmd.Env = envWith(scenario, env...)
+	cmd.ExtraFiles = files
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -112,5 +112,5 @@ func (a *Application) abortStart(err error) {
 	logging.Get("asab.daemon").Error().Err(err).Msg("Daemon start-up failed")
 	_, _ = notifyStatus("STATUS=" + err.Error())
 	a.SetExitCode(1, false)
-	a.countStop(-1, false)
+	a.countStop(-1, stopFailed)
 }

@@ -20,8 +20,17 @@ import (
 )
 
 // handoverEnv is the variable a restart passes its listening sockets to the
-// re-executed image in: a JSON list of handedSocket.
+// re-executed image in: a JSON handoverList.
 const handoverEnv = "ASAB_LISTEN_FDS"
+
+// handoverList is the value of handoverEnv: the pid of the process, which a
+// restart keeps (so that a variable set by anything but a restart of this
+// process is not trusted, as LISTEN_PID does for LISTEN_FDS), and the
+// sockets.
+type handoverList struct {
+	PID     int            `json:"pid"`
+	Sockets []handedSocket `json:"sockets"`
+}
 
 // handedSocket is one listening socket passed across a restart: the
 // descriptor number (open in the new image, FD_CLOEXEC cleared), the key of
@@ -31,7 +40,13 @@ type handedSocket struct {
 	Key    string `json:"key"`
 	N      int    `json:"n"`
 	Unlink bool   `json:"unlink,omitempty"` // a unix socket file this app created
+	Name   string `json:"name,omitempty"`   // of a systemdPassed socket: its FileDescriptorName=
 }
+
+// systemdPassed is the key of a socket systemd passed that no listen line
+// claimed: a restart hands it on too, for a line the new configuration may
+// have for it.
+const systemdPassed = "systemd-passed"
 
 // keptSocket is a listener handed out by Listen and, once a restart was
 // asked for, a duplicate of its descriptor, which keeps the socket open
@@ -54,6 +69,8 @@ type sockets struct {
 
 	sdOnce  sync.Once
 	systemd []*os.File // passed by systemd, until claimed
+
+	restarting bool // prepareRestart ran: a listener made since is kept at once
 }
 
 // Listen returns the listeners of one listen line. key names the line
@@ -69,7 +86,7 @@ func (a *Application) Listen(ctx context.Context, key string, open func(context.
 	s := &a.socks
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.load()
+	a.loadHandover()
 	if s.calls == nil {
 		s.calls = map[string]int{}
 	}
@@ -80,10 +97,20 @@ func (a *Application) Listen(ctx context.Context, key string, open func(context.
 		return nil, err
 	}
 	if lns == nil {
-		if lns, err = open(ctx); err != nil {
+		lns, err = open(ctx)
+		unlink = !strings.HasPrefix(key, "systemd")
+		if err != nil {
+			// A line respelled since the restart: its address may be
+			// held by an inherited socket that no line claimed by key.
+			if taken, takenUnlink, retry := s.inTheWay(err); taken != nil {
+				lns, unlink, err = []net.Listener{taken}, takenUnlink, nil
+			} else if retry {
+				lns, err = open(ctx)
+			}
+		}
+		if err != nil {
 			return nil, err
 		}
-		unlink = !strings.HasPrefix(key, "systemd")
 	}
 	for _, ln := range lns {
 		if ul, ok := ln.(*net.UnixListener); ok && unlink {
@@ -94,28 +121,65 @@ func (a *Application) Listen(ctx context.Context, key string, open func(context.
 	return lns, nil
 }
 
+// loadHandover loads the sockets the image before handed over (the
+// caller holds a.socks.mu) and logs why some or all were not taken.
+func (a *Application) loadHandover() {
+	if err := a.socks.load(); err != nil {
+		a.log.Warning().Err(err).Msg("Inherited sockets ignored; their listen lines bind anew")
+	}
+}
+
 // load reads the sockets the image before handed over, once, and unsets
-// the variable so that child processes do not see it.
-func (s *sockets) load() {
+// the variable so that child processes do not see it. It takes only a
+// variable that a restart of this process set, and of that only the
+// descriptors that are listening sockets: a variable set by mistake must
+// not make the application use, or close, descriptors it does not own.
+func (s *sockets) load() error {
 	if s.loaded {
-		return
+		return nil
 	}
 	s.loaded = true
 	v := os.Getenv(handoverEnv)
 	if v == "" {
-		return
+		return nil
 	}
 	_ = os.Unsetenv(handoverEnv)
-	var list []handedSocket
+	var list handoverList
 	if err := json.Unmarshal([]byte(v), &list); err != nil {
-		return // not ours to trust: bind anew
+		return fmt.Errorf("%s=%q is not the list a restart sets: %w", handoverEnv, v, err)
 	}
-	for _, h := range list {
-		if h.FD > 2 {
-			unix.CloseOnExec(h.FD)
-			s.inherited = append(s.inherited, h)
+	if list.PID != os.Getpid() {
+		return fmt.Errorf("%s=%q: set for process %d, not by a restart of this one (%d)", handoverEnv, v, list.PID, os.Getpid())
+	}
+	var errs []error
+	for _, h := range list.Sockets {
+		if err := listeningSocket(h.FD); err != nil {
+			errs = append(errs, fmt.Errorf("%s: fd %d (%q): %w", handoverEnv, h.FD, h.Key, err))
+			continue
 		}
+		unix.CloseOnExec(h.FD)
+		if h.Key == systemdPassed {
+			s.systemd = append(s.systemd, os.NewFile(uintptr(h.FD), h.Name))
+			continue
+		}
+		s.inherited = append(s.inherited, h)
 	}
+	return errors.Join(errs...)
+}
+
+// listeningSocket reports why fd is not a listening socket, nil if it is.
+func listeningSocket(fd int) error {
+	if fd <= 2 {
+		return errors.New("standard input, output or error, not a socket")
+	}
+	on, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ACCEPTCONN)
+	if err != nil {
+		return fmt.Errorf("not a socket: %w", err)
+	}
+	if on == 0 {
+		return errors.New("not a listening socket")
+	}
+	return nil
 }
 
 // claim takes the inherited sockets of key and n; it returns nil when there
@@ -149,9 +213,62 @@ func (s *sockets) claim(key string, n int) ([]net.Listener, bool, error) {
 	return lns, unlink, nil
 }
 
-// keep records ln, to be duplicated at a restart.
+// inTheWay looks, after a bind that failed with EADDRINUSE, for the
+// inherited socket (not claimed by key) on the address of the failed bind:
+// a listen line edited before the restart so that it names the same socket
+// otherwise ("localhost 8080" for "127.0.0.1 8080") gets that socket, which
+// inTheWay returns with its unlink flag. Failing that, the inherited TCP
+// sockets of the same port on another address (the host changed) are
+// closed, as they would be when run-time begins, and retry is true: bind
+// again.
+func (s *sockets) inTheWay(err error) (ln net.Listener, unlink, retry bool) {
+	var op *net.OpError
+	if !errors.Is(err, syscall.EADDRINUSE) || !errors.As(err, &op) {
+		return nil, false, false
+	}
+	want, ok := op.Addr.(*net.TCPAddr)
+	if !ok || len(s.inherited) == 0 {
+		return nil, false, false
+	}
+	closed := false
+	rest := s.inherited[:0]
+	for i, h := range s.inherited {
+		sa, gerr := unix.Getsockname(h.FD)
+		var ip net.IP
+		var port int
+		switch sa := sa.(type) {
+		case *unix.SockaddrInet4:
+			ip, port = net.IP(sa.Addr[:]), sa.Port
+		case *unix.SockaddrInet6:
+			ip, port = net.IP(sa.Addr[:]), sa.Port
+		}
+		if gerr != nil || port != want.Port {
+			rest = append(rest, h)
+			continue
+		}
+		if ip.Equal(want.IP) || (ip.IsUnspecified() && want.IP.IsUnspecified()) {
+			f := os.NewFile(uintptr(h.FD), h.Key)
+			ln, ferr := net.FileListener(f)
+			_ = f.Close()
+			if ferr == nil {
+				s.inherited = append(rest, s.inherited[i+1:]...)
+				return ln, h.Unlink, false
+			}
+		}
+		_ = unix.Close(h.FD)
+		closed = true
+	}
+	s.inherited = rest
+	return nil, false, closed
+}
+
+// keep records ln, to be duplicated at a restart, or at once when a
+// restart was asked for already (during init-time).
 func (s *sockets) keep(key string, n int, ln net.Listener, unlink bool) {
 	s.kept = append(s.kept, keptSocket{handedSocket: handedSocket{Key: key, N: n, Unlink: unlink}, ln: ln})
+	if s.restarting {
+		s.kept[len(s.kept)-1].dup()
+	}
 }
 
 // SystemdListeners returns listeners on the sockets systemd passed (socket
@@ -161,7 +278,9 @@ func (s *sockets) keep(key string, n int, ln net.Listener, unlink bool) {
 // hands the sockets on.
 func (a *Application) SystemdListeners(name string) ([]net.Listener, error) {
 	s := &a.socks
-	s.sdOnce.Do(func() { s.systemd = activation.Files(true) })
+	// Those handed on by a restart (load) follow those of LISTEN_FDS,
+	// which a restart does not pass on (it was unset).
+	s.sdOnce.Do(func() { s.systemd = append(activation.Files(true), s.systemd...) })
 	if len(s.systemd) == 0 {
 		return nil, errors.New("systemd passed no sockets (LISTEN_FDS is not set for this process; start it from a .socket unit or systemd-socket-activate)")
 	}
@@ -203,7 +322,7 @@ func quoteAll(ss []string) []string {
 // called.
 func (a *Application) startHandover() func() {
 	a.ps.Subscribe(pubsub.Run, func(pubsub.Message) error {
-		a.socks.closeUnclaimed()
+		a.closeUnclaimed()
 		return nil
 	})
 	ch := make(chan os.Signal, 1)
@@ -229,10 +348,11 @@ func (a *Application) startHandover() func() {
 	}
 }
 
-func (s *sockets) closeUnclaimed() {
+func (a *Application) closeUnclaimed() {
+	s := &a.socks
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.load()
+	a.loadHandover()
 	for _, h := range s.inherited {
 		_ = unix.Close(h.FD)
 	}
@@ -248,23 +368,28 @@ func (s *sockets) closeUnclaimed() {
 func (s *sockets) prepareRestart() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.restarting = true
 	for i := range s.kept {
-		k := &s.kept[i]
-		if k.file != nil {
-			continue
-		}
-		fl, ok := k.ln.(interface{ File() (*os.File, error) })
-		if !ok {
-			continue
-		}
-		f, err := fl.File()
-		if err != nil {
-			continue // closed already
-		}
-		k.file, k.FD = f, int(f.Fd())
-		if ul, ok := k.ln.(*net.UnixListener); ok {
-			ul.SetUnlinkOnClose(false)
-		}
+		s.kept[i].dup()
+	}
+}
+
+// dup duplicates the listener's descriptor, once, unless it is closed.
+func (k *keptSocket) dup() {
+	if k.file != nil {
+		return
+	}
+	fl, ok := k.ln.(interface{ File() (*os.File, error) })
+	if !ok {
+		return
+	}
+	f, err := fl.File()
+	if err != nil {
+		return // closed already
+	}
+	k.file, k.FD = f, int(f.Fd())
+	if ul, ok := k.ln.(*net.UnixListener); ok {
+		ul.SetUnlinkOnClose(false)
 	}
 }
 
@@ -289,10 +414,16 @@ func (s *sockets) handover() ([]string, error) {
 		}
 		list = append(list, k.handedSocket)
 	}
+	for _, f := range s.systemd {
+		if _, err := unix.FcntlInt(f.Fd(), unix.F_SETFD, 0); err != nil {
+			return nil, fmt.Errorf("pass socket %d (systemd %q) on: %w", f.Fd(), f.Name(), err)
+		}
+		list = append(list, handedSocket{FD: int(f.Fd()), Key: systemdPassed, Name: f.Name()})
+	}
 	if len(list) == 0 {
 		return env, nil
 	}
-	b, err := json.Marshal(list)
+	b, err := json.Marshal(handoverList{PID: os.Getpid(), Sockets: list})
 	if err != nil {
 		return nil, err
 	}
@@ -301,15 +432,23 @@ func (s *sockets) handover() ([]string, error) {
 
 // release closes the kept duplicates when Run ends without a restart (or
 // the exec failed), so that the sockets close with their listeners; a unix
-// listener still open removes its file as it closes.
+// listener still open removes its file as it closes, and the file of one
+// kept for a restart that did not happen (a stop signal turned it into a
+// stop) is removed too.
 func (s *sockets) release() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, k := range s.kept {
-		if k.file != nil {
-			_ = k.file.Close()
-		}
 		_ = k.ln.Close()
+		if k.file == nil {
+			continue
+		}
+		_ = k.file.Close()
+		if ul, ok := k.ln.(*net.UnixListener); ok && k.Unlink {
+			if path := ul.Addr().String(); path != "" && path[0] != '@' {
+				_ = os.Remove(path)
+			}
+		}
 	}
 	s.kept = nil
 	for _, f := range s.systemd {

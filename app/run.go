@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -83,6 +84,13 @@ func (a *Application) Run() int {
 	// Signals are still handled while logging flushes: a third stop
 	// request exits at once even then.
 	a.closeLogging(settings.shutdown)
+	if restart {
+		// Ignored from here across the exec (an ignored signal stays
+		// ignored in the new image) until the new image handles them: a
+		// SIGUSR2 or SIGHUP in between would kill the process, which is
+		// their default action, before the new image listens.
+		signal.Ignore(syscall.SIGUSR2, syscall.SIGHUP)
+	}
 	close(signalsDone)
 	stopSignals()
 	stopHandover()
@@ -157,7 +165,7 @@ func (a *Application) initialize() (parts []part, userInitialized bool) {
 	fail := func(what string, err error) ([]part, bool) {
 		a.log.Error().Err(err).Msg(what + " failed to initialize; aborting start-up")
 		a.SetExitCode(1, false)
-		a.countStop(-1, false)
+		a.countStop(-1, stopFailed)
 		return parts, userInitialized
 	}
 	if a.settings.initialize != nil {
@@ -425,14 +433,18 @@ func (a *Application) closePipeline(timeout time.Duration) error {
 // the same arguments and environment, and the listening sockets handed over
 // (see Listen). It returns only when that fails.
 func (a *Application) reexecute() int {
-	exe, err := os.Executable()
+	exe, err := executable()
 	var env []string
 	if err == nil {
 		env, err = a.socks.handover()
 	}
 	if err == nil {
-		err = syscall.Exec(exe, os.Args, env)
+		if err = syscall.Exec(exe, os.Args, env); err != nil {
+			err = fmt.Errorf("execute %s: %w", exe, err)
+		}
 	}
+	// SIGUSR2 and SIGHUP stay ignored: Run ends here (a later Run handles
+	// them again).
 	a.socks.release()
 	fmt.Fprintf(a.stderr, "%s: restart failed: %v\n", a.name, err)
 	return 1

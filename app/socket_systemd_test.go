@@ -244,3 +244,109 @@ func TestSystemdWatchdogRestartsUnitNotLive(t *testing.T) {
 		t.Fatalf("systemctl stop: %v\n%s", err, out)
 	}
 }
+
+// TestSystemdWatchdogDuringALongRestart: a restart whose old image takes
+// 2.5 s to stop (its Finalize), under Type=notify with WatchdogSec=1, keeps
+// the unit: systemd enforces the watchdog in the reloading state too, so
+// the stopping image goes on pinging until the exec. Before, the pings
+// ended with the tick loop and systemd killed the process for the watchdog
+// in the middle of the restart.
+func TestSystemdWatchdogDuringALongRestart(t *testing.T) {
+	t.Parallel()
+	needUserManager(t)
+	dir := systemdTestDir(t)
+	appLog := filepath.Join(dir, "app.log")
+	unit := fmt.Sprintf("[Service]\nType=notify\nNotifyAccess=main\nExecStart=%s -test.run=^$\n"+
+		"Environment=%s=slow-restart %s=2500ms\nWatchdogSec=1\nRestart=on-failure\nRestartSec=100ms\n"+
+		"StandardOutput=append:%s\nStandardError=append:%s\n", os.Args[0], childEnv, restartFinalizeEnv, appLog, appLog)
+	m := startUserManager(t, map[string]string{"slow.service": unit})
+	t.Cleanup(func() {
+		if t.Failed() {
+			b, _ := os.ReadFile(appLog)
+			t.Logf("application log:\n%s", b)
+		}
+	})
+	if out, err := m.systemctl("start", "slow.service"); err != nil {
+		t.Fatalf("systemctl start: %v\n%s", err, out)
+	}
+	props := []string{"ActiveState", "SubState", "MainPID", "NRestarts", "Result"}
+	first := m.show("slow.service", props...)
+	if first["ActiveState"] != "active" || first["MainPID"] == "0" {
+		t.Fatalf("after start: %v", first)
+	}
+	if out, err := m.systemctl("kill", "-s", "SIGUSR2", "slow.service"); err != nil {
+		t.Fatalf("systemctl kill -s SIGUSR2: %v\n%s", err, out)
+	}
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		b, _ := os.ReadFile(appLog)
+		if strings.Contains(string(b), "run 2") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no second image within 15 s: %v\n%s", m.show("slow.service", props...), m.log())
+		}
+	}
+	time.Sleep(1500 * time.Millisecond) // past WatchdogSec in the new image too
+	st := m.show("slow.service", props...)
+	if st["MainPID"] != first["MainPID"] || st["NRestarts"] != "0" || st["ActiveState"] != "active" {
+		t.Fatalf("after a 2.5 s restart under WatchdogSec=1: %v, want MainPID %s, NRestarts 0, active\n%s", st, first["MainPID"], m.log())
+	}
+	if log := m.log(); strings.Contains(log, "Watchdog timeout") {
+		t.Fatalf("the manager's watchdog fired during the restart:\n%s", log)
+	}
+	if out, err := m.systemctl("stop", "slow.service"); err != nil {
+		t.Fatalf("systemctl stop: %v\n%s", err, out)
+	}
+}
+
+// TestSystemdRestartWhoseNewImageFails: under Type=notify, a restart whose
+// new image fails to start (here its Initialize; a configuration edited
+// into an error does the same) ends the process with exit code 1 after
+// RELOADING=1: systemd records the failure and, with Restart=on-failure,
+// starts the unit anew under a new MainPID, as docs/operations.md says.
+func TestSystemdRestartWhoseNewImageFails(t *testing.T) {
+	t.Parallel()
+	needUserManager(t)
+	dir := systemdTestDir(t)
+	appLog := filepath.Join(dir, "app.log")
+	unit := fmt.Sprintf("[Service]\nType=notify\nNotifyAccess=main\nExecStart=%s -test.run=^$\n"+
+		"Environment=%s=slow-restart %s=2\nRestart=on-failure\nRestartSec=100ms\n"+
+		"StandardOutput=append:%s\nStandardError=append:%s\n", os.Args[0], childEnv, restartFailEnv, appLog, appLog)
+	m := startUserManager(t, map[string]string{"fail.service": unit})
+	t.Cleanup(func() {
+		if t.Failed() {
+			b, _ := os.ReadFile(appLog)
+			t.Logf("application log:\n%s", b)
+		}
+	})
+	if out, err := m.systemctl("start", "fail.service"); err != nil {
+		t.Fatalf("systemctl start: %v\n%s", err, out)
+	}
+	props := []string{"ActiveState", "SubState", "MainPID", "NRestarts", "Result"}
+	first := m.show("fail.service", props...)
+	if out, err := m.systemctl("kill", "-s", "SIGUSR2", "fail.service"); err != nil {
+		t.Fatalf("systemctl kill -s SIGUSR2: %v\n%s", err, out)
+	}
+	var st map[string]string
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		st = m.show("fail.service", props...)
+		if st["NRestarts"] == "1" && st["ActiveState"] == "active" && st["SubState"] == "running" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("15 s after SIGUSR2: %v, want a new start by systemd\n%s", st, m.log())
+		}
+	}
+	if st["MainPID"] == first["MainPID"] {
+		t.Fatalf("same MainPID %s after the failed restart: %v", st["MainPID"], st)
+	}
+	if log := m.log(); !strings.Contains(log, "fail.service: Main process exited, code=exited, status=1/FAILURE") {
+		t.Fatalf("the manager did not see exit code 1:\n%s", log)
+	}
+	if b, _ := os.ReadFile(appLog); !strings.Contains(string(b), "image 2 fails to start") {
+		t.Fatalf("the new image's error is not in the log:\n%s", b)
+	}
+	if out, err := m.systemctl("stop", "fail.service"); err != nil {
+		t.Fatalf("systemctl stop: %v\n%s", err, out)
+	}
+}

@@ -1,12 +1,15 @@
 package app
 
 import (
+	"fmt"
 	"os"
 	"os/signal"
 	"sort"
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/asabgo/asab/logging"
 	"github.com/asabgo/asab/pubsub"
@@ -27,26 +30,45 @@ func (a *Application) Stop() { a.requestStop(-1) }
 func (a *Application) StopWithCode(code int) { a.requestStop(code) }
 
 func (a *Application) requestStop(code int) {
-	n := a.countStop(code, true)
+	n := a.countStop(code, stopAsked)
 	if n >= 3 {
 		a.emergencyExit(n)
 	}
 	a.announceStop(n)
 }
 
-// countStop records a stop request and, at the first, ends run-time. The
-// caller says whether it will announce the request (announceStop); a first
-// request that is not announced lets exit-time go on at once.
-func (a *Application) countStop(code int, announced bool) int {
+// stopKind says who asked for a stop.
+type stopKind int
+
+const (
+	stopAsked    stopKind = iota // Stop, StopWithCode, Restart: announced
+	stopBySignal                 // SIGINT, SIGTERM: announced; ends a restart under way
+	stopFailed                   // a start-up failure: not announced
+)
+
+// countStop records a stop request and, at the first, ends run-time. A
+// request of kind stopFailed is not announced (announceStop), so a first
+// one lets exit-time go on at once. A stop signal during a restart turns
+// the restart into a stop: the operator or the service manager asked for
+// the process to end, not for a new image (a program's own Stop, such as a
+// deferred one in Main, leaves the restart as it is).
+func (a *Application) countStop(code int, kind stopKind) int {
 	a.mu.Lock()
 	if code >= 0 && !a.restart && code > a.exitCode {
 		a.exitCode = code
 	}
+	cancelled := kind == stopBySignal && a.restart
+	if cancelled {
+		a.restart = false
+	}
 	a.stopCount++
 	n := a.stopCount
 	a.mu.Unlock()
+	if cancelled {
+		a.log.Notice().Msg("Stop requested during a restart; the application exits instead of restarting")
+	}
 	if n == 1 {
-		if !announced {
+		if kind == stopFailed {
 			close(a.stopAnnounced)
 		}
 		a.phase.CompareAndSwap(int32(PhaseRunning), int32(PhaseStopping))
@@ -150,12 +172,50 @@ func (a *Application) ExitCode() (code int, restart bool) {
 // The listening sockets made through Listen stay open across the exec and
 // the new image takes them over, so connections that arrive meanwhile wait
 // in the kernel's backlog instead of being refused.
+//
+// A restart requested while the application already stops or restarts
+// does nothing more: the restart under way serves a request made during
+// it, and a stop stays a stop. SIGINT or SIGTERM during a restart turns it
+// into a stop.
+//
+// A restart is refused, with an ERROR, and the application keeps running
+// when the binary cannot be executed (deleted from its path, its mode
+// changed), rather than stopping for an exec that would fail.
 func (a *Application) Restart() {
+	_, exeErr := executable()
 	a.mu.Lock()
-	a.restart = true
+	stopping, restarting := a.stopCount > 0, a.restart
+	if !stopping && exeErr == nil {
+		a.restart = true
+	}
 	a.mu.Unlock()
+	switch {
+	case restarting:
+		a.log.Notice().Msg("Restart requested again; the restart under way goes on")
+		return
+	case stopping:
+		a.log.Notice().Msg("Restart requested while the application stops; ignored")
+		return
+	case exeErr != nil:
+		a.log.Error().Err(exeErr).Msg("Restart refused; the application keeps running")
+		return
+	}
 	a.socks.prepareRestart()
 	a.Stop()
+}
+
+// executable returns the binary a restart executes (the path it was
+// started from; a binary replaced there is the new one), or why it cannot
+// be executed.
+func executable() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("find the binary to execute: %w", err)
+	}
+	if err := unix.Access(exe, unix.X_OK); err != nil {
+		return "", fmt.Errorf("the binary %s cannot be executed: %w", exe, err)
+	}
+	return exe, nil
 }
 
 // handleSignals turns SIGINT and SIGTERM into stop requests and SIGHUP into
@@ -179,7 +239,7 @@ func (a *Application) handleSignals(done <-chan struct{}) func() {
 				a.log.Notice().Str("signal", sig.String()).Msg("Signal received, stopping")
 				// The count and the emergency exit happen here, so a
 				// subscriber that hangs in stop! cannot swallow later signals.
-				n := a.countStop(-1, true)
+				n := a.countStop(-1, stopBySignal)
 				if n >= 3 {
 					a.emergencyExit(n)
 				}

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/asabgo/asab/logging"
 	"github.com/asabgo/asab/pubsub"
@@ -56,7 +58,8 @@ func reloadingMessage() string {
 // STATUS= at each phase, READY=1 after Application.run!, WATCHDOG=1 every
 // tick when systemd's watchdog is on, and at the first stop STOPPING=1, or
 // for a restart reloadingMessage (never STOPPING=1: systemd would leave the
-// unit deactivating, ignore the new image's READY=1 and kill it).
+// unit deactivating, ignore the new image's READY=1 and kill it); STOPPING=1
+// follows when a stop signal turns that restart into a stop.
 func (a *Application) startNotifier(handover bool) {
 	if os.Getenv("NOTIFY_SOCKET") == "" {
 		return
@@ -68,13 +71,16 @@ func (a *Application) startNotifier(handover bool) {
 		n.send(sd.SdNotifyReady + "\nSTATUS=Running")
 		return nil
 	})
+	var reloading atomic.Bool // RELOADING=1 was sent for a restart still under way
 	a.ps.Subscribe(pubsub.Stop, func(m pubsub.Message) error {
-		if len(m.Args) == 0 || m.Args[0] != 1 {
-			return nil
-		}
-		if _, restart := a.ExitCode(); restart {
+		first := len(m.Args) > 0 && m.Args[0] == 1
+		_, restart := a.ExitCode()
+		switch {
+		case first && restart:
+			reloading.Store(true)
 			n.send(reloadingMessage())
-		} else {
+		case first || (!restart && reloading.Swap(false)):
+			// A stop, or a restart that a stop signal turned into one.
 			n.send(sd.SdNotifyStopping + "\nSTATUS=Stopping")
 		}
 		return nil
@@ -107,7 +113,51 @@ func (a *Application) startNotifier(handover bool) {
 			}
 			return nil
 		})
+		a.pingThroughRestart(n, interval)
 	}
+}
+
+// pingThroughRestart keeps sending WATCHDOG=1, every half interval, from
+// the first stop of a restart until the exec (Run's end): systemd enforces
+// WatchdogSec= in the reloading state too, and the tick loop, which pings
+// otherwise, ends with run-time, so a restart whose stop takes longer than
+// the interval would be killed for the watchdog. Exit-time is bounded by
+// [general] shutdown_timeout, so the pings cannot hide a hang for longer;
+// they end when a stop signal turns the restart into a stop (systemd does
+// not watch a stopping unit).
+func (a *Application) pingThroughRestart(n *notifier, interval time.Duration) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	var once sync.Once
+	a.ps.Subscribe(pubsub.Stop, func(m pubsub.Message) error {
+		if _, restart := a.ExitCode(); !restart || len(m.Args) == 0 || m.Args[0] != 1 {
+			return nil
+		}
+		once.Do(func() {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				t := time.NewTicker(interval / 2)
+				defer t.Stop()
+				for {
+					n.send(sd.SdNotifyWatchdog)
+					select {
+					case <-done:
+						return
+					case <-t.C:
+					}
+					if _, restart := a.ExitCode(); !restart {
+						return
+					}
+				}
+			}()
+		})
+		return nil
+	})
+	a.onRunEnd(func() {
+		close(done)
+		wg.Wait()
+	})
 }
 
 // SetLiveness sets the test of liveness the systemd watchdog ping depends

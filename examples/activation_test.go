@@ -235,3 +235,51 @@ func TestSockSocketActivation(t *testing.T) {
 		t.Fatal("the activated socket still answers after the exit")
 	}
 }
+
+// TestSocketActivationLineAddedBeforeRestart: systemd-socket-activate
+// passes two sockets, "web" and "admin"; the configuration uses only
+// systemd:web, is then edited to use systemd:admin too, and the program
+// restarts on SIGUSR2. The new image gets the socket it did not use
+// before: the image before hands on every socket systemd passed, not only
+// those it claimed. Before, the unclaimed one was closed at the exec
+// (close-on-exec) and the new image failed with exit code 1 ("systemd
+// passed no sockets").
+func TestSocketActivationLineAddedBeforeRestart(t *testing.T) {
+	activator, err := exec.LookPath("systemd-socket-activate")
+	if err != nil {
+		t.Skip("systemd-socket-activate is not installed (Debian's systemd package)")
+	}
+	web, admin := freePort(t), freePort(t)
+	bin := build(t, "webserver")
+	conf := filepath.Join(t.TempDir(), "webserver.conf")
+	write := func(listen string) {
+		text := fmt.Sprintf("[web]\nlisten=%s\naccess_log=false\n[logging]\nlevel=NOTICE\n", listen)
+		if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("systemd:web")
+	cmd := exec.Command(activator, "-l", fmt.Sprintf("127.0.0.1:%d", web), "-l", fmt.Sprintf("127.0.0.1:%d", admin),
+		"--fdname=web:admin", bin, "-c", conf)
+	errb := &syncbuf.Buffer{}
+	cmd.Stderr = errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	health := func(port int) string { return fmt.Sprintf("http://127.0.0.1:%d/asab/v1/health", port) }
+	if _, err := restarttest.WaitNewImage(health(web), time.Time{}, 20*time.Second); err != nil {
+		t.Fatalf("%v; stderr:\n%s", err, errb.String())
+	}
+	write("\n\tsystemd:web\n\tsystemd:admin")
+	sent := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGUSR2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := restarttest.WaitNewImage(health(admin), sent, 20*time.Second); err != nil {
+		t.Fatalf("the admin socket after the restart: %v; stderr:\n%s", err, errb.String())
+	}
+	if _, err := restarttest.WaitNewImage(health(web), sent, 20*time.Second); err != nil {
+		t.Fatalf("the web socket after the restart: %v; stderr:\n%s", err, errb.String())
+	}
+}
