@@ -293,10 +293,11 @@ func (a *Application) SystemdListeners(name string) ([]net.Listener, error) {
 			rest = append(rest, f)
 			continue
 		}
+		fd := rawFD(f)
 		ln, err := net.FileListener(f)
 		_ = f.Close()
 		if err != nil {
-			return nil, fmt.Errorf("systemd socket %q (fd %d): %w", f.Name(), f.Fd(), err)
+			return nil, fmt.Errorf("systemd socket %q (fd %d): %w", f.Name(), fd, err)
 		}
 		lns = append(lns, ln)
 	}
@@ -387,7 +388,7 @@ func (k *keptSocket) dup() {
 	if err != nil {
 		return // closed already
 	}
-	k.file, k.FD = f, int(f.Fd())
+	k.file, k.FD = f, rawFD(f)
 	if ul, ok := k.ln.(*net.UnixListener); ok {
 		ul.SetUnlinkOnClose(false)
 	}
@@ -409,16 +410,17 @@ func (s *sockets) handover() ([]string, error) {
 		if k.file == nil {
 			continue
 		}
-		if _, err := unix.FcntlInt(k.file.Fd(), unix.F_SETFD, 0); err != nil {
+		if _, err := unix.FcntlInt(uintptr(k.FD), unix.F_SETFD, 0); err != nil {
 			return nil, fmt.Errorf("pass socket %d (%s) on: %w", k.FD, k.Key, err)
 		}
 		list = append(list, k.handedSocket)
 	}
 	for _, f := range s.systemd {
-		if _, err := unix.FcntlInt(f.Fd(), unix.F_SETFD, 0); err != nil {
-			return nil, fmt.Errorf("pass socket %d (systemd %q) on: %w", f.Fd(), f.Name(), err)
+		fd := rawFD(f)
+		if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFD, 0); err != nil {
+			return nil, fmt.Errorf("pass socket %d (systemd %q) on: %w", fd, f.Name(), err)
 		}
-		list = append(list, handedSocket{FD: int(f.Fd()), Key: systemdPassed, Name: f.Name()})
+		list = append(list, handedSocket{FD: fd, Key: systemdPassed, Name: f.Name()})
 	}
 	if len(list) == 0 {
 		return env, nil
@@ -455,4 +457,17 @@ func (s *sockets) release() {
 		_ = f.Close()
 	}
 	s.systemd = nil
+}
+
+// rawFD returns f's descriptor. Unlike os.File.Fd it leaves the descriptor
+// non-blocking: the flag belongs to the socket, which a duplicate shares
+// with its listener, and a listener on a blocking socket accepts in the
+// kernel, where closing the listener at a stop does not end the call, so it
+// would take one more connection that the exec then cuts off unanswered.
+func rawFD(f *os.File) int {
+	fd := -1
+	if rc, err := f.SyscallConn(); err == nil {
+		_ = rc.Control(func(p uintptr) { fd = int(p) })
+	}
+	return fd
 }
