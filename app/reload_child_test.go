@@ -318,16 +318,7 @@ func TestSIGHUPAtExitTimeIsNamed(t *testing.T) {
 	if _, code := c.wait(30 * time.Second); code != 0 {
 		t.Fatalf("exit %d; stderr:\n%s", code, c.stderr)
 	}
-	b, err := os.ReadFile(logFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var found string
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.Contains(line, "Configuration not reloaded") {
-			found = line
-		}
-	}
+	found, b := lastLogLine(logFile, "Configuration not reloaded")
 	if !strings.Contains(found, "WARNING") || !strings.Contains(found, "exiting") {
 		t.Fatalf("no WARNING naming the exit for a SIGHUP at exit-time (got %q) in:\n%s", found, b)
 	}
@@ -365,12 +356,7 @@ func TestSIGHUPRefusesAVanishedInclude(t *testing.T) {
 	c.signal(syscall.SIGHUP)
 	var line string
 	for deadline := time.Now().Add(20 * time.Second); line == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		b, _ := os.ReadFile(logFile)
-		for _, l := range strings.Split(string(b), "\n") {
-			if strings.Contains(l, "Configuration reload failed") || strings.Contains(l, "Configuration reloaded") {
-				line = l
-			}
-		}
+		line, _ = lastLogLine(logFile, "Configuration reload failed", "Configuration reloaded")
 	}
 	for _, want := range []string{"ERROR", "Configuration reload failed", conf + ":2:", secrets} {
 		if !strings.Contains(line, want) {
@@ -502,17 +488,24 @@ func TestReloadCutShortByTheStopSaysSo(t *testing.T) {
 	if _, code := c.wait(30 * time.Second); code != 0 {
 		t.Fatalf("exit %d; stderr:\n%s", code, c.stderr)
 	}
-	b, err := os.ReadFile(logFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var line string
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.Contains(l, "Applying the new configuration failed") {
-			line = l
-		}
-	}
+	line, b := lastLogLine(logFile, "Applying the new configuration failed")
 	if !strings.Contains(line, `service \"blocker\"`) || !strings.Contains(line, "stop") || strings.Contains(line, "reload_timeout") {
 		t.Fatalf("the ERROR for a reload cut short by the stop: %q; log:\n%s", line, b)
 	}
+}
+
+// lastLogLine returns the last line of the file at path that holds one of
+// subs ("" when none does, or the file cannot be read) and the whole file.
+func lastLogLine(path string, subs ...string) (string, []byte) {
+	b, _ := os.ReadFile(path)
+	var found string
+	for _, l := range strings.Split(string(b), "\n") {
+		for _, sub := range subs {
+			if strings.Contains(l, sub) {
+				found = l
+				break
+			}
+		}
+	}
+	return found, b
 }
