@@ -28,8 +28,9 @@
 //
 // # Stopping
 //
-// The handlers' context is cancelled at the application's first stop. At
-// Application.exit! the listeners close. Finalize then gives open
+// The handlers' context is cancelled at the application's first stop (for
+// a connection not answered yet, once its first Write returned or a second
+// later; see Handler). At Application.exit! the listeners close. Finalize then gives open
 // connections the shutdown deadline ([general] shutdown_timeout), keeping
 // its last tenth (at most a second) to close the connections still open so
 // that handlers blocked in Read or Write return; it returns once every

@@ -20,10 +20,11 @@ import (
 // its next Read or Write fails.
 //
 // For a connection the handler has not written to yet when the stop
-// begins, ctx is cancelled only once its first Write returned, or after
-// freshGrace (a second): a client that connected just before a stop or restart gets
-// its first answer even from a handler that closes at cancellation. conn
-// wraps the accepted connection; its Unwrap method returns that one.
+// begins, ctx is cancelled only once its first Write returned, or a second
+// after the stop began: a client that connected just before a stop or a
+// restart gets its first answer even from a handler that closes at
+// cancellation. conn wraps the accepted connection; its Unwrap method
+// returns that one.
 type Handler func(ctx context.Context, conn net.Conn)
 
 // Stats are a server's connection counters.
